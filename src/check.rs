@@ -1,0 +1,326 @@
+//! One `check` run: read the layers, classify and index the green spaces, make the demand
+//! points, evaluate every point against every tier, write the per-point file, summarise.
+
+use std::path::{Path, PathBuf};
+
+use geo::{BoundingRect, CoordsIter, Geometry, MultiPolygon, Rect};
+
+use crate::coverage::{Coverage, Detail, EvalSettings, evaluate};
+use crate::crs::{LocalPlane, LonLatBox, WIDE_SPAN_DEG};
+use crate::demand::{self, DemandPoints};
+use crate::error::Error;
+use crate::green::{self, GreenSpaces};
+use crate::input::{self, Layer, ReadOptions};
+use crate::output::{self, Format, PointTable};
+use crate::progress::Progress;
+use crate::reach::StraightLine;
+use crate::standard::Standard;
+use crate::summary::Summary;
+
+/// Where the demand points come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DemandSource {
+    /// Point features (polygons give a representative point).
+    Points(PathBuf),
+    /// Residential polygons (buildings or areas), one representative point each.
+    Residential(PathBuf),
+    /// A regular grid with this spacing in metres, over the polygons of `area` or, without
+    /// one, over the extent of the green spaces that serve a tier.
+    Grid {
+        /// Grid spacing, metres.
+        spacing_m: f64,
+        /// Area polygons to cover.
+        area: Option<PathBuf>,
+    },
+}
+
+/// A validated `check` run.
+#[derive(Debug, Clone)]
+pub struct CheckConfig {
+    /// Green layers.
+    pub green: Vec<PathBuf>,
+    /// Demand points.
+    pub demand: DemandSource,
+    /// The standard to check.
+    pub standard: Standard,
+    /// Search limit for the nearest feature, metres.
+    pub max_distance_m: f64,
+    /// Per-point output file; `None` computes flags only (summary only).
+    pub out: Option<PathBuf>,
+    /// Warnings become errors.
+    pub strict: bool,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+}
+
+impl CheckConfig {
+    /// A run with the default standard and limits.
+    pub fn new(green: Vec<PathBuf>, demand: DemandSource) -> Self {
+        Self {
+            green,
+            demand,
+            standard: Standard::jiangbei(),
+            max_distance_m: 5000.0,
+            out: None,
+            strict: false,
+            threads: None,
+        }
+    }
+
+    /// Check the options before any file is read.
+    pub fn validate(&self) -> Result<Format, Error> {
+        if self.green.is_empty() {
+            return Err(Error::Config("give at least one green layer (--green FILE)".into()));
+        }
+        let max_r = self
+            .standard
+            .tiers
+            .iter()
+            .map(|t| t.radius_m)
+            .fold(0.0, f64::max);
+        if !(self.max_distance_m.is_finite() && self.max_distance_m >= max_r) {
+            return Err(Error::Config(format!(
+                "--max-distance {} m must be a number at least the largest tier radius ({max_r} m)",
+                self.max_distance_m
+            )));
+        }
+        if let DemandSource::Grid { spacing_m, .. } = self.demand {
+            if !(spacing_m.is_finite() && spacing_m > 0.0) {
+                return Err(Error::Config(format!(
+                    "--grid spacing must be a positive number of metres, got {spacing_m}"
+                )));
+            }
+        }
+        if let Some(0) = self.threads {
+            return Err(Error::Config("--threads must be at least 1".into()));
+        }
+        match &self.out {
+            None => Ok(Format::Csv),
+            Some(p) => Format::from_path(p).ok_or_else(|| {
+                Error::Config(format!(
+                    "{}: unknown output format; use a .csv or .geojson file name",
+                    p.display()
+                ))
+            }),
+        }
+    }
+}
+
+/// Everything a run produced.
+#[derive(Debug)]
+pub struct CheckRun {
+    /// The printed summary.
+    pub summary: Summary,
+    /// Warnings raised on the way (already errors under `strict`).
+    pub warnings: Vec<String>,
+    /// The plane everything was measured on.
+    pub plane: LocalPlane,
+    /// Classified green spaces.
+    pub green: GreenSpaces,
+    /// The demand points.
+    pub demand: DemandPoints,
+    /// Per-point results.
+    pub coverage: Coverage,
+}
+
+struct Warnings {
+    strict: bool,
+    list: Vec<String>,
+}
+
+impl Warnings {
+    fn warn(&mut self, msg: String) -> Result<(), Error> {
+        if self.strict {
+            return Err(Error::Strict(msg));
+        }
+        self.list.push(msg);
+        Ok(())
+    }
+}
+
+/// Run a check.
+pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun, Error> {
+    let format = cfg.validate()?;
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = cfg.threads {
+        builder = builder.num_threads(n);
+    }
+    let pool = builder.build().map_err(|e| Error::Threads(e.to_string()))?;
+    pool.install(|| run_in_pool(cfg, format, progress))
+}
+
+fn run_in_pool(cfg: &CheckConfig, format: Format, progress: &dyn Progress) -> Result<CheckRun, Error> {
+    let mut warnings = Warnings {
+        strict: cfg.strict,
+        list: Vec::new(),
+    };
+    let opts = ReadOptions { strict: cfg.strict };
+    let read = |path: &Path| -> Result<Layer, Error> {
+        let layer = input::read_layer(path, opts)?;
+        input::check_lonlat(&layer)?;
+        Ok(layer)
+    };
+
+    let green_layers = cfg.green.iter().map(|p| read(p)).collect::<Result<Vec<_>, _>>()?;
+    for l in &green_layers {
+        if l.read_count() == 0 {
+            return Err(Error::Config(format!(
+                "{}: the green layer has no features",
+                l.path.display()
+            )));
+        }
+        report_skips(l, &mut warnings)?;
+    }
+    let (demand_layer, area_layer) = match &cfg.demand {
+        DemandSource::Points(p) | DemandSource::Residential(p) => (Some(read(p)?), None),
+        DemandSource::Grid { area: Some(a), .. } => (None, Some(read(a)?)),
+        DemandSource::Grid { area: None, .. } => (None, None),
+    };
+
+    let mut bbox = LonLatBox::empty();
+    for l in green_layers.iter().chain(&demand_layer).chain(&area_layer) {
+        for f in &l.features {
+            f.geometry.coords_iter().for_each(|c| bbox.include(c));
+        }
+    }
+    if bbox.span_deg() > WIDE_SPAN_DEG {
+        warnings.warn(format!(
+            "the data spans {:.1} degrees; one local plane is accurate to about 1e-5 within 100 km of its centre: split the run by region",
+            bbox.span_deg()
+        ))?;
+    }
+    let plane = LocalPlane::centred_on(&bbox)?;
+
+    let green = GreenSpaces::classify(&green_layers, &cfg.standard, &plane)?;
+    for (c, n) in &green.unknown_categories {
+        warnings.warn(format!(
+            "{n} green feature(s) have category \"{c}\", which names no category of standard {} ({}); they are ignored",
+            cfg.standard.name,
+            cfg.standard.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+        ))?;
+    }
+    for (tier, n) in cfg.standard.tiers.iter().zip(green.per_tier(&cfg.standard)) {
+        if n == 0 {
+            warnings.warn(format!(
+                "no green feature serves tier {}: every point fails it",
+                tier.name
+            ))?;
+        }
+    }
+
+    let demand = match (&cfg.demand, &demand_layer) {
+        (DemandSource::Grid { spacing_m, .. }, _) => {
+            let (extent, areas) = match &area_layer {
+                Some(l) => {
+                    report_skips(l, &mut warnings)?;
+                    let areas = area_polygons(l, &plane, &mut warnings)?;
+                    (extent_of(areas.iter().map(|a| a.bounding_rect())), Some(areas))
+                }
+                None => (
+                    extent_of(green.features.iter().map(|f| f.geometry.bounding_rect())),
+                    None,
+                ),
+            };
+            let extent = extent.ok_or_else(|| {
+                Error::Config("the grid has no extent: the area (or green layer) has no polygons".into())
+            })?;
+            demand::grid(*spacing_m, extent, areas.as_deref())?
+        }
+        (_, Some(layer)) => {
+            report_skips(layer, &mut warnings)?;
+            let d = demand::from_layer(layer, &plane)?;
+            for (reason, n) in &d.skipped {
+                if reason != "null geometry" && reason != "empty geometry" {
+                    warnings.warn(format!(
+                        "{}: {n} feature(s) skipped: {reason}",
+                        layer.path.display()
+                    ))?;
+                }
+            }
+            d
+        }
+        (_, None) => unreachable!("a point source always has a layer"),
+    };
+    if demand.is_empty() {
+        return Err(Error::Config("there are no demand points to evaluate".into()));
+    }
+
+    let reach = StraightLine::new(green.tier_indexes(&cfg.standard), plane.scale());
+    let settings = EvalSettings {
+        radii_m: cfg.standard.tiers.iter().map(|t| t.radius_m).collect(),
+        limit_m: cfg.max_distance_m,
+        detail: if cfg.out.is_some() {
+            Detail::Distances
+        } else {
+            Detail::Flags
+        },
+    };
+    progress.begin("evaluating", demand.len() as u64);
+    let coverage = evaluate(&reach, &demand.xy, &settings, &|n| progress.advance(n as u64));
+    progress.end();
+
+    if let Some(path) = &cfg.out {
+        let table = PointTable {
+            standard: &cfg.standard,
+            demand: &demand,
+            coverage: &coverage,
+            green: &green,
+            plane: &plane,
+        };
+        output::write(path, format, &table).map_err(|source| Error::Output {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    let summary = Summary::new(&cfg.standard, &green, &demand, &coverage, cfg.max_distance_m);
+    Ok(CheckRun {
+        summary,
+        warnings: warnings.list,
+        plane,
+        green,
+        demand,
+        coverage,
+    })
+}
+
+fn report_skips(layer: &Layer, warnings: &mut Warnings) -> Result<(), Error> {
+    if let Some(first) = layer.skipped.first() {
+        warnings.warn(format!(
+            "{}: {} feature(s) skipped (first: feature {}: {})",
+            layer.path.display(),
+            layer.skipped.len(),
+            first.index,
+            first.reason
+        ))?;
+    }
+    Ok(())
+}
+
+fn area_polygons(
+    layer: &Layer,
+    plane: &LocalPlane,
+    warnings: &mut Warnings,
+) -> Result<Vec<MultiPolygon<f64>>, Error> {
+    let mut out = Vec::new();
+    for f in &layer.features {
+        match green::project(&f.geometry, plane)? {
+            Geometry::Polygon(p) => out.push(MultiPolygon(vec![p])),
+            Geometry::MultiPolygon(mp) => out.push(mp),
+            _ => warnings.warn(format!(
+                "{}: feature {} is not a polygon and does not bound the grid",
+                layer.path.display(),
+                f.index
+            ))?,
+        }
+    }
+    Ok(out)
+}
+
+fn extent_of(rects: impl Iterator<Item = Option<Rect<f64>>>) -> Option<Rect<f64>> {
+    rects.flatten().reduce(|a, b| {
+        Rect::new(
+            geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
+            geo::coord! { x: a.max().x.max(b.max().x), y: a.max().y.max(b.max().y) },
+        )
+    })
+}

@@ -1,0 +1,85 @@
+//! Command-line definitions (clap) and their translation into library configs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use greenreach::{CheckConfig, DemandSource, Standard};
+
+/// Which homes are within reach of green space, and how far the rest fall short.
+#[derive(Debug, Parser)]
+#[command(name = "greenreach", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Decide for every demand point whether each tier of the standard is met.
+    Check(CheckArgs),
+}
+
+/// `greenreach check` options.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("demand").required(true).args(["points", "residential", "grid"]))]
+pub struct CheckArgs {
+    /// Green-space layer (GeoJSON FeatureCollection, WGS84); repeat for several files.
+    #[arg(long, required = true, value_name = "FILE")]
+    pub green: Vec<PathBuf>,
+    /// Demand points: Point/MultiPoint features (polygons give a representative point).
+    #[arg(long, value_name = "FILE")]
+    pub points: Option<PathBuf>,
+    /// Demand points: residential polygons (buildings or areas), one point inside each.
+    #[arg(long, value_name = "FILE")]
+    pub residential: Option<PathBuf>,
+    /// Demand points: a regular grid with this spacing in metres.
+    #[arg(long, value_name = "SPACING_M")]
+    pub grid: Option<f64>,
+    /// Polygons the grid covers (default: the extent of the green spaces).
+    #[arg(long, value_name = "FILE", requires = "grid")]
+    pub area: Option<PathBuf>,
+    /// Per-point output file, .csv or .geojson.
+    #[arg(long, value_name = "FILE", default_value = "greenreach-check.csv")]
+    pub out: PathBuf,
+    /// Print the summary only; write no per-point file (flags only: fastest).
+    #[arg(long)]
+    pub summary_only: bool,
+    /// Search limit for the nearest feature, metres.
+    #[arg(long, value_name = "M", default_value_t = 5000.0)]
+    pub max_distance: f64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Turn every warning into an error.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl CheckArgs {
+    /// The library config these options describe.
+    pub fn config(&self) -> CheckConfig {
+        let demand = match (&self.points, &self.residential, self.grid) {
+            (Some(p), _, _) => DemandSource::Points(p.clone()),
+            (_, Some(r), _) => DemandSource::Residential(r.clone()),
+            (_, _, Some(spacing_m)) => DemandSource::Grid {
+                spacing_m,
+                area: self.area.clone(),
+            },
+            _ => unreachable!("clap requires one demand source"),
+        };
+        CheckConfig {
+            green: self.green.clone(),
+            demand,
+            standard: Standard::jiangbei(),
+            max_distance_m: self.max_distance,
+            out: (!self.summary_only).then(|| self.out.clone()),
+            strict: self.strict,
+            threads: self.threads,
+        }
+    }
+}

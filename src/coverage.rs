@@ -1,0 +1,148 @@
+//! Parallel evaluation of demand points against every tier, into result columns.
+
+use geo::Coord;
+use rayon::prelude::*;
+
+use crate::reach::Reach;
+
+/// Feature number meaning "nothing within the search limit".
+pub const NO_FEATURE: u32 = u32::MAX;
+
+/// Points per parallel work item.
+const CHUNK: usize = 4096;
+
+/// How much to compute per point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Only whether each tier is met (early exit; the benchmark and summary case).
+    Flags,
+    /// Also the distance to and the identity of the nearest feature.
+    Distances,
+}
+
+/// What to evaluate.
+#[derive(Debug, Clone)]
+pub struct EvalSettings {
+    /// Radius per tier, ground metres, in tier order.
+    pub radii_m: Vec<f64>,
+    /// Search limit for nearest features, ground metres.
+    pub limit_m: f64,
+    /// Flags only, or distances too.
+    pub detail: Detail,
+}
+
+/// Results for one tier, one entry per point.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TierColumn {
+    /// Within the radius.
+    pub ok: Vec<bool>,
+    /// Ground metres to the nearest feature; NaN when none is within the limit. Empty for
+    /// [`Detail::Flags`].
+    pub distance_m: Vec<f64>,
+    /// The nearest feature's number, or [`NO_FEATURE`]. Empty for [`Detail::Flags`].
+    pub nearest: Vec<u32>,
+}
+
+/// Results for all tiers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    /// One column set per tier.
+    pub tiers: Vec<TierColumn>,
+    /// Every tier met.
+    pub all_ok: Vec<bool>,
+}
+
+impl Coverage {
+    /// Number of points evaluated.
+    pub fn len(&self) -> usize {
+        self.all_ok.len()
+    }
+
+    /// True when no point was evaluated.
+    pub fn is_empty(&self) -> bool {
+        self.all_ok.is_empty()
+    }
+
+    /// Points within reach, per tier.
+    pub fn within_counts(&self) -> Vec<usize> {
+        self.tiers
+            .iter()
+            .map(|t| t.ok.iter().filter(|&&b| b).count())
+            .collect()
+    }
+
+    /// Points within reach of every tier.
+    pub fn all_count(&self) -> usize {
+        self.all_ok.iter().filter(|&&b| b).count()
+    }
+
+    fn empty(tiers: usize, detail: Detail, cap: usize) -> Self {
+        let column = || TierColumn {
+            ok: Vec::with_capacity(cap),
+            distance_m: Vec::with_capacity(if detail == Detail::Distances { cap } else { 0 }),
+            nearest: Vec::with_capacity(if detail == Detail::Distances { cap } else { 0 }),
+        };
+        Self {
+            tiers: (0..tiers).map(|_| column()).collect(),
+            all_ok: Vec::with_capacity(cap),
+        }
+    }
+
+    fn append(&mut self, other: Coverage) {
+        for (a, b) in self.tiers.iter_mut().zip(other.tiers) {
+            a.ok.extend(b.ok);
+            a.distance_m.extend(b.distance_m);
+            a.nearest.extend(b.nearest);
+        }
+        self.all_ok.extend(other.all_ok);
+    }
+}
+
+/// Evaluate `points` (plane metres) in parallel on the current rayon pool. `progress` is
+/// called with the number of points finished, chunk by chunk.
+pub fn evaluate<R: Reach + ?Sized>(
+    reach: &R,
+    points: &[Coord],
+    settings: &EvalSettings,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Coverage {
+    let n_tiers = settings.radii_m.len();
+    assert_eq!(n_tiers, reach.tier_count(), "one radius per tier");
+    let parts: Vec<Coverage> = points
+        .par_chunks(CHUNK)
+        .map(|chunk| {
+            let out = evaluate_chunk(reach, chunk, settings);
+            progress(chunk.len());
+            out
+        })
+        .collect();
+    let mut all = Coverage::empty(n_tiers, settings.detail, points.len());
+    for part in parts {
+        all.append(part);
+    }
+    all
+}
+
+fn evaluate_chunk<R: Reach + ?Sized>(reach: &R, chunk: &[Coord], s: &EvalSettings) -> Coverage {
+    let mut out = Coverage::empty(s.radii_m.len(), s.detail, chunk.len());
+    for &p in chunk {
+        let mut all = true;
+        for (t, col) in out.tiers.iter_mut().enumerate() {
+            let r = s.radii_m[t];
+            let ok = match s.detail {
+                Detail::Flags => reach.within(t, p, r),
+                Detail::Distances => {
+                    let a = reach.assess(t, p, r, s.limit_m);
+                    col.distance_m
+                        .push(a.nearest.map_or(f64::NAN, |h| h.distance_m));
+                    col.nearest.push(a.nearest.map_or(NO_FEATURE, |h| h.feature));
+                    a.ok
+                }
+            };
+            col.ok.push(ok);
+            all &= ok;
+        }
+        out.all_ok.push(all);
+    }
+    out
+}

@@ -1,0 +1,251 @@
+//! Demand points: where people live, as plane coordinates with ids, from a point file, from
+//! residential polygons (one representative point each), or from a regular grid.
+
+use std::collections::BTreeMap;
+
+use geo::indexed::IntervalTreeMultiPolygon;
+use geo::{BoundingRect, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon, Rect};
+use rayon::prelude::*;
+
+use crate::crs::{CrsError, LocalPlane};
+use crate::input::Layer;
+
+/// Largest grid lattice (columns × rows) accepted.
+pub const MAX_GRID_CELLS: u64 = 1_000_000_000;
+
+/// How points are named in output.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PointIds {
+    /// One id per point, from the file.
+    Listed(Vec<String>),
+    /// Row-major lattice cell numbers (`row * columns + column`, rows from south to north).
+    Cells(Vec<u64>),
+}
+
+impl PointIds {
+    /// The id of point `i`, as text.
+    pub fn get(&self, i: usize) -> String {
+        match self {
+            PointIds::Listed(v) => v[i].clone(),
+            PointIds::Cells(v) => v[i].to_string(),
+        }
+    }
+}
+
+/// Demand points ready for evaluation.
+#[derive(Debug, Clone)]
+pub struct DemandPoints {
+    /// Ids, one per point.
+    pub ids: PointIds,
+    /// Lon/lat of each point as given; `None` for grids (derived from `xy` on output).
+    pub lonlat: Option<Vec<Coord>>,
+    /// Plane metres, one per point.
+    pub xy: Vec<Coord>,
+    /// Features (or grid points) read.
+    pub read: usize,
+    /// Features read that gave no point, by reason.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+impl DemandPoints {
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.xy.len()
+    }
+
+    /// True when there are no points.
+    pub fn is_empty(&self) -> bool {
+        self.xy.is_empty()
+    }
+
+    /// Lon/lat of point `i`.
+    pub fn lonlat_of(&self, i: usize, plane: &LocalPlane) -> Result<Coord, CrsError> {
+        match &self.lonlat {
+            Some(v) => Ok(v[i]),
+            None => plane.inverse(self.xy[i]),
+        }
+    }
+}
+
+/// Points from a layer: points as they are (each position of a MultiPoint), polygons by a
+/// representative point (the centroid when it lies inside, else an interior point). Lines
+/// give no point and are counted as skipped.
+pub fn from_layer(layer: &Layer, plane: &LocalPlane) -> Result<DemandPoints, CrsError> {
+    let mut ids = Vec::with_capacity(layer.features.len());
+    let mut lonlat = Vec::with_capacity(layer.features.len());
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    for s in &layer.skipped {
+        *skipped.entry(s.reason.to_string()).or_default() += 1;
+    }
+    for f in &layer.features {
+        let id = f.id_or_index();
+        match &f.geometry {
+            Geometry::MultiPoint(mp) if mp.0.len() > 1 => {
+                for (k, p) in mp.iter().enumerate() {
+                    ids.push(format!("{id}#{k}"));
+                    lonlat.push(p.0);
+                }
+            }
+            g => match representative(g) {
+                Some(c) => {
+                    ids.push(id);
+                    lonlat.push(c);
+                }
+                None => {
+                    *skipped
+                        .entry("line geometry is not a demand point".into())
+                        .or_default() += 1
+                }
+            },
+        }
+    }
+    let xy = lonlat
+        .par_iter()
+        .map(|c| plane.forward(c.x, c.y))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(DemandPoints {
+        ids: PointIds::Listed(ids),
+        lonlat: Some(lonlat),
+        xy,
+        read: layer.read_count(),
+        skipped,
+    })
+}
+
+/// The point that stands for a feature: itself, or a point inside a polygon.
+pub fn representative(g: &Geometry<f64>) -> Option<Coord> {
+    let inside_or_interior = |mp: MultiPolygon<f64>| {
+        let c = mp.centroid()?;
+        if mp.contains(&c) {
+            Some(c.0)
+        } else {
+            mp.interior_point().map(|p| p.0)
+        }
+    };
+    match g {
+        Geometry::Point(p) => Some(p.0),
+        Geometry::MultiPoint(mp) => mp.0.first().map(|p| p.0),
+        Geometry::Polygon(p) => inside_or_interior(MultiPolygon(vec![p.clone()])),
+        Geometry::MultiPolygon(mp) => inside_or_interior(mp.clone()),
+        Geometry::Rect(r) => Some(r.center()),
+        Geometry::Triangle(t) => Some(t.centroid().0),
+        _ => None,
+    }
+}
+
+/// Too many grid cells for one run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "a {spacing_m} m grid over this extent has {cells} cells (limit {MAX_GRID_CELLS}): use a larger spacing or a smaller area"
+)]
+pub struct GridTooLarge {
+    /// Spacing asked for.
+    pub spacing_m: f64,
+    /// Lattice size.
+    pub cells: u64,
+}
+
+/// A regular grid of cell centres at `spacing_m` over `extent` (plane metres), keeping those
+/// inside one of `areas` when areas are given. Cell `(i, j)` has centre
+/// `(min.x + spacing/2 + i·spacing, min.y + spacing/2 + j·spacing)` and id `j·columns + i`.
+pub fn grid(
+    spacing_m: f64,
+    extent: Rect<f64>,
+    areas: Option<&[MultiPolygon<f64>]>,
+) -> Result<DemandPoints, GridTooLarge> {
+    let nx = ((extent.width() / spacing_m).ceil() as u64).max(1);
+    let ny = ((extent.height() / spacing_m).ceil() as u64).max(1);
+    let cells = nx.saturating_mul(ny);
+    if cells > MAX_GRID_CELLS {
+        return Err(GridTooLarge { spacing_m, cells });
+    }
+    let x0 = extent.min().x + spacing_m / 2.0;
+    let y0 = extent.min().y + spacing_m / 2.0;
+    let indexed: Vec<(Rect<f64>, IntervalTreeMultiPolygon<f64>)> = areas
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|mp| Some((mp.bounding_rect()?, IntervalTreeMultiPolygon::new(mp))))
+        .collect();
+    let rows: Vec<(Vec<u64>, Vec<Coord>)> = (0..ny)
+        .into_par_iter()
+        .map(|j| {
+            let y = y0 + j as f64 * spacing_m;
+            let candidates: Vec<_> = indexed
+                .iter()
+                .filter(|(r, _)| r.min().y <= y && y <= r.max().y)
+                .collect();
+            let mut ids = Vec::new();
+            let mut xy = Vec::new();
+            for i in 0..nx {
+                let c = Coord {
+                    x: x0 + i as f64 * spacing_m,
+                    y,
+                };
+                let keep = areas.is_none()
+                    || candidates.iter().any(|(r, poly)| {
+                        r.min().x <= c.x && c.x <= r.max().x && poly.contains(&c)
+                    });
+                if keep {
+                    ids.push(j * nx + i);
+                    xy.push(c);
+                }
+            }
+            (ids, xy)
+        })
+        .collect();
+    let n = rows.iter().map(|r| r.0.len()).sum();
+    let mut ids = Vec::with_capacity(n);
+    let mut xy = Vec::with_capacity(n);
+    for (i, c) in rows {
+        ids.extend(i);
+        xy.extend(c);
+    }
+    Ok(DemandPoints {
+        ids: PointIds::Cells(ids),
+        lonlat: None,
+        read: xy.len(),
+        xy,
+        skipped: BTreeMap::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{coord, polygon};
+
+    #[test]
+    fn grid_is_row_major_from_the_south_west() {
+        let extent = Rect::new(coord! { x: 0., y: 0. }, coord! { x: 30., y: 20. });
+        let g = grid(10.0, extent, None).unwrap();
+        assert_eq!(g.ids, PointIds::Cells((0..6).collect()));
+        assert_eq!(g.xy[0], coord! { x: 5., y: 5. });
+        assert_eq!(g.xy[4], coord! { x: 15., y: 15. });
+    }
+
+    #[test]
+    fn grid_keeps_cells_inside_the_area() {
+        let extent = Rect::new(coord! { x: 0., y: 0. }, coord! { x: 40., y: 40. });
+        let tri = MultiPolygon(vec![polygon![(x: 0., y: 0.), (x: 40., y: 0.), (x: 0., y: 40.), (x: 0., y: 0.)]]);
+        let g = grid(10.0, extent, Some(&[tri])).unwrap();
+        // centres with x + y < 40: (5,5) (15,5) (25,5) (5,15) (15,15) (5,25); (35,5) etc. are out
+        assert_eq!(g.ids, PointIds::Cells(vec![0, 1, 2, 4, 5, 8]));
+    }
+
+    #[test]
+    fn grid_size_is_bounded() {
+        let extent = Rect::new(coord! { x: 0., y: 0. }, coord! { x: 1e6, y: 1e6 });
+        assert!(grid(0.01, extent, None).is_err());
+    }
+
+    #[test]
+    fn representative_point_of_a_concave_polygon_is_inside() {
+        let u = Geometry::Polygon(polygon![
+            (x: 0., y: 0.), (x: 30., y: 0.), (x: 30., y: 30.), (x: 20., y: 30.), (x: 20., y: 5.),
+            (x: 10., y: 5.), (x: 10., y: 30.), (x: 0., y: 30.), (x: 0., y: 0.)
+        ]);
+        let c = representative(&u).unwrap();
+        let Geometry::Polygon(p) = &u else { unreachable!() };
+        assert!(p.contains(&c), "{c:?}");
+    }
+}

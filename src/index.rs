@@ -1,0 +1,239 @@
+//! `TierIndex`: the green features that serve one tier, indexed for "anything within r?" and
+//! "what is nearest?" queries in plane metres.
+//!
+//! Boundaries (polygon rings, lines, and points as zero-length segments) go into an R-tree of
+//! segments; polygons also go into an R-tree of bounding boxes with an interval-tree
+//! point-in-polygon test each, so that a point inside a polygon is at distance 0 however far it
+//! is from the boundary. Holes are outside: their rings are boundaries like any other.
+
+use geo::indexed::IntervalTreeMultiPolygon;
+use geo::{BoundingRect, Contains, Coord, Geometry, LineString, MultiPolygon, Polygon};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, PointDistance, RTree, RTreeObject};
+
+/// One boundary segment (or a point, when `a == b`) of feature `feature`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    a: [f64; 2],
+    b: [f64; 2],
+    feature: u32,
+}
+
+impl RTreeObject for Segment {
+    type Envelope = AABB<[f64; 2]>;
+
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners(self.a, self.b)
+    }
+}
+
+impl PointDistance for Segment {
+    fn distance_2(&self, p: &[f64; 2]) -> f64 {
+        segment_distance_2(self.a, self.b, *p)
+    }
+}
+
+/// Squared distance from `p` to the segment `a`–`b` (to `a` when the segment has no length).
+pub fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let (px, py) = (p[0] - a[0], p[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        ((px * dx + py * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (ex, ey) = (px - t * dx, py - t * dy);
+    ex * ex + ey * ey
+}
+
+type AreaBox = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+/// The nearest eligible feature of a query, in plane units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlaneHit {
+    /// Squared plane distance (0 inside a polygon).
+    pub distance_2: f64,
+    /// The feature's number, as given to [`TierIndex::build`].
+    pub feature: u32,
+}
+
+/// Index over the features eligible for one tier.
+pub struct TierIndex {
+    segments: RTree<Segment>,
+    area_boxes: RTree<AreaBox>,
+    /// `(feature, polygon)` for each areal feature; `AreaBox` data indexes this.
+    areas: Vec<(u32, IntervalTreeMultiPolygon<f64>)>,
+}
+
+impl std::fmt::Debug for TierIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TierIndex")
+            .field("segments", &self.segments.size())
+            .field("areas", &self.areas.len())
+            .finish()
+    }
+}
+
+impl TierIndex {
+    /// Index `(feature number, geometry)` pairs; geometries in plane metres.
+    pub fn build<'a>(features: impl IntoIterator<Item = (u32, &'a Geometry<f64>)>) -> Self {
+        let mut segments = Vec::new();
+        let mut polys: Vec<(u32, MultiPolygon<f64>)> = Vec::new();
+        for (feature, g) in features {
+            collect(feature, g, &mut segments, &mut polys);
+        }
+        let mut boxes = Vec::with_capacity(polys.len());
+        let mut areas = Vec::with_capacity(polys.len());
+        for (feature, mp) in polys {
+            let Some(r) = mp.bounding_rect() else { continue };
+            let slot = areas.len() as u32;
+            boxes.push(AreaBox::new(
+                Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                slot,
+            ));
+            areas.push((feature, IntervalTreeMultiPolygon::new(&mp)));
+        }
+        Self {
+            segments: RTree::bulk_load(segments),
+            area_boxes: RTree::bulk_load(boxes),
+            areas,
+        }
+    }
+
+    /// True when no feature serves this tier.
+    pub fn is_empty(&self) -> bool {
+        self.segments.size() == 0
+    }
+
+    /// Number of indexed segments (points count as one).
+    pub fn segment_count(&self) -> usize {
+        self.segments.size()
+    }
+
+    /// Is any feature within plane distance `r` of `p` (`distance² <= r²`, inside counts)?
+    pub fn any_within(&self, p: Coord, r: f64) -> bool {
+        let q = [p.x, p.y];
+        self.segments.locate_within_distance(q, r * r).next().is_some()
+            || self.containing(p).is_some()
+    }
+
+    /// The lowest-numbered polygon feature that has `p` in its interior.
+    pub fn containing(&self, p: Coord) -> Option<u32> {
+        self.area_boxes
+            .locate_all_at_point(&[p.x, p.y])
+            .map(|b| &self.areas[b.data as usize])
+            .filter(|(_, poly)| poly.contains(&p))
+            .map(|(f, _)| *f)
+            .min()
+    }
+
+    /// The nearest feature within plane distance `limit` of `p` (0 when inside a polygon).
+    pub fn nearest(&self, p: Coord, limit: f64) -> Option<PlaneHit> {
+        if let Some(feature) = self.containing(p) {
+            return Some(PlaneHit {
+                distance_2: 0.0,
+                feature,
+            });
+        }
+        let q = [p.x, p.y];
+        let s = self.segments.nearest_neighbor(&q)?;
+        let distance_2 = s.distance_2(&q);
+        (distance_2 <= limit * limit).then_some(PlaneHit {
+            distance_2,
+            feature: s.feature,
+        })
+    }
+}
+
+fn collect(
+    feature: u32,
+    g: &Geometry<f64>,
+    segments: &mut Vec<Segment>,
+    polys: &mut Vec<(u32, MultiPolygon<f64>)>,
+) {
+    let mut line = |ls: &LineString<f64>| {
+        segments.extend(ls.lines().map(|l| Segment {
+            a: [l.start.x, l.start.y],
+            b: [l.end.x, l.end.y],
+            feature,
+        }))
+    };
+    let point = |c: Coord| Segment {
+        a: [c.x, c.y],
+        b: [c.x, c.y],
+        feature,
+    };
+    match g {
+        Geometry::Point(p) => segments.push(point(p.0)),
+        Geometry::MultiPoint(mp) => segments.extend(mp.iter().map(|p| point(p.0))),
+        Geometry::Line(l) => collect(feature, &Geometry::LineString(LineString::from(*l)), segments, polys),
+        Geometry::LineString(ls) => line(ls),
+        Geometry::MultiLineString(mls) => mls.iter().for_each(line),
+        Geometry::Polygon(p) => {
+            collect_polygon(p, &mut line);
+            polys.push((feature, MultiPolygon(vec![p.clone()])));
+        }
+        Geometry::MultiPolygon(mp) => {
+            mp.iter().for_each(|p| collect_polygon(p, &mut line));
+            polys.push((feature, mp.clone()));
+        }
+        Geometry::Rect(r) => collect(feature, &Geometry::Polygon(r.to_polygon()), segments, polys),
+        Geometry::Triangle(t) => {
+            collect(feature, &Geometry::Polygon(t.to_polygon()), segments, polys)
+        }
+        Geometry::GeometryCollection(gc) => {
+            gc.iter().for_each(|g| collect(feature, g, segments, polys))
+        }
+    }
+}
+
+fn collect_polygon(p: &Polygon<f64>, line: &mut impl FnMut(&LineString<f64>)) {
+    line(p.exterior());
+    p.interiors().iter().for_each(line);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{coord, polygon};
+
+    fn square_with_hole() -> Geometry<f64> {
+        Geometry::Polygon(polygon!(
+            exterior: [(x: 0., y: 0.), (x: 100., y: 0.), (x: 100., y: 100.), (x: 0., y: 100.), (x: 0., y: 0.)],
+            interiors: [[(x: 40., y: 40.), (x: 60., y: 40.), (x: 60., y: 60.), (x: 40., y: 60.), (x: 40., y: 40.)]],
+        ))
+    }
+
+    #[test]
+    fn inside_hole_and_outside() {
+        let g = square_with_hole();
+        let idx = TierIndex::build([(7, &g)]);
+        let inside = idx.nearest(coord! { x: 20., y: 20. }, 1e9).unwrap();
+        assert_eq!(inside, PlaneHit { distance_2: 0.0, feature: 7 });
+        let in_hole = idx.nearest(coord! { x: 50., y: 50. }, 1e9).unwrap();
+        assert_eq!(in_hole.distance_2, 100.0);
+        let outside = idx.nearest(coord! { x: 100., y: 130. }, 1e9).unwrap();
+        assert_eq!(outside.distance_2, 900.0);
+        assert!(idx.nearest(coord! { x: 100., y: 130. }, 29.9).is_none());
+        assert!(idx.any_within(coord! { x: 100., y: 130. }, 30.0));
+        assert!(!idx.any_within(coord! { x: 100., y: 130. }, 29.999));
+        assert!(idx.any_within(coord! { x: 20., y: 20. }, 1.0), "deep inside counts");
+    }
+
+    #[test]
+    fn degenerate_segments_and_points() {
+        let pt = Geometry::Point(geo::Point::new(3.0, 4.0));
+        let idx = TierIndex::build([(0, &pt)]);
+        assert_eq!(idx.nearest(coord! { x: 0., y: 0. }, 10.0).unwrap().distance_2, 25.0);
+        assert_eq!(segment_distance_2([1.0, 1.0], [1.0, 1.0], [4.0, 5.0]), 25.0);
+    }
+
+    #[test]
+    fn empty_index() {
+        let idx = TierIndex::build(std::iter::empty());
+        assert!(idx.is_empty());
+        assert!(idx.nearest(coord! { x: 0., y: 0. }, 1e9).is_none());
+        assert!(!idx.any_within(coord! { x: 0., y: 0. }, 1e9));
+    }
+}

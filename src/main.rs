@@ -1,0 +1,76 @@
+//! `greenreach` command line: flags → config → library call → exit code.
+
+mod cli;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use greenreach::progress::Progress;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use cli::{Cli, Command};
+
+/// An indicatif bar on stderr (hidden when `--quiet` or stderr is not a terminal).
+struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    fn new(quiet: bool) -> Self {
+        let target = if quiet {
+            ProgressDrawTarget::hidden()
+        } else {
+            ProgressDrawTarget::stderr()
+        };
+        let bar = ProgressBar::with_draw_target(None, target);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg:>12} [{bar:40}] {human_pos}/{human_len} points ({per_sec}, {eta})",
+            )
+            .expect("static template")
+            .progress_chars("=> "),
+        );
+        Self { bar }
+    }
+}
+
+impl Progress for Bar {
+    fn begin(&self, stage: &str, total: u64) {
+        self.bar.set_message(stage.to_string());
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.bar.enable_steady_tick(Duration::from_millis(200));
+    }
+    fn advance(&self, n: u64) {
+        self.bar.inc(n);
+    }
+    fn end(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => {
+            let cfg = args.config();
+            match greenreach::run_check(&cfg, &Bar::new(args.quiet)) {
+                Ok(run) => {
+                    for w in &run.warnings {
+                        eprintln!("warning: {w}");
+                    }
+                    print!("{}", run.summary);
+                    if let Some(out) = &cfg.out {
+                        println!("per-point results: {}", out.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(e.exit_code() as u8)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! Per-point output: CSV or GeoJSON, one row or feature per demand point in input order.
+//! Files are written under a temporary name and renamed when complete.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::coverage::{Coverage, NO_FEATURE};
+use crate::crs::LocalPlane;
+use crate::demand::DemandPoints;
+use crate::green::GreenSpaces;
+use crate::standard::Standard;
+
+/// Per-point file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated values with a header.
+    Csv,
+    /// A GeoJSON FeatureCollection of points.
+    GeoJson,
+}
+
+impl Format {
+    /// The format named by the file's extension (`.csv`, `.geojson`, `.json`).
+    pub fn from_path(path: &Path) -> Option<Self> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "geojson" | "json" => Some(Format::GeoJson),
+            _ => None,
+        }
+    }
+}
+
+/// Everything a per-point writer reads.
+pub struct PointTable<'a> {
+    /// The standard (tier names, order).
+    pub standard: &'a Standard,
+    /// Points and ids.
+    pub demand: &'a DemandPoints,
+    /// Results; must hold distances.
+    pub coverage: &'a Coverage,
+    /// Green features (for the nearest feature's label).
+    pub green: &'a GreenSpaces,
+    /// For the lon/lat of grid points.
+    pub plane: &'a LocalPlane,
+}
+
+/// Write `table` to `path` in `format`, atomically.
+pub fn write(path: &Path, format: Format, table: &PointTable<'_>) -> io::Result<()> {
+    let tmp = temp_path(path);
+    let result = (|| {
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        match format {
+            Format::Csv => write_csv(&mut w, table)?,
+            Format::GeoJson => write_geojson(&mut w, table)?,
+        }
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()
+    })();
+    match result {
+        Ok(()) => std::fs::rename(&tmp, path),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    path.with_file_name(name)
+}
+
+fn lonlat(table: &PointTable<'_>, i: usize) -> io::Result<(f64, f64)> {
+    let c = table
+        .demand
+        .lonlat_of(i, table.plane)
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    Ok((c.x, c.y))
+}
+
+fn label<'a>(table: &'a PointTable<'_>, feature: u32) -> &'a str {
+    if feature == NO_FEATURE {
+        ""
+    } else {
+        &table.green.features[feature as usize].label
+    }
+}
+
+fn write_csv(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
+    write!(w, "id,lon,lat")?;
+    for t in &table.standard.tiers {
+        write!(w, ",{0}_m,{0}_ok,{0}_nearest", csv_field(&t.name))?;
+    }
+    writeln!(w, ",all_ok")?;
+    for i in 0..table.coverage.len() {
+        let (lon, lat) = lonlat(table, i)?;
+        write!(w, "{},{lon:.7},{lat:.7}", csv_field(&table.demand.ids.get(i)))?;
+        for col in &table.coverage.tiers {
+            let d = col.distance_m[i];
+            if d.is_nan() {
+                write!(w, ",")?;
+            } else {
+                write!(w, ",{d:.2}")?;
+            }
+            write!(
+                w,
+                ",{},{}",
+                col.ok[i],
+                csv_field(label(table, col.nearest[i]))
+            )?;
+        }
+        writeln!(w, ",{}", table.coverage.all_ok[i])?;
+    }
+    Ok(())
+}
+
+/// Quote a CSV field when it holds a comma, a quote or a line break.
+pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\"")).into()
+    } else {
+        s.into()
+    }
+}
+
+fn write_geojson(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
+    let json = |s: &str| serde_json::to_string(s).map_err(io::Error::other);
+    writeln!(w, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
+    for i in 0..table.coverage.len() {
+        let (lon, lat) = lonlat(table, i)?;
+        if i > 0 {
+            writeln!(w, ",")?;
+        }
+        write!(
+            w,
+            "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon:.7},{lat:.7}]}},\"properties\":{{\"id\":{}",
+            json(&table.demand.ids.get(i))?
+        )?;
+        for (t, col) in table.standard.tiers.iter().zip(&table.coverage.tiers) {
+            let d = col.distance_m[i];
+            let d = if d.is_nan() {
+                "null".to_string()
+            } else {
+                format!("{d:.2}")
+            };
+            let nearest = match col.nearest[i] {
+                NO_FEATURE => "null".to_string(),
+                f => json(label(table, f))?,
+            };
+            write!(
+                w,
+                ",\"{0}_m\":{d},\"{0}_ok\":{1},\"{0}_nearest\":{nearest}",
+                t.name, col.ok[i]
+            )?;
+        }
+        write!(w, ",\"all_ok\":{}}}}}", table.coverage.all_ok[i])?;
+    }
+    writeln!(w, "\n]}}")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_from_extension() {
+        assert_eq!(Format::from_path(Path::new("a/b.CSV")), Some(Format::Csv));
+        assert_eq!(Format::from_path(Path::new("b.geojson")), Some(Format::GeoJson));
+        assert_eq!(Format::from_path(Path::new("b.txt")), None);
+    }
+
+    #[test]
+    fn csv_quoting() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}
