@@ -8,6 +8,7 @@ use geo::{BoundingRect, Centroid, Contains, Coord, Geometry, InteriorPoint, Mult
 use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
+use crate::index::containment_index;
 use crate::input::Layer;
 
 /// Largest grid lattice (columns × rows) accepted.
@@ -164,7 +165,7 @@ pub fn grid(
     let indexed: Vec<(Rect<f64>, IntervalTreeMultiPolygon<f64>)> = areas
         .unwrap_or(&[])
         .iter()
-        .filter_map(|mp| Some((mp.bounding_rect()?, IntervalTreeMultiPolygon::new(mp))))
+        .filter_map(|mp| Some((mp.bounding_rect()?, containment_index(mp))))
         .collect();
     let rows: Vec<(Vec<u64>, Vec<Coord>)> = (0..ny)
         .into_par_iter()

@@ -7,7 +7,8 @@
 //! is from the boundary. Holes are outside: their rings are boundaries like any other.
 
 use geo::indexed::IntervalTreeMultiPolygon;
-use geo::{BoundingRect, Contains, Coord, Geometry, LineString, MultiPolygon, Polygon};
+use geo::orient::Direction;
+use geo::{BoundingRect, Contains, Coord, Geometry, LineString, MultiPolygon, Orient, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
@@ -92,7 +93,7 @@ impl TierIndex {
                 Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
                 slot,
             ));
-            areas.push((feature, IntervalTreeMultiPolygon::new(&mp)));
+            areas.push((feature, containment_index(&mp)));
         }
         Self {
             segments: RTree::bulk_load(segments),
@@ -144,6 +145,13 @@ impl TierIndex {
             feature: s.feature,
         })
     }
+}
+
+/// A point-in-polygon index that treats holes as outside whatever the rings' winding: the
+/// interval tree counts winding numbers, so shells are made counter-clockwise and holes
+/// clockwise first (files often have them the other way round).
+pub fn containment_index(mp: &MultiPolygon<f64>) -> IntervalTreeMultiPolygon<f64> {
+    IntervalTreeMultiPolygon::new(&mp.orient(Direction::Default))
 }
 
 fn collect(

@@ -1,0 +1,162 @@
+//! The tier index against brute force: on random polygons (with holes, multipolygons,
+//! collinear and repeated vertices), lines and points, the indexed distance and flags equal
+//! geo's Euclidean distance to every feature, minimised.
+
+use geo::{Coord, Distance, Euclidean, Geometry, LineString, MultiPolygon, Point, Polygon};
+use greenreach::crs::PlaneScale;
+use greenreach::index::TierIndex;
+use greenreach::reach::{Reach, StraightLine};
+use proptest::prelude::*;
+
+/// A star-shaped (hence simple) ring around `c` with `n` vertices and radii in `[r0, r1]`,
+/// counter-clockwise or clockwise, optionally with collinear midpoints and repeated vertices.
+fn star(c: Coord, radii: &[f64], jitter: &[f64], collinear: bool, repeat: bool, cw: bool) -> LineString {
+    let n = radii.len();
+    let mut pts = Vec::new();
+    for k in 0..n {
+        let a = std::f64::consts::TAU * (k as f64 + 0.4 * jitter[k]) / n as f64;
+        pts.push(Coord { x: c.x + radii[k] * a.cos(), y: c.y + radii[k] * a.sin() });
+    }
+    let mut ring = Vec::new();
+    for k in 0..n {
+        let (p, q) = (pts[k], pts[(k + 1) % n]);
+        ring.push(p);
+        if repeat && k % 3 == 0 {
+            ring.push(p);
+        }
+        if collinear && k % 2 == 0 {
+            ring.push(Coord { x: (p.x + q.x) / 2.0, y: (p.y + q.y) / 2.0 });
+        }
+    }
+    if cw {
+        ring.reverse();
+    }
+    ring.push(ring[0]);
+    LineString(ring)
+}
+
+#[derive(Debug, Clone)]
+struct Shape {
+    kind: u8,
+    c: (f64, f64),
+    radii: Vec<f64>,
+    jitter: Vec<f64>,
+    flags: (bool, bool, bool, bool),
+    hole_cw: bool,
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    (
+        0u8..5,
+        (-2000.0..2000.0f64, -2000.0..2000.0f64),
+        prop::collection::vec(100.0..400.0f64, 3..24),
+        any::<(bool, bool, bool, bool, bool)>(),
+    )
+        .prop_flat_map(|(kind, c, radii, flags)| {
+            let n = radii.len();
+            (Just(kind), Just(c), Just(radii), prop::collection::vec(-1.0..1.0f64, n), Just(flags))
+        })
+        .prop_map(|(kind, c, radii, jitter, (a, b, cw, hole, hole_cw))| Shape {
+            kind,
+            c,
+            radii,
+            jitter,
+            flags: (a, b, cw, hole),
+            hole_cw,
+        })
+}
+
+fn build(s: &Shape) -> Geometry<f64> {
+    let c = Coord { x: s.c.0, y: s.c.1 };
+    let (collinear, repeat, cw, hole) = s.flags;
+    let outer = star(c, &s.radii, &s.jitter, collinear, repeat, cw);
+    let min_r = s.radii.iter().cloned().fold(f64::INFINITY, f64::min);
+    // A hole well inside the inscribed circle of the star.
+    let hole_ring = || {
+        let hr: Vec<f64> = s.radii.iter().map(|r| 0.2 * min_r * (0.5 + r / 800.0)).collect();
+        // Hole winding drawn independently: files often break the right-hand rule.
+        star(c, &hr, &s.jitter, false, false, s.hole_cw)
+    };
+    match s.kind {
+        0 => Geometry::Polygon(Polygon::new(outer, if hole { vec![hole_ring()] } else { vec![] })),
+        1 => {
+            let far = Coord { x: c.x + 1500.0, y: c.y - 700.0 };
+            let second = star(far, &s.radii, &s.jitter, !collinear, repeat, !cw);
+            Geometry::MultiPolygon(MultiPolygon(vec![
+                Polygon::new(outer, if hole { vec![hole_ring()] } else { vec![] }),
+                Polygon::new(second, vec![]),
+            ]))
+        }
+        2 => {
+            let mut line = outer;
+            line.0.pop();
+            Geometry::LineString(line)
+        }
+        3 => Geometry::Point(Point(c)),
+        _ => {
+            // A zero-area polygon: every vertex on one line.
+            let ring: Vec<Coord> = (0..4)
+                .map(|k| Coord { x: c.x + 50.0 * k as f64, y: c.y + 20.0 * k as f64 })
+                .chain(std::iter::once(c))
+                .collect();
+            Geometry::Polygon(Polygon::new(LineString(ring), vec![]))
+        }
+    }
+}
+
+fn brute(features: &[Geometry<f64>], p: Coord) -> f64 {
+    features
+        .iter()
+        .map(|g| Euclidean.distance(g, &Point(p)))
+        .fold(f64::INFINITY, f64::min)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn index_matches_brute_force(
+        shapes in prop::collection::vec(shape(), 1..12),
+        points in prop::collection::vec((-3000.0..3000.0f64, -3000.0..3000.0f64), 1..40),
+        radius in 0.0..800.0f64,
+    ) {
+        let features: Vec<Geometry<f64>> = shapes.iter().map(build).collect();
+        let idx = TierIndex::build(features.iter().enumerate().map(|(i, g)| (i as u32, g)));
+        let reach = StraightLine::new(vec![idx], PlaneScale::unit());
+        for &(x, y) in &points {
+            let p = Coord { x, y };
+            let want = brute(&features, p);
+            let a = reach.assess(0, p, radius, 1e9);
+            let hit = a.nearest.expect("a feature always exists within 1e9 m");
+            prop_assert!(close(hit.distance_m, want), "p={p:?} index {} brute {want}", hit.distance_m);
+            // The named feature really is at that distance.
+            let own = Euclidean.distance(&features[hit.feature as usize], &Point(p));
+            prop_assert!(close(own, want), "feature {} is at {own}, nearest is {want}", hit.feature);
+            if !close(want, radius) {
+                prop_assert_eq!(a.ok, want <= radius, "p={:?} d={} r={}", p, want, radius);
+                prop_assert_eq!(reach.within(0, p, radius), want <= radius);
+            }
+            prop_assert_eq!(reach.within(0, p, radius), a.ok, "within and assess agree");
+        }
+    }
+
+    #[test]
+    fn search_limit_is_respected(
+        shapes in prop::collection::vec(shape(), 1..6),
+        (x, y) in (-6000.0..6000.0f64, -6000.0..6000.0f64),
+        limit in 1.0..3000.0f64,
+    ) {
+        let features: Vec<Geometry<f64>> = shapes.iter().map(build).collect();
+        let idx = TierIndex::build(features.iter().enumerate().map(|(i, g)| (i as u32, g)));
+        let reach = StraightLine::new(vec![idx], PlaneScale::unit());
+        let want = brute(&features, Coord { x, y });
+        let a = reach.assess(0, Coord { x, y }, 0.0, limit);
+        if !close(want, limit) {
+            prop_assert_eq!(a.nearest.is_some(), want <= limit);
+        }
+    }
+}
