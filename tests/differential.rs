@@ -122,12 +122,17 @@ proptest! {
     fn index_matches_brute_force(
         shapes in prop::collection::vec(shape(), 1..12),
         points in prop::collection::vec((-3000.0..3000.0f64, -3000.0..3000.0f64), 1..40),
+        near in prop::collection::vec((-120.0..120.0f64, -120.0..120.0f64), 1..5),
         radius in 0.0..800.0f64,
     ) {
         let features: Vec<Geometry<f64>> = shapes.iter().map(build).collect();
         let idx = TierIndex::build(features.iter().enumerate().map(|(i, g)| (i as u32, g)));
         let reach = StraightLine::new(vec![idx], PlaneScale::unit());
-        for &(x, y) in &points {
+        // Uniform points, plus points near each shape's centre: holes, interiors, overlaps.
+        let centred = shapes
+            .iter()
+            .flat_map(|s| near.iter().map(move |&(dx, dy)| (s.c.0 + dx, s.c.1 + dy)));
+        for (x, y) in points.iter().copied().chain(centred) {
             let p = Coord { x, y };
             let want = brute(&features, p);
             let a = reach.assess(0, p, radius, 1e9);
