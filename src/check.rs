@@ -70,7 +70,9 @@ impl CheckConfig {
     /// Check the options before any file is read.
     pub fn validate(&self) -> Result<Format, Error> {
         if self.green.is_empty() {
-            return Err(Error::Config("give at least one green layer (--green FILE)".into()));
+            return Err(Error::Config(
+                "give at least one green layer (--green FILE)".into(),
+            ));
         }
         let max_r = self
             .standard
@@ -84,12 +86,12 @@ impl CheckConfig {
                 self.max_distance_m
             )));
         }
-        if let DemandSource::Grid { spacing_m, .. } = self.demand {
-            if !(spacing_m.is_finite() && spacing_m > 0.0) {
-                return Err(Error::Config(format!(
-                    "--grid spacing must be a positive number of metres, got {spacing_m}"
-                )));
-            }
+        if let DemandSource::Grid { spacing_m, .. } = self.demand
+            && !(spacing_m.is_finite() && spacing_m > 0.0)
+        {
+            return Err(Error::Config(format!(
+                "--grid spacing must be a positive number of metres, got {spacing_m}"
+            )));
         }
         if let Some(0) = self.threads {
             return Err(Error::Config("--threads must be at least 1".into()));
@@ -149,7 +151,11 @@ pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun,
     pool.install(|| run_in_pool(cfg, format, progress))
 }
 
-fn run_in_pool(cfg: &CheckConfig, format: Format, progress: &dyn Progress) -> Result<CheckRun, Error> {
+fn run_in_pool(
+    cfg: &CheckConfig,
+    format: Format,
+    progress: &dyn Progress,
+) -> Result<CheckRun, Error> {
     let mut warnings = Warnings {
         strict: cfg.strict,
         list: Vec::new(),
@@ -161,7 +167,11 @@ fn run_in_pool(cfg: &CheckConfig, format: Format, progress: &dyn Progress) -> Re
         Ok(layer)
     };
 
-    let green_layers = cfg.green.iter().map(|p| read(p)).collect::<Result<Vec<_>, _>>()?;
+    let green_layers = cfg
+        .green
+        .iter()
+        .map(|p| read(p))
+        .collect::<Result<Vec<_>, _>>()?;
     for l in &green_layers {
         if l.read_count() == 0 {
             return Err(Error::Config(format!(
@@ -214,7 +224,10 @@ fn run_in_pool(cfg: &CheckConfig, format: Format, progress: &dyn Progress) -> Re
                 Some(l) => {
                     report_skips(l, &mut warnings)?;
                     let areas = area_polygons(l, &plane, &mut warnings)?;
-                    (extent_of(areas.iter().map(|a| a.bounding_rect())), Some(areas))
+                    (
+                        extent_of(areas.iter().map(|a| a.bounding_rect())),
+                        Some(areas),
+                    )
                 }
                 None => (
                     extent_of(green.features.iter().map(|f| f.geometry.bounding_rect())),
@@ -222,7 +235,9 @@ fn run_in_pool(cfg: &CheckConfig, format: Format, progress: &dyn Progress) -> Re
                 ),
             };
             let extent = extent.ok_or_else(|| {
-                Error::Config("the grid has no extent: the area (or green layer) has no polygons".into())
+                Error::Config(
+                    "the grid has no extent: the area (or green layer) has no polygons".into(),
+                )
             })?;
             demand::grid(*spacing_m, extent, areas.as_deref())?
         }
@@ -242,7 +257,9 @@ fn run_in_pool(cfg: &CheckConfig, format: Format, progress: &dyn Progress) -> Re
         (_, None) => unreachable!("a point source always has a layer"),
     };
     if demand.is_empty() {
-        return Err(Error::Config("there are no demand points to evaluate".into()));
+        return Err(Error::Config(
+            "there are no demand points to evaluate".into(),
+        ));
     }
 
     let reach = StraightLine::new(green.tier_indexes(&cfg.standard), plane.scale());
@@ -256,7 +273,9 @@ fn run_in_pool(cfg: &CheckConfig, format: Format, progress: &dyn Progress) -> Re
         },
     };
     progress.begin("evaluating", demand.len() as u64);
-    let coverage = evaluate(&reach, &demand.xy, &settings, &|n| progress.advance(n as u64));
+    let coverage = evaluate(&reach, &demand.xy, &settings, &|n| {
+        progress.advance(n as u64)
+    });
     progress.end();
 
     if let Some(path) = &cfg.out {
@@ -272,7 +291,13 @@ fn run_in_pool(cfg: &CheckConfig, format: Format, progress: &dyn Progress) -> Re
             source,
         })?;
     }
-    let summary = Summary::new(&cfg.standard, &green, &demand, &coverage, cfg.max_distance_m);
+    let summary = Summary::new(
+        &cfg.standard,
+        &green,
+        &demand,
+        &coverage,
+        cfg.max_distance_m,
+    );
     Ok(CheckRun {
         summary,
         warnings: warnings.list,

@@ -135,7 +135,8 @@ fn evaluate_chunk<R: Reach + ?Sized>(reach: &R, chunk: &[Coord], s: &EvalSetting
                     let a = reach.assess(t, p, r, s.limit_m);
                     col.distance_m
                         .push(a.nearest.map_or(f64::NAN, |h| h.distance_m));
-                    col.nearest.push(a.nearest.map_or(NO_FEATURE, |h| h.feature));
+                    col.nearest
+                        .push(a.nearest.map_or(NO_FEATURE, |h| h.feature));
                     a.ok
                 }
             };

@@ -219,7 +219,12 @@ mod tests {
         let plane = LocalPlane::at(9.55, 47.15).unwrap();
         let c = plane.forward(9.55, 47.15).unwrap();
         assert!(c.x.abs() < 1e-6 && c.y.abs() < 1e-6, "{c:?}");
-        let back = plane.inverse(Coord { x: 1234.5, y: -987.0 }).unwrap();
+        let back = plane
+            .inverse(Coord {
+                x: 1234.5,
+                y: -987.0,
+            })
+            .unwrap();
         let again = plane.forward(back.x, back.y).unwrap();
         assert!((again.x - 1234.5).abs() < 1e-6 && (again.y + 987.0).abs() < 1e-6);
     }
@@ -228,7 +233,10 @@ mod tests {
     fn scale_is_one_on_the_meridian_and_grows_east() {
         let plane = LocalPlane::at(106.5, 29.5).unwrap();
         assert_eq!(plane.scale_at(Coord { x: 0.0, y: 5000.0 }), 1.0);
-        let k = plane.scale_at(Coord { x: 100_000.0, y: 0.0 });
+        let k = plane.scale_at(Coord {
+            x: 100_000.0,
+            y: 0.0,
+        });
         assert!((k - 1.0 - 1.23e-4).abs() < 3e-6, "{k}");
     }
 

@@ -183,9 +183,9 @@ pub fn grid(
                     y,
                 };
                 let keep = areas.is_none()
-                    || candidates.iter().any(|(r, poly)| {
-                        r.min().x <= c.x && c.x <= r.max().x && poly.contains(&c)
-                    });
+                    || candidates
+                        .iter()
+                        .any(|(r, poly)| r.min().x <= c.x && c.x <= r.max().x && poly.contains(&c));
                 if keep {
                     ids.push(j * nx + i);
                     xy.push(c);
@@ -227,7 +227,9 @@ mod tests {
     #[test]
     fn grid_keeps_cells_inside_the_area() {
         let extent = Rect::new(coord! { x: 0., y: 0. }, coord! { x: 40., y: 40. });
-        let tri = MultiPolygon(vec![polygon![(x: 0., y: 0.), (x: 40., y: 0.), (x: 0., y: 40.), (x: 0., y: 0.)]]);
+        let tri = MultiPolygon(vec![
+            polygon![(x: 0., y: 0.), (x: 40., y: 0.), (x: 0., y: 40.), (x: 0., y: 0.)],
+        ]);
         let g = grid(10.0, extent, Some(&[tri])).unwrap();
         // centres with x + y < 40: (5,5) (15,5) (25,5) (5,15) (15,15) (5,25); (35,5) etc. are out
         assert_eq!(g.ids, PointIds::Cells(vec![0, 1, 2, 4, 5, 8]));
@@ -246,7 +248,9 @@ mod tests {
             (x: 10., y: 5.), (x: 10., y: 30.), (x: 0., y: 30.), (x: 0., y: 0.)
         ]);
         let c = representative(&u).unwrap();
-        let Geometry::Polygon(p) = &u else { unreachable!() };
+        let Geometry::Polygon(p) = &u else {
+            unreachable!()
+        };
         assert!(p.contains(&c), "{c:?}");
     }
 }

@@ -69,8 +69,7 @@ impl GreenSpaces {
                     }),
                     Classification::UnknownCategory(c) => {
                         *out.unknown_categories.entry(c.clone()).or_default() += 1;
-                        *out
-                            .ignored
+                        *out.ignored
                             .entry(format!("unknown category \"{c}\""))
                             .or_default() += 1;
                     }

@@ -87,7 +87,9 @@ impl TierIndex {
         let mut boxes = Vec::with_capacity(polys.len());
         let mut areas = Vec::with_capacity(polys.len());
         for (feature, mp) in polys {
-            let Some(r) = mp.bounding_rect() else { continue };
+            let Some(r) = mp.bounding_rect() else {
+                continue;
+            };
             let slot = areas.len() as u32;
             boxes.push(AreaBox::new(
                 Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
@@ -115,7 +117,10 @@ impl TierIndex {
     /// Is any feature within plane distance `r` of `p` (`distance² <= r²`, inside counts)?
     pub fn any_within(&self, p: Coord, r: f64) -> bool {
         let q = [p.x, p.y];
-        self.segments.locate_within_distance(q, r * r).next().is_some()
+        self.segments
+            .locate_within_distance(q, r * r)
+            .next()
+            .is_some()
             || self.containing(p).is_some()
     }
 
@@ -175,7 +180,12 @@ fn collect(
     match g {
         Geometry::Point(p) => segments.push(point(p.0)),
         Geometry::MultiPoint(mp) => segments.extend(mp.iter().map(|p| point(p.0))),
-        Geometry::Line(l) => collect(feature, &Geometry::LineString(LineString::from(*l)), segments, polys),
+        Geometry::Line(l) => collect(
+            feature,
+            &Geometry::LineString(LineString::from(*l)),
+            segments,
+            polys,
+        ),
         Geometry::LineString(ls) => line(ls),
         Geometry::MultiLineString(mls) => mls.iter().for_each(line),
         Geometry::Polygon(p) => {
@@ -218,7 +228,13 @@ mod tests {
         let g = square_with_hole();
         let idx = TierIndex::build([(7, &g)]);
         let inside = idx.nearest(coord! { x: 20., y: 20. }, 1e9).unwrap();
-        assert_eq!(inside, PlaneHit { distance_2: 0.0, feature: 7 });
+        assert_eq!(
+            inside,
+            PlaneHit {
+                distance_2: 0.0,
+                feature: 7
+            }
+        );
         let in_hole = idx.nearest(coord! { x: 50., y: 50. }, 1e9).unwrap();
         assert_eq!(in_hole.distance_2, 100.0);
         let outside = idx.nearest(coord! { x: 100., y: 130. }, 1e9).unwrap();
@@ -226,14 +242,22 @@ mod tests {
         assert!(idx.nearest(coord! { x: 100., y: 130. }, 29.9).is_none());
         assert!(idx.any_within(coord! { x: 100., y: 130. }, 30.0));
         assert!(!idx.any_within(coord! { x: 100., y: 130. }, 29.999));
-        assert!(idx.any_within(coord! { x: 20., y: 20. }, 1.0), "deep inside counts");
+        assert!(
+            idx.any_within(coord! { x: 20., y: 20. }, 1.0),
+            "deep inside counts"
+        );
     }
 
     #[test]
     fn degenerate_segments_and_points() {
         let pt = Geometry::Point(geo::Point::new(3.0, 4.0));
         let idx = TierIndex::build([(0, &pt)]);
-        assert_eq!(idx.nearest(coord! { x: 0., y: 0. }, 10.0).unwrap().distance_2, 25.0);
+        assert_eq!(
+            idx.nearest(coord! { x: 0., y: 0. }, 10.0)
+                .unwrap()
+                .distance_2,
+            25.0
+        );
         assert_eq!(segment_distance_2([1.0, 1.0], [1.0, 1.0], [4.0, 5.0]), 25.0);
     }
 

@@ -95,7 +95,11 @@ fn write_csv(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
     writeln!(w, ",all_ok")?;
     for i in 0..table.coverage.len() {
         let (lon, lat) = lonlat(table, i)?;
-        write!(w, "{},{lon:.7},{lat:.7}", csv_field(&table.demand.ids.get(i)))?;
+        write!(
+            w,
+            "{},{lon:.7},{lat:.7}",
+            csv_field(&table.demand.ids.get(i))
+        )?;
         for col in &table.coverage.tiers {
             let d = col.distance_m[i];
             if d.is_nan() {
@@ -167,7 +171,10 @@ mod tests {
     #[test]
     fn format_from_extension() {
         assert_eq!(Format::from_path(Path::new("a/b.CSV")), Some(Format::Csv));
-        assert_eq!(Format::from_path(Path::new("b.geojson")), Some(Format::GeoJson));
+        assert_eq!(
+            Format::from_path(Path::new("b.geojson")),
+            Some(Format::GeoJson)
+        );
         assert_eq!(Format::from_path(Path::new("b.txt")), None);
     }
 

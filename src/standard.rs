@@ -225,7 +225,9 @@ impl Standard {
         let mut too_small = false;
         for (i, cat) in self.categories.iter().enumerate() {
             for rule in &cat.rules {
-                if !rule.kinds.contains(&kind) || !rule.any_tag.iter().any(|t| t.find(props).is_some()) {
+                if !rule.kinds.contains(&kind)
+                    || !rule.any_tag.iter().any(|t| t.find(props).is_some())
+                {
                     continue;
                 }
                 let area_ok = if rule.min_area_m2 > 0.0 {
@@ -279,16 +281,44 @@ mod tests {
         let s = Standard::jiangbei();
         let c = |v: Value, kind, area| s.classify(&props(v), kind, area);
         use Classification::*;
-        assert_eq!(c(json!({"leisure": "park"}), Kind::Area, 20_000.0), Category(0));
-        assert_eq!(c(json!({"leisure": "park"}), Kind::Area, 5_000.0), Category(1));
-        assert_eq!(c(json!({"leisure": "park"}), Kind::Area, 100.0), BelowMinimumArea);
-        assert_eq!(c(json!({"leisure": "playground"}), Kind::Point, 0.0), Category(1));
-        assert_eq!(c(json!({"landuse": "forest"}), Kind::Area, 5e5), Category(2));
-        assert_eq!(c(json!({"landuse": "grass"}), Kind::Area, 300.0), BelowMinimumArea);
-        assert_eq!(c(json!({"natural": "tree_row"}), Kind::Line, 0.0), Category(2));
-        assert_eq!(c(json!({"natural": "tree"}), Kind::Point, 0.0), NotGreenSpace);
         assert_eq!(
-            c(json!({"leisure": "park", "access": "private"}), Kind::Area, 5e4),
+            c(json!({"leisure": "park"}), Kind::Area, 20_000.0),
+            Category(0)
+        );
+        assert_eq!(
+            c(json!({"leisure": "park"}), Kind::Area, 5_000.0),
+            Category(1)
+        );
+        assert_eq!(
+            c(json!({"leisure": "park"}), Kind::Area, 100.0),
+            BelowMinimumArea
+        );
+        assert_eq!(
+            c(json!({"leisure": "playground"}), Kind::Point, 0.0),
+            Category(1)
+        );
+        assert_eq!(
+            c(json!({"landuse": "forest"}), Kind::Area, 5e5),
+            Category(2)
+        );
+        assert_eq!(
+            c(json!({"landuse": "grass"}), Kind::Area, 300.0),
+            BelowMinimumArea
+        );
+        assert_eq!(
+            c(json!({"natural": "tree_row"}), Kind::Line, 0.0),
+            Category(2)
+        );
+        assert_eq!(
+            c(json!({"natural": "tree"}), Kind::Point, 0.0),
+            NotGreenSpace
+        );
+        assert_eq!(
+            c(
+                json!({"leisure": "park", "access": "private"}),
+                Kind::Area,
+                5e4
+            ),
             Excluded("access=private".into())
         );
         assert_eq!(

@@ -10,12 +10,22 @@ use proptest::prelude::*;
 
 /// A star-shaped (hence simple) ring around `c` with `n` vertices and radii in `[r0, r1]`,
 /// counter-clockwise or clockwise, optionally with collinear midpoints and repeated vertices.
-fn star(c: Coord, radii: &[f64], jitter: &[f64], collinear: bool, repeat: bool, cw: bool) -> LineString {
+fn star(
+    c: Coord,
+    radii: &[f64],
+    jitter: &[f64],
+    collinear: bool,
+    repeat: bool,
+    cw: bool,
+) -> LineString {
     let n = radii.len();
     let mut pts = Vec::new();
     for k in 0..n {
         let a = std::f64::consts::TAU * (k as f64 + 0.4 * jitter[k]) / n as f64;
-        pts.push(Coord { x: c.x + radii[k] * a.cos(), y: c.y + radii[k] * a.sin() });
+        pts.push(Coord {
+            x: c.x + radii[k] * a.cos(),
+            y: c.y + radii[k] * a.sin(),
+        });
     }
     let mut ring = Vec::new();
     for k in 0..n {
@@ -25,7 +35,10 @@ fn star(c: Coord, radii: &[f64], jitter: &[f64], collinear: bool, repeat: bool, 
             ring.push(p);
         }
         if collinear && k % 2 == 0 {
-            ring.push(Coord { x: (p.x + q.x) / 2.0, y: (p.y + q.y) / 2.0 });
+            ring.push(Coord {
+                x: (p.x + q.x) / 2.0,
+                y: (p.y + q.y) / 2.0,
+            });
         }
     }
     if cw {
@@ -54,16 +67,24 @@ fn shape() -> impl Strategy<Value = Shape> {
     )
         .prop_flat_map(|(kind, c, radii, flags)| {
             let n = radii.len();
-            (Just(kind), Just(c), Just(radii), prop::collection::vec(-1.0..1.0f64, n), Just(flags))
+            (
+                Just(kind),
+                Just(c),
+                Just(radii),
+                prop::collection::vec(-1.0..1.0f64, n),
+                Just(flags),
+            )
         })
-        .prop_map(|(kind, c, radii, jitter, (a, b, cw, hole, hole_cw))| Shape {
-            kind,
-            c,
-            radii,
-            jitter,
-            flags: (a, b, cw, hole),
-            hole_cw,
-        })
+        .prop_map(
+            |(kind, c, radii, jitter, (a, b, cw, hole, hole_cw))| Shape {
+                kind,
+                c,
+                radii,
+                jitter,
+                flags: (a, b, cw, hole),
+                hole_cw,
+            },
+        )
 }
 
 fn build(s: &Shape) -> Geometry<f64> {
@@ -73,14 +94,24 @@ fn build(s: &Shape) -> Geometry<f64> {
     let min_r = s.radii.iter().cloned().fold(f64::INFINITY, f64::min);
     // A hole well inside the inscribed circle of the star.
     let hole_ring = || {
-        let hr: Vec<f64> = s.radii.iter().map(|r| 0.2 * min_r * (0.5 + r / 800.0)).collect();
+        let hr: Vec<f64> = s
+            .radii
+            .iter()
+            .map(|r| 0.2 * min_r * (0.5 + r / 800.0))
+            .collect();
         // Hole winding drawn independently: files often break the right-hand rule.
         star(c, &hr, &s.jitter, false, false, s.hole_cw)
     };
     match s.kind {
-        0 => Geometry::Polygon(Polygon::new(outer, if hole { vec![hole_ring()] } else { vec![] })),
+        0 => Geometry::Polygon(Polygon::new(
+            outer,
+            if hole { vec![hole_ring()] } else { vec![] },
+        )),
         1 => {
-            let far = Coord { x: c.x + 1500.0, y: c.y - 700.0 };
+            let far = Coord {
+                x: c.x + 1500.0,
+                y: c.y - 700.0,
+            };
             let second = star(far, &s.radii, &s.jitter, !collinear, repeat, !cw);
             Geometry::MultiPolygon(MultiPolygon(vec![
                 Polygon::new(outer, if hole { vec![hole_ring()] } else { vec![] }),
@@ -96,7 +127,10 @@ fn build(s: &Shape) -> Geometry<f64> {
         _ => {
             // A zero-area polygon: every vertex on one line.
             let ring: Vec<Coord> = (0..4)
-                .map(|k| Coord { x: c.x + 50.0 * k as f64, y: c.y + 20.0 * k as f64 })
+                .map(|k| Coord {
+                    x: c.x + 50.0 * k as f64,
+                    y: c.y + 20.0 * k as f64,
+                })
                 .chain(std::iter::once(c))
                 .collect();
             Geometry::Polygon(Polygon::new(LineString(ring), vec![]))

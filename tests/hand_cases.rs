@@ -33,13 +33,37 @@ fn inside_hole_boundary_radius() {
         vec![square(400.0, 400.0, 200.0).exterior().clone()],
     ));
     let r = reach_over(&[park]);
-    assert_eq!(dist(&r, coord! { x: 100., y: 100. }, 300.0), (0.0, true, 0), "inside");
-    assert_eq!(dist(&r, coord! { x: 500., y: 500. }, 300.0), (100.0, true, 0), "hole centre");
-    assert_eq!(dist(&r, coord! { x: 500., y: 500. }, 99.0), (100.0, false, 0), "hole, small radius");
-    assert_eq!(dist(&r, coord! { x: 1000., y: 300. }, 0.0), (0.0, true, 0), "on the boundary");
-    assert_eq!(dist(&r, coord! { x: 1300., y: 500. }, 300.0), (300.0, true, 0), "exactly at the radius");
+    assert_eq!(
+        dist(&r, coord! { x: 100., y: 100. }, 300.0),
+        (0.0, true, 0),
+        "inside"
+    );
+    assert_eq!(
+        dist(&r, coord! { x: 500., y: 500. }, 300.0),
+        (100.0, true, 0),
+        "hole centre"
+    );
+    assert_eq!(
+        dist(&r, coord! { x: 500., y: 500. }, 99.0),
+        (100.0, false, 0),
+        "hole, small radius"
+    );
+    assert_eq!(
+        dist(&r, coord! { x: 1000., y: 300. }, 0.0),
+        (0.0, true, 0),
+        "on the boundary"
+    );
+    assert_eq!(
+        dist(&r, coord! { x: 1300., y: 500. }, 300.0),
+        (300.0, true, 0),
+        "exactly at the radius"
+    );
     assert!(r.within(0, coord! { x: 1300., y: 500. }, 300.0));
-    assert_eq!(dist(&r, coord! { x: 1301., y: 500. }, 300.0), (301.0, false, 0), "1 m beyond");
+    assert_eq!(
+        dist(&r, coord! { x: 1301., y: 500. }, 300.0),
+        (301.0, false, 0),
+        "1 m beyond"
+    );
     assert!(!r.within(0, coord! { x: 1301., y: 500. }, 300.0));
     // Corner: distance to the vertex, not to the extended edge.
     let (d, _, _) = dist(&r, coord! { x: 1300., y: 1400. }, 300.0);
@@ -86,21 +110,25 @@ fn tiers_nest_through_the_whole_pipeline() {
     let (lon0, lat0) = (106.55, 29.57);
     // Home A: a park 200 m east. Home B (far west): only a leisure space 200 m east of it.
     // Home C: a park 1500 m east: meets park only.
-    let feature = |cat: &str, geom: serde_json::Value, name: &str| {
-        json!({"type": "Feature", "properties": {"category": cat, "name": name}, "geometry": geom})
-    };
+    let feature = |cat: &str, geom: serde_json::Value, name: &str| json!({"type": "Feature", "properties": {"category": cat, "name": name}, "geometry": geom});
     let green = write_fc(
         dir.path(),
         "green.geojson",
         vec![
             feature("park", lonlat_square(lon0, lat0, 200.0, 300.0), "A park"),
-            feature("leisure", lonlat_square(lon0 - 0.2, lat0, 200.0, 50.0), "B leisure"),
-            feature("park", lonlat_square(lon0 + 0.2, lat0, 1500.0, 300.0), "C park"),
+            feature(
+                "leisure",
+                lonlat_square(lon0 - 0.2, lat0, 200.0, 50.0),
+                "B leisure",
+            ),
+            feature(
+                "park",
+                lonlat_square(lon0 + 0.2, lat0, 1500.0, 300.0),
+                "C park",
+            ),
         ],
     );
-    let pt = |lon: f64, id: &str| {
-        json!({"type": "Feature", "id": id, "properties": {}, "geometry": {"type": "Point", "coordinates": [lon, lat0]}})
-    };
+    let pt = |lon: f64, id: &str| json!({"type": "Feature", "id": id, "properties": {}, "geometry": {"type": "Point", "coordinates": [lon, lat0]}});
     let homes = write_fc(
         dir.path(),
         "homes.geojson",
@@ -123,8 +151,16 @@ fn tiers_nest_through_the_whole_pipeline() {
     let csv = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4);
-    assert!(lines[1].starts_with("A,106.5500000,29.5700000,"), "{}", lines[1]);
+    assert!(
+        lines[1].starts_with("A,106.5500000,29.5700000,"),
+        "{}",
+        lines[1]
+    );
     assert!(lines[1].contains(",true,A park,"), "{}", lines[1]);
-    assert!(lines[2].contains(",true,B leisure,") && lines[2].ends_with(",false"), "{}", lines[2]);
+    assert!(
+        lines[2].contains(",true,B leisure,") && lines[2].ends_with(",false"),
+        "{}",
+        lines[2]
+    );
     assert!(lines[3].contains(",true,C park,false"), "{}", lines[3]);
 }

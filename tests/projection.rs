@@ -46,7 +46,10 @@ fn scale_correction_matters_at_100_km() {
     let pb = plane.forward(b.x(), b.y()).unwrap();
     let raw = ((pa.x - pb.x).powi(2) + (pa.y - pb.y).powi(2)).sqrt();
     let want = Geodesic.distance(a, b);
-    assert!((raw - want) / want > 1e-4, "raw plane distance is distorted");
+    assert!(
+        (raw - want) / want > 1e-4,
+        "raw plane distance is distorted"
+    );
     let got = ground_distance(&plane, a, b);
     assert!(((got - want) / want).abs() < 1e-6, "{got} vs {want}");
 }

@@ -38,10 +38,9 @@ impl fmt::Display for GeometryProblem {
                 "a position has {n} number(s); it needs at least 2 (x, y)"
             ),
             GeometryProblem::NotFinite => f.write_str("a coordinate is not a finite number"),
-            GeometryProblem::ShortLine(n) => write!(
-                f,
-                "a LineString has {n} position(s); it needs at least 2"
-            ),
+            GeometryProblem::ShortLine(n) => {
+                write!(f, "a LineString has {n} position(s); it needs at least 2")
+            }
             GeometryProblem::ShortRing { ring, len } => write!(
                 f,
                 "ring {ring} has {len} position(s); a polygon ring needs at least 4 (closed)"
@@ -118,7 +117,10 @@ fn polygon(rings: &[Vec<Position>]) -> Res<Option<Polygon>> {
     let mut out = Vec::with_capacity(rings.len());
     for (i, r) in rings.iter().enumerate() {
         if r.len() < 4 {
-            return Err(GeometryProblem::ShortRing { ring: i, len: r.len() });
+            return Err(GeometryProblem::ShortRing {
+                ring: i,
+                len: r.len(),
+            });
         }
         let cs = coords(r)?;
         if cs[0] != cs[cs.len() - 1] {

@@ -150,7 +150,10 @@ pub fn parse_layer(path: &Path, bytes: &[u8], opts: ReadOptions) -> Result<Layer
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(file_error(path, "is empty; expected a GeoJSON FeatureCollection"));
+        return Err(file_error(
+            path,
+            "is empty; expected a GeoJSON FeatureCollection",
+        ));
     }
     let root: Value = serde_json::from_slice(bytes).map_err(|e| {
         file_error(
@@ -195,10 +198,18 @@ pub fn parse_layer(path: &Path, bytes: &[u8], opts: ReadOptions) -> Result<Layer
         Some(other) => {
             return Err(file_error(
                 path,
-                &format!("\"features\" must be an array, found a JSON {}", json_kind(&other)),
+                &format!(
+                    "\"features\" must be an array, found a JSON {}",
+                    json_kind(&other)
+                ),
             ));
         }
-        None => return Err(file_error(path, "the FeatureCollection has no \"features\" array")),
+        None => {
+            return Err(file_error(
+                path,
+                "the FeatureCollection has no \"features\" array",
+            ));
+        }
     };
     let mut layer = Layer {
         path: path.to_path_buf(),
@@ -352,7 +363,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Layer, InputError> {
-        parse_layer(Path::new("t.geojson"), text.as_bytes(), ReadOptions::default())
+        parse_layer(
+            Path::new("t.geojson"),
+            text.as_bytes(),
+            ReadOptions::default(),
+        )
     }
 
     #[test]
@@ -375,28 +390,53 @@ mod tests {
     #[test]
     fn strict_turns_skips_into_errors() {
         let text = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":null}]}"#;
-        let e = parse_layer(Path::new("t.geojson"), text.as_bytes(), ReadOptions { strict: true })
-            .unwrap_err();
-        assert_eq!(e.to_string(), "t.geojson: feature 0: null geometry (--strict)");
+        let e = parse_layer(
+            Path::new("t.geojson"),
+            text.as_bytes(),
+            ReadOptions { strict: true },
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.geojson: feature 0: null geometry (--strict)"
+        );
     }
 
     #[test]
     fn whole_file_errors_name_the_file() {
         let e = parse("{\"type\":\"Feature\"}").unwrap_err().to_string();
-        assert!(e.starts_with("t.geojson: expected a GeoJSON FeatureCollection, found type \"Feature\""), "{e}");
+        assert!(
+            e.starts_with(
+                "t.geojson: expected a GeoJSON FeatureCollection, found type \"Feature\""
+            ),
+            "{e}"
+        );
         let e = parse("{\"type\":").unwrap_err().to_string();
         assert!(e.contains("not valid JSON (line 1, column 8)"), "{e}");
         assert!(parse("").unwrap_err().to_string().contains("is empty"));
-        assert!(parse("[1]").unwrap_err().to_string().contains("found a JSON array"));
+        assert!(
+            parse("[1]")
+                .unwrap_err()
+                .to_string()
+                .contains("found a JSON array")
+        );
     }
 
     #[test]
     fn lonlat_range_is_checked_with_a_hint() {
         let l = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":9,"properties":{},"geometry":{"type":"Point","coordinates":[650000,3270000]}}]}"#).unwrap();
         let e = check_lonlat(&l).unwrap_err().to_string();
-        assert!(e.starts_with("t.geojson: feature 0 (id 9): coordinate [650000, 3270000]"), "{e}");
+        assert!(
+            e.starts_with("t.geojson: feature 0 (id 9): coordinate [650000, 3270000]"),
+            "{e}"
+        );
         assert!(e.contains("projected"), "{e}");
         let l = parse(r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[47.1,120.5]}}]}"#).unwrap();
-        assert!(check_lonlat(&l).unwrap_err().to_string().contains("swapped"));
+        assert!(
+            check_lonlat(&l)
+                .unwrap_err()
+                .to_string()
+                .contains("swapped")
+        );
     }
 }

@@ -1,0 +1,240 @@
+//! The `greenreach` binary on the shipped data in `geodata/`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn greenreach(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_greenreach"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run greenreach")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const LI_GREEN: &str = "geodata/liechtenstein/green_areas.geojson";
+const LI_POINTS: &str = "geodata/liechtenstein/green_points.geojson";
+const LI_BUILDINGS: &str = "geodata/liechtenstein/buildings.geojson";
+
+fn li_check(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "check",
+        "--green",
+        LI_GREEN,
+        "--green",
+        LI_POINTS,
+        "--residential",
+        LI_BUILDINGS,
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    greenreach(&args)
+}
+
+#[test]
+fn liechtenstein_buildings_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("li.csv");
+    let o = li_check(&out, &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    assert!(
+        stdout.contains("demand points: 8994 read, 8994 evaluated, 0 skipped"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("green features: 3440 read"), "{stdout}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,lon,lat,street_green_m,street_green_ok,street_green_nearest,leisure_m,leisure_ok,leisure_nearest,park_m,park_ok,park_nearest,all_ok"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 8994);
+    // Ids are the 0-based feature index (the buildings have no id), in input order.
+    for (i, r) in rows.iter().enumerate().take(50) {
+        assert_eq!(r[0], i.to_string());
+    }
+    // Flags agree with distances, and the summary's counts agree with the file.
+    let mut within = [0usize; 3];
+    for r in &rows {
+        for (t, radius) in [300.0, 1000.0, 2000.0].iter().enumerate() {
+            let (d, ok) = (r[3 + 3 * t], r[4 + 3 * t]);
+            if ok == "true" {
+                within[t] += 1;
+                assert!(d.parse::<f64>().unwrap() <= radius + 0.005, "{r:?}");
+            } else if !d.is_empty() {
+                assert!(d.parse::<f64>().unwrap() >= radius - 0.005, "{r:?}");
+            }
+        }
+    }
+    for (t, name) in ["street_green", "leisure", "park"].iter().enumerate() {
+        let row = stdout.lines().find(|l| l.starts_with(name)).unwrap();
+        assert!(
+            row.contains(&format!(" {}/8994 ", within[t])),
+            "{row} vs {}",
+            within[t]
+        );
+    }
+}
+
+#[test]
+fn summary_only_agrees_with_the_full_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = li_check(&dir.path().join("a.csv"), &[]);
+    let flags = li_check(&dir.path().join("b.csv"), &["--summary-only"]);
+    assert!(
+        !dir.path().join("b.csv").exists(),
+        "--summary-only writes no file"
+    );
+    let table = |o: &Output| -> Vec<String> {
+        text(&o.stdout)
+            .lines()
+            .filter(|l| {
+                l.starts_with("street_green")
+                    || l.starts_with("leisure")
+                    || l.starts_with("park")
+                    || l.starts_with("all tiers")
+            })
+            // Compare the counts; the shortfall column needs distances.
+            .map(|l| l.split_whitespace().take(6).collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    assert_eq!(table(&full).len(), 4);
+    assert_eq!(table(&full), table(&flags));
+}
+
+#[test]
+fn same_output_with_one_thread_and_all_cores() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("1.csv"), dir.path().join("n.csv"));
+    assert!(li_check(&a, &["--threads", "1"]).status.success());
+    assert!(li_check(&b, &[]).status.success());
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}
+
+#[test]
+fn kouvola_has_no_park() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("k.geojson");
+    let o = greenreach(&[
+        "check",
+        "--green",
+        "geodata/kouvola/green_areas.geojson",
+        "--residential",
+        "geodata/kouvola/buildings.geojson",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("warning: no green feature serves tier park"));
+    let fc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let features = fc["features"].as_array().unwrap();
+    assert_eq!(features.len(), 2171);
+    assert!(features.iter().all(|f| f["properties"]["park_ok"] == false));
+    assert!(features.iter().all(|f| f["properties"]["park_m"].is_null()));
+    assert!(
+        features
+            .iter()
+            .any(|f| f["properties"]["street_green_ok"] == true)
+    );
+    // --strict turns the warning into an error.
+    let o = greenreach(&[
+        "check",
+        "--green",
+        "geodata/kouvola/green_areas.geojson",
+        "--residential",
+        "geodata/kouvola/buildings.geojson",
+        "--summary-only",
+        "--strict",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("no green feature serves tier park"));
+}
+
+#[test]
+fn grid_over_liechtenstein() {
+    let o = greenreach(&[
+        "check",
+        "--green",
+        LI_GREEN,
+        "--grid",
+        "100",
+        "--area",
+        "geodata/liechtenstein/admin_boundaries.geojson",
+        "--summary-only",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let s = text(&o.stdout);
+    // Liechtenstein is 160 km²: about 16 000 cells of 1 ha.
+    let n: usize = s
+        .lines()
+        .find_map(|l| l.strip_prefix("demand points: "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!((15_000..17_500).contains(&n), "{n}");
+}
+
+#[test]
+fn bad_input_exits_2_naming_file_and_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let projected = dir.path().join("utm.geojson");
+    std::fs::write(
+        &projected,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[9.5,47.1]}},
+        {"type":"Feature","id":"b1","properties":{},"geometry":{"type":"Point","coordinates":[650144.2,3272142.9]}}]}"#,
+    )
+    .unwrap();
+    let o = greenreach(&[
+        "check",
+        "--green",
+        LI_GREEN,
+        "--points",
+        projected.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = text(&o.stderr);
+    assert!(
+        e.contains("utm.geojson: feature 1 (id b1): coordinate [650144.2, 3272142.9]"),
+        "{e}"
+    );
+    assert!(e.contains("projected"), "{e}");
+
+    let o = greenreach(&[
+        "check",
+        "--green",
+        "geodata/missing.geojson",
+        "--grid",
+        "50",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("geodata/missing.geojson: cannot read the file"));
+
+    let empty = dir.path().join("empty.geojson");
+    std::fs::write(&empty, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+    let o = greenreach(&["check", "--green", empty.to_str().unwrap(), "--grid", "50"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("the green layer has no features"));
+
+    let o = greenreach(&[
+        "check", "--green", LI_GREEN, "--grid", "50", "--out", "x.txt",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("unknown output format"));
+
+    let o = greenreach(&["check", "--green", LI_GREEN]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "no demand source is a usage error"
+    );
+}
