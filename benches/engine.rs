@@ -7,18 +7,21 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use geo::{CoordsIter, Geometry, MultiPolygon};
 use greenreach::coverage::{Detail, EvalSettings, evaluate};
 use greenreach::crs::{LocalPlane, LonLatBox};
+use greenreach::demand;
 use greenreach::green::{GreenSpaces, project};
 use greenreach::input::{ReadOptions, read_layer};
 use greenreach::reach::StraightLine;
-use greenreach::{Standard, demand};
+use greenreach::standard::presets;
 
 fn layer(name: &str) -> greenreach::input::Layer {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/liechtenstein").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("geodata/liechtenstein")
+        .join(name);
     read_layer(&path, ReadOptions::default()).expect("shipped data reads")
 }
 
 fn engine(c: &mut Criterion) {
-    let standard = Standard::jiangbei();
+    let standard = presets::jiangbei();
     let green_layers = vec![layer("green_areas.geojson"), layer("green_points.geojson")];
     let buildings = layer("buildings.geojson");
     let admin = layer("admin_boundaries.geojson");
@@ -43,16 +46,15 @@ fn engine(c: &mut Criterion) {
         .collect();
     let extent = geo::BoundingRect::bounding_rect(&country[0]).unwrap();
     let grid = demand::grid(50.0, extent, Some(&country)).unwrap();
-    let reach = StraightLine::new(green.tier_indexes(&standard), plane.scale());
+    let reach = StraightLine::new(green.tier_groups(&standard), plane.scale());
     let settings = |detail| EvalSettings {
-        radii_m: standard.tiers.iter().map(|t| t.radius_m).collect(),
         limit_m: 5000.0,
         detail,
     };
 
     let mut g = c.benchmark_group("index");
     g.bench_function("build_liechtenstein_3_tiers", |b| {
-        b.iter(|| green.tier_indexes(&standard))
+        b.iter(|| green.tier_groups(&standard))
     });
     g.finish();
 
@@ -60,7 +62,9 @@ fn engine(c: &mut Criterion) {
     g.throughput(Throughput::Elements(homes.len() as u64));
     for (name, detail) in [("flags", Detail::Flags), ("distances", Detail::Distances)] {
         let s = settings(detail);
-        g.bench_function(name, |b| b.iter(|| evaluate(&reach, &homes.xy, &s, &|_| {})));
+        g.bench_function(name, |b| {
+            b.iter(|| evaluate(&reach, &homes.xy, &s, &|_| {}))
+        });
     }
     g.finish();
 
@@ -68,7 +72,9 @@ fn engine(c: &mut Criterion) {
     g.sample_size(20);
     g.throughput(Throughput::Elements(grid.len() as u64));
     let s = settings(Detail::Flags);
-    g.bench_function("flags", |b| b.iter(|| evaluate(&reach, &grid.xy, &s, &|_| {})));
+    g.bench_function("flags", |b| {
+        b.iter(|| evaluate(&reach, &grid.xy, &s, &|_| {}))
+    });
     g.finish();
 }
 

@@ -59,7 +59,7 @@ impl CheckConfig {
         Self {
             green,
             demand,
-            standard: Standard::jiangbei(),
+            standard: crate::standard::presets::jiangbei(),
             max_distance_m: 5000.0,
             out: None,
             strict: false,
@@ -74,12 +74,7 @@ impl CheckConfig {
                 "give at least one green layer (--green FILE)".into(),
             ));
         }
-        let max_r = self
-            .standard
-            .tiers
-            .iter()
-            .map(|t| t.radius_m)
-            .fold(0.0, f64::max);
+        let max_r = self.standard.max_radius();
         if !(self.max_distance_m.is_finite() && self.max_distance_m >= max_r) {
             return Err(Error::Config(format!(
                 "--max-distance {} m must be a number at least the largest tier radius ({max_r} m)",
@@ -262,9 +257,8 @@ fn run_in_pool(
         ));
     }
 
-    let reach = StraightLine::new(green.tier_indexes(&cfg.standard), plane.scale());
+    let reach = StraightLine::new(green.tier_groups(&cfg.standard), plane.scale());
     let settings = EvalSettings {
-        radii_m: cfg.standard.tiers.iter().map(|t| t.radius_m).collect(),
         limit_m: cfg.max_distance_m,
         detail: if cfg.out.is_some() {
             Detail::Distances

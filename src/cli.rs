@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use greenreach::{CheckConfig, DemandSource, Standard};
+use greenreach::standard::file;
+use greenreach::{CheckConfig, DemandSource, Error};
 
 /// Which homes are within reach of green space, and how far the rest fall short.
 #[derive(Debug, Parser)]
@@ -19,6 +20,18 @@ pub struct Cli {
 pub enum Command {
     /// Decide for every demand point whether each tier of the standard is met.
     Check(CheckArgs),
+    /// List the built-in standards, or show one (as TOML with --toml).
+    Standards(StandardsArgs),
+}
+
+/// `greenreach standards` options.
+#[derive(Debug, Args)]
+pub struct StandardsArgs {
+    /// A preset name or a .toml file; without it, list the presets.
+    pub name: Option<String>,
+    /// Print the standard as an editable TOML file.
+    #[arg(long, requires = "name")]
+    pub toml: bool,
 }
 
 /// `greenreach check` options.
@@ -46,9 +59,12 @@ pub struct CheckArgs {
     /// Print the summary only; write no per-point file (flags only: fastest).
     #[arg(long)]
     pub summary_only: bool,
-    /// Search limit for the nearest feature, metres.
-    #[arg(long, value_name = "M", default_value_t = 5000.0)]
-    pub max_distance: f64,
+    /// The standard: a preset name (see `greenreach standards`) or a TOML file.
+    #[arg(long, value_name = "NAME|FILE", default_value = "jiangbei")]
+    pub standard: String,
+    /// Search limit for the nearest feature, metres [default: 5000, or the largest radius].
+    #[arg(long, value_name = "M")]
+    pub max_distance: Option<f64>,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -62,7 +78,8 @@ pub struct CheckArgs {
 
 impl CheckArgs {
     /// The library config these options describe.
-    pub fn config(&self) -> CheckConfig {
+    pub fn config(&self) -> Result<CheckConfig, Error> {
+        let standard = file::load(&self.standard)?;
         let demand = match (&self.points, &self.residential, self.grid) {
             (Some(p), _, _) => DemandSource::Points(p.clone()),
             (_, Some(r), _) => DemandSource::Residential(r.clone()),
@@ -72,14 +89,16 @@ impl CheckArgs {
             },
             _ => unreachable!("clap requires one demand source"),
         };
-        CheckConfig {
+        Ok(CheckConfig {
             green: self.green.clone(),
             demand,
-            standard: Standard::jiangbei(),
-            max_distance_m: self.max_distance,
+            max_distance_m: self
+                .max_distance
+                .unwrap_or_else(|| standard.max_radius().max(5000.0)),
+            standard,
             out: (!self.summary_only).then(|| self.out.clone()),
             strict: self.strict,
             threads: self.threads,
-        }
+        })
     }
 }

@@ -23,8 +23,6 @@ pub enum Detail {
 /// What to evaluate.
 #[derive(Debug, Clone)]
 pub struct EvalSettings {
-    /// Radius per tier, ground metres, in tier order.
-    pub radii_m: Vec<f64>,
     /// Search limit for nearest features, ground metres.
     pub limit_m: f64,
     /// Flags only, or distances too.
@@ -106,8 +104,7 @@ pub fn evaluate<R: Reach + ?Sized>(
     settings: &EvalSettings,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Coverage {
-    let n_tiers = settings.radii_m.len();
-    assert_eq!(n_tiers, reach.tier_count(), "one radius per tier");
+    let n_tiers = reach.tier_count();
     let parts: Vec<Coverage> = points
         .par_chunks(CHUNK)
         .map(|chunk| {
@@ -124,15 +121,14 @@ pub fn evaluate<R: Reach + ?Sized>(
 }
 
 fn evaluate_chunk<R: Reach + ?Sized>(reach: &R, chunk: &[Coord], s: &EvalSettings) -> Coverage {
-    let mut out = Coverage::empty(s.radii_m.len(), s.detail, chunk.len());
+    let mut out = Coverage::empty(reach.tier_count(), s.detail, chunk.len());
     for &p in chunk {
         let mut all = true;
         for (t, col) in out.tiers.iter_mut().enumerate() {
-            let r = s.radii_m[t];
             let ok = match s.detail {
-                Detail::Flags => reach.within(t, p, r),
+                Detail::Flags => reach.within(t, p),
                 Detail::Distances => {
-                    let a = reach.assess(t, p, r, s.limit_m);
+                    let a = reach.assess(t, p, s.limit_m);
                     col.distance_m
                         .push(a.nearest.map_or(f64::NAN, |h| h.distance_m));
                     col.nearest

@@ -7,6 +7,7 @@ use thiserror::Error;
 use crate::crs::CrsError;
 use crate::demand::GridTooLarge;
 use crate::input::InputError;
+use crate::standard::file::StandardError;
 
 /// Why a run failed.
 #[derive(Debug, Error)]
@@ -14,6 +15,9 @@ pub enum Error {
     /// A file could not be read or is not usable GeoJSON.
     #[error(transparent)]
     Input(#[from] InputError),
+    /// The standard could not be loaded.
+    #[error(transparent)]
+    Standard(#[from] StandardError),
     /// The options do not make a valid run.
     #[error("{0}")]
     Config(String),

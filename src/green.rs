@@ -7,6 +7,7 @@ use geo::{Area, Geometry, MapCoords};
 use crate::crs::{CrsError, LocalPlane};
 use crate::index::TierIndex;
 use crate::input::{Layer, RawFeature};
+use crate::reach::RadiusGroup;
 use crate::standard::{Classification, Kind, Standard};
 
 /// A green feature that serves at least one tier.
@@ -16,6 +17,8 @@ pub struct GreenFeature {
     pub label: String,
     /// Index into [`Standard::categories`].
     pub category: usize,
+    /// Area on the plane, m² (0 for lines and points).
+    pub area_m2: f64,
     /// Geometry in plane metres.
     pub geometry: Geometry<f64>,
 }
@@ -65,6 +68,7 @@ impl GreenSpaces {
                     Classification::Category(category) => out.features.push(GreenFeature {
                         label: label(f, several.then_some(stem.as_str())),
                         category,
+                        area_m2: area,
                         geometry,
                     }),
                     Classification::UnknownCategory(c) => {
@@ -91,18 +95,40 @@ impl GreenSpaces {
         counts
     }
 
-    /// One index per tier of `standard`, over the features that serve it.
-    pub fn tier_indexes(&self, standard: &Standard) -> Vec<TierIndex> {
-        (0..standard.tiers.len())
-            .map(|t| {
-                let accepts = &standard.tiers[t].accepts;
-                TierIndex::build(
-                    self.features
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, f)| accepts.contains(&f.category))
-                        .map(|(i, f)| (i as u32, &f.geometry)),
-                )
+    /// Per tier of `standard`, one index per distinct radius over the features that serve it
+    /// (one group unless the tier has size classes).
+    pub fn tier_groups(&self, standard: &Standard) -> Vec<Vec<RadiusGroup>> {
+        standard
+            .tiers
+            .iter()
+            .map(|tier| {
+                let mut radii: Vec<f64> = self
+                    .features
+                    .iter()
+                    .filter(|f| tier.accepts.contains(&f.category))
+                    .map(|f| tier.radius_for(f.area_m2))
+                    .collect();
+                radii.sort_by(f64::total_cmp);
+                radii.dedup();
+                if radii.is_empty() {
+                    radii.push(tier.radius_m);
+                }
+                radii
+                    .into_iter()
+                    .map(|radius_m| RadiusGroup {
+                        radius_m,
+                        index: TierIndex::build(
+                            self.features
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, f)| {
+                                    tier.accepts.contains(&f.category)
+                                        && tier.radius_for(f.area_m2) == radius_m
+                                })
+                                .map(|(i, f)| (i as u32, &f.geometry)),
+                        ),
+                    })
+                    .collect()
             })
             .collect()
     }

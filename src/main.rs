@@ -52,25 +52,49 @@ impl Progress for Bar {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Check(args) => {
-            let cfg = args.config();
-            match greenreach::run_check(&cfg, &Bar::new(args.quiet)) {
-                Ok(run) => {
-                    for w in &run.warnings {
-                        eprintln!("warning: {w}");
-                    }
-                    print!("{}", run.summary);
-                    if let Some(out) = &cfg.out {
-                        println!("per-point results: {}", out.display());
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(e.exit_code() as u8)
-                }
+    let result = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Standards(args) => standards(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn check(args: &cli::CheckArgs) -> Result<(), greenreach::Error> {
+    let cfg = args.config()?;
+    let run = greenreach::run_check(&cfg, &Bar::new(args.quiet))?;
+    for w in &run.warnings {
+        eprintln!("warning: {w}");
+    }
+    print!("{}", run.summary);
+    if let Some(out) = &cfg.out {
+        println!("per-point results: {}", out.display());
+    }
+    Ok(())
+}
+
+fn standards(args: &cli::StandardsArgs) -> Result<(), greenreach::Error> {
+    use greenreach::standard::{file, presets};
+    match &args.name {
+        None => {
+            for s in presets::all() {
+                println!("{:<13} {}", s.name, s.describe_tiers());
+                println!("{:<13} {}", "", s.source);
+            }
+        }
+        Some(name) => {
+            let s = file::load(name)?;
+            if args.toml {
+                print!("{}", file::to_toml(&s));
+            } else {
+                print!("{}", s.describe());
             }
         }
     }
+    Ok(())
 }

@@ -3,19 +3,26 @@
 //! Evaluation only talks to [`Reach`]; [`StraightLine`] is the Euclidean metric on the local
 //! plane, corrected to ground distance by the plane's point scale. A walking-network metric
 //! implements the same trait.
+//!
+//! A tier whose features serve different radii (size classes) is a list of radius groups. A
+//! point meets the tier when some feature is within its own radius; the feature reported is
+//! the one that serves it (or, failing that, the one that misses by the least), so the
+//! reported distance and the flag always describe the same feature.
 
 use geo::Coord;
 
 use crate::crs::PlaneScale;
 use crate::index::TierIndex;
 
-/// The nearest feature serving a tier.
+/// The feature that serves (or comes closest to serving) a point in a tier.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {
     /// Ground distance in metres (0 inside a polygon).
     pub distance_m: f64,
     /// Feature number.
     pub feature: u32,
+    /// The radius this feature serves in the tier, metres.
+    pub radius_m: f64,
 }
 
 /// The answer for one point and one tier.
@@ -32,30 +39,43 @@ pub trait Reach: Sync {
     /// Number of tiers this metric was built for.
     fn tier_count(&self) -> usize;
 
-    /// Is any feature serving `tier` within `radius_m` ground metres of `p`?
-    fn within(&self, tier: usize, p: Coord, radius_m: f64) -> bool;
+    /// Is some feature serving `tier` within its radius of `p`?
+    fn within(&self, tier: usize, p: Coord) -> bool;
 
-    /// The nearest feature serving `tier` within `limit_m`, and whether it is within `radius_m`.
-    /// `ok` must equal [`Reach::within`] for the same arguments.
-    fn assess(&self, tier: usize, p: Coord, radius_m: f64, limit_m: f64) -> Assessment;
+    /// The feature that serves `p` in `tier` (or misses by the least) among those within
+    /// `limit_m`, and whether it serves. `ok` must equal [`Reach::within`].
+    fn assess(&self, tier: usize, p: Coord, limit_m: f64) -> Assessment;
 }
 
-/// Straight-line ground distance, through one [`TierIndex`] per tier.
+/// Features of one tier that serve the same radius.
+#[derive(Debug)]
+pub struct RadiusGroup {
+    /// Service radius, ground metres.
+    pub radius_m: f64,
+    /// The features.
+    pub index: TierIndex,
+}
+
+/// Straight-line ground distance, through [`TierIndex`]es grouped by radius per tier.
 #[derive(Debug)]
 pub struct StraightLine {
-    tiers: Vec<TierIndex>,
+    tiers: Vec<Vec<RadiusGroup>>,
     scale: PlaneScale,
 }
 
 impl StraightLine {
-    /// A metric over `tiers` on a plane with point scale `scale`.
-    pub fn new(tiers: Vec<TierIndex>, scale: PlaneScale) -> Self {
+    /// A metric over the radius groups of each tier on a plane with point scale `scale`.
+    pub fn new(tiers: Vec<Vec<RadiusGroup>>, scale: PlaneScale) -> Self {
         Self { tiers, scale }
     }
 
-    /// The index of one tier.
-    pub fn tier(&self, tier: usize) -> &TierIndex {
-        &self.tiers[tier]
+    /// One index per tier, each serving a single radius.
+    pub fn single_radius(tiers: Vec<(f64, TierIndex)>, scale: PlaneScale) -> Self {
+        let tiers = tiers
+            .into_iter()
+            .map(|(radius_m, index)| vec![RadiusGroup { radius_m, index }])
+            .collect();
+        Self { tiers, scale }
     }
 }
 
@@ -64,20 +84,48 @@ impl Reach for StraightLine {
         self.tiers.len()
     }
 
-    fn within(&self, tier: usize, p: Coord, radius_m: f64) -> bool {
-        self.tiers[tier].any_within(p, radius_m * self.scale.at(p))
+    fn within(&self, tier: usize, p: Coord) -> bool {
+        let k = self.scale.at(p);
+        self.tiers[tier]
+            .iter()
+            .any(|g| g.index.any_within(p, g.radius_m * k))
     }
 
-    fn assess(&self, tier: usize, p: Coord, radius_m: f64, limit_m: f64) -> Assessment {
+    fn assess(&self, tier: usize, p: Coord, limit_m: f64) -> Assessment {
         let k = self.scale.at(p);
-        let r = radius_m * k;
-        match self.tiers[tier].nearest(p, limit_m.max(radius_m) * k) {
-            Some(h) => Assessment {
-                ok: h.distance_2 <= r * r,
-                nearest: Some(Hit {
-                    distance_m: h.distance_2.sqrt() / k,
-                    feature: h.feature,
-                }),
+        // Best first: serving, then smallest shortfall, then nearest, then lowest number.
+        let mut best: Option<(bool, f64, Hit)> = None;
+        for g in &self.tiers[tier] {
+            let r = g.radius_m * k;
+            let Some(h) = g.index.nearest(p, limit_m.max(g.radius_m) * k) else {
+                continue;
+            };
+            let ok = h.distance_2 <= r * r;
+            let hit = Hit {
+                distance_m: h.distance_2.sqrt() / k,
+                feature: h.feature,
+                radius_m: g.radius_m,
+            };
+            let short = hit.distance_m - g.radius_m;
+            let better = match &best {
+                None => true,
+                Some((bok, bshort, b)) => {
+                    (!ok, short, hit.distance_m, hit.feature).partial_cmp(&(
+                        !bok,
+                        *bshort,
+                        b.distance_m,
+                        b.feature,
+                    )) == Some(std::cmp::Ordering::Less)
+                }
+            };
+            if better {
+                best = Some((ok, short, hit));
+            }
+        }
+        match best {
+            Some((ok, _, hit)) => Assessment {
+                ok,
+                nearest: Some(hit),
             },
             None => Assessment {
                 ok: false,

@@ -36,6 +36,8 @@ pub struct TierSummary {
 pub struct Summary {
     /// Standard name.
     pub standard: String,
+    /// The tiers and radii, as one line.
+    pub tiers_described: String,
     /// Search limit, metres.
     pub limit_m: f64,
     /// Green features read, including skipped ones.
@@ -83,12 +85,12 @@ impl Summary {
             .map(|(t, tier)| {
                 let col = &coverage.tiers[t];
                 let (median_shortfall_m, beyond_limit) = if col.distance_m.len() == n && n > 0 {
-                    let mut short: Vec<f64> = col
-                        .distance_m
-                        .iter()
-                        .zip(&col.ok)
-                        .filter(|(d, ok)| !**ok && d.is_finite())
-                        .map(|(d, _)| d - tier.radius_m)
+                    let mut short: Vec<f64> = (0..n)
+                        .filter(|&i| !col.ok[i] && col.distance_m[i].is_finite())
+                        .map(|i| {
+                            let f = &green.features[col.nearest[i] as usize];
+                            col.distance_m[i] - tier.radius_for(f.area_m2)
+                        })
                         .collect();
                     let beyond = col.distance_m.iter().filter(|d| d.is_nan()).count();
                     (median(&mut short), Some(beyond))
@@ -110,6 +112,7 @@ impl Summary {
         let all_within = coverage.all_count();
         Summary {
             standard: standard.name.clone(),
+            tiers_described: standard.describe_tiers(),
             limit_m,
             green_read: green.read,
             green_used: green.features.len(),
@@ -148,12 +151,7 @@ fn reasons(m: &BTreeMap<String, usize>) -> String {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let radii: Vec<String> = self
-            .tiers
-            .iter()
-            .map(|t| format!("{} {} m", t.name, t.radius_m))
-            .collect();
-        writeln!(f, "standard {}: {}", self.standard, radii.join(", "))?;
+        writeln!(f, "standard {}: {}", self.standard, self.tiers_described)?;
         let ignored: usize = self.green_ignored.values().sum();
         writeln!(
             f,

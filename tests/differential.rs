@@ -161,7 +161,7 @@ proptest! {
     ) {
         let features: Vec<Geometry<f64>> = shapes.iter().map(build).collect();
         let idx = TierIndex::build(features.iter().enumerate().map(|(i, g)| (i as u32, g)));
-        let reach = StraightLine::new(vec![idx], PlaneScale::unit());
+        let reach = StraightLine::single_radius(vec![(radius, idx)], PlaneScale::unit());
         // Uniform points, plus points near each shape's centre: holes, interiors, overlaps.
         let centred = shapes
             .iter()
@@ -169,7 +169,7 @@ proptest! {
         for (x, y) in points.iter().copied().chain(centred) {
             let p = Coord { x, y };
             let want = brute(&features, p);
-            let a = reach.assess(0, p, radius, 1e9);
+            let a = reach.assess(0, p, 1e9);
             let hit = a.nearest.expect("a feature always exists within 1e9 m");
             prop_assert!(close(hit.distance_m, want), "p={p:?} index {} brute {want}", hit.distance_m);
             // The named feature really is at that distance.
@@ -177,9 +177,9 @@ proptest! {
             prop_assert!(close(own, want), "feature {} is at {own}, nearest is {want}", hit.feature);
             if !close(want, radius) {
                 prop_assert_eq!(a.ok, want <= radius, "p={:?} d={} r={}", p, want, radius);
-                prop_assert_eq!(reach.within(0, p, radius), want <= radius);
+                prop_assert_eq!(reach.within(0, p), want <= radius);
             }
-            prop_assert_eq!(reach.within(0, p, radius), a.ok, "within and assess agree");
+            prop_assert_eq!(reach.within(0, p), a.ok, "within and assess agree");
         }
     }
 
@@ -191,9 +191,9 @@ proptest! {
     ) {
         let features: Vec<Geometry<f64>> = shapes.iter().map(build).collect();
         let idx = TierIndex::build(features.iter().enumerate().map(|(i, g)| (i as u32, g)));
-        let reach = StraightLine::new(vec![idx], PlaneScale::unit());
+        let reach = StraightLine::single_radius(vec![(1.0, idx)], PlaneScale::unit());
         let want = brute(&features, Coord { x, y });
-        let a = reach.assess(0, Coord { x, y }, 0.0, limit);
+        let a = reach.assess(0, Coord { x, y }, limit);
         if !close(want, limit) {
             prop_assert_eq!(a.nearest.is_some(), want <= limit);
         }

@@ -11,8 +11,11 @@ fn ground_distance(plane: &LocalPlane, a: Point, b: Point) -> f64 {
     let pa = plane.forward(a.x(), a.y()).unwrap();
     let pb = plane.forward(b.x(), b.y()).unwrap();
     let feature = Geometry::Point(Point(pb));
-    let reach = StraightLine::new(vec![TierIndex::build([(0, &feature)])], plane.scale());
-    reach.assess(0, pa, 0.0, 1e7).nearest.unwrap().distance_m
+    let reach = StraightLine::single_radius(
+        vec![(1.0, TierIndex::build([(0, &feature)]))],
+        plane.scale(),
+    );
+    reach.assess(0, pa, 1e7).nearest.unwrap().distance_m
 }
 
 proptest! {

@@ -1,6 +1,10 @@
 //! Standards: named tiers, each a radius and the categories of green space it accepts, and the
 //! rules that give a green feature its category from an explicit `category` property or from
-//! its OpenStreetMap tags.
+//! its OpenStreetMap tags. Built-in presets live in [`presets`]; the TOML file format in
+//! [`file`].
+
+pub mod file;
+pub mod presets;
 
 use std::fmt;
 
@@ -16,6 +20,26 @@ pub struct TagMatch {
 }
 
 impl TagMatch {
+    /// Parse `key=value1|value2`.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let (key, values) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("\"{spec}\" is not key=value1|value2"))?;
+        let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
+        if key.trim().is_empty() || values.iter().any(String::is_empty) {
+            return Err(format!("\"{spec}\" has an empty key or value"));
+        }
+        Ok(Self {
+            key: key.trim().to_string(),
+            values,
+        })
+    }
+
+    /// `key=value1|value2`.
+    pub fn to_spec(&self) -> String {
+        format!("{}={}", self.key, self.values.join("|"))
+    }
+
     /// `TagMatch::new("leisure", &["park", "garden"])`.
     pub fn new(key: &str, values: &[&str]) -> Self {
         Self {
@@ -62,6 +86,8 @@ pub struct Rule {
 pub struct Category {
     /// Name, also the value of an explicit `category` property.
     pub name: String,
+    /// Other values of `category` that mean this category (e.g. `公园`).
+    pub aliases: Vec<String>,
     /// Ways to qualify.
     pub rules: Vec<Rule>,
 }
@@ -73,10 +99,41 @@ pub struct Tier {
     pub name: String,
     /// The name in the plan's own words, e.g. `街头绿地`.
     pub label: String,
-    /// Service radius in metres (ground distance).
+    /// Service radius in metres (ground distance), for features in no size class.
     pub radius_m: f64,
+    /// Larger spaces serve larger radii (GB/T 51346 style): a feature takes the radius of the
+    /// class with the largest `min_area_m2` it reaches. Sorted by `min_area_m2`.
+    pub size_classes: Vec<SizeClass>,
     /// Indices into [`Standard::categories`] of the categories that serve this tier.
     pub accepts: Vec<usize>,
+}
+
+/// A size class of a tier: features of at least `min_area_m2` serve `radius_m`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SizeClass {
+    /// Smallest area of the class, m².
+    pub min_area_m2: f64,
+    /// Service radius of the class, metres.
+    pub radius_m: f64,
+}
+
+impl Tier {
+    /// The radius a feature of `area_m2` serves in this tier.
+    pub fn radius_for(&self, area_m2: f64) -> f64 {
+        self.size_classes
+            .iter()
+            .rev()
+            .find(|c| area_m2 >= c.min_area_m2)
+            .map_or(self.radius_m, |c| c.radius_m)
+    }
+
+    /// The largest radius any feature can serve in this tier.
+    pub fn max_radius(&self) -> f64 {
+        self.size_classes
+            .iter()
+            .map(|c| c.radius_m)
+            .fold(self.radius_m, f64::max)
+    }
 }
 
 /// A green standard: tiers, categories and exclusions.
@@ -122,102 +179,13 @@ impl fmt::Display for Classification {
 }
 
 impl Standard {
-    /// The Jiangbei district plan: street greenery 300 m, leisure space 1000 m, park 2000 m.
-    pub fn jiangbei() -> Self {
-        let parks = TagMatch::new("leisure", &["park", "garden", "nature_reserve"]);
-        let leisure_tags = vec![
-            TagMatch::new(
-                "leisure",
-                &[
-                    "playground",
-                    "pitch",
-                    "recreation_ground",
-                    "fitness_station",
-                    "dog_park",
-                    "common",
-                ],
-            ),
-            TagMatch::new("landuse", &["recreation_ground", "village_green"]),
-            TagMatch::new("place", &["square"]),
-        ];
-        let street_tags = vec![
-            parks.clone(),
-            TagMatch::new("landuse", &["grass", "meadow", "forest", "flowerbed"]),
-            TagMatch::new("natural", &["wood", "scrub", "grassland", "heath"]),
-        ];
-        let areas = vec![Kind::Area];
-        let categories = vec![
-            Category {
-                name: "park".into(),
-                rules: vec![Rule {
-                    any_tag: vec![parks.clone()],
-                    kinds: areas.clone(),
-                    min_area_m2: 10_000.0,
-                }],
-            },
-            Category {
-                name: "leisure".into(),
-                rules: vec![
-                    Rule {
-                        any_tag: vec![parks],
-                        kinds: areas.clone(),
-                        min_area_m2: 400.0,
-                    },
-                    Rule {
-                        any_tag: leisure_tags,
-                        kinds: vec![Kind::Area, Kind::Point],
-                        min_area_m2: 0.0,
-                    },
-                ],
-            },
-            Category {
-                name: "street_green".into(),
-                rules: vec![
-                    Rule {
-                        any_tag: street_tags,
-                        kinds: areas,
-                        min_area_m2: 400.0,
-                    },
-                    Rule {
-                        any_tag: vec![TagMatch::new("natural", &["tree_row"])],
-                        kinds: vec![Kind::Line],
-                        min_area_m2: 0.0,
-                    },
-                ],
-            },
-        ];
-        let tier = |name: &str, label: &str, radius_m: f64, accepts: Vec<usize>| Tier {
-            name: name.into(),
-            label: label.into(),
-            radius_m,
-            accepts,
-        };
-        Standard {
-            name: "jiangbei".into(),
-            source: "Jiangbei District (Chongqing) green space plan: street greenery within 300 m, leisure space within 1000 m, park within 2000 m of every home".into(),
-            tiers: vec![
-                tier("street_green", "街头绿地", 300.0, vec![0, 1, 2]),
-                tier("leisure", "休闲空间", 1000.0, vec![0, 1]),
-                tier("park", "公园", 2000.0, vec![0]),
-            ],
-            categories,
-            exclude: vec![
-                TagMatch::new("access", &["private", "no", "customers"]),
-                TagMatch::new("fee", &["yes"]),
-                TagMatch::new("leisure", &["golf_course"]),
-                TagMatch::new("landuse", &["cemetery"]),
-                TagMatch::new("amenity", &["grave_yard"]),
-            ],
-        }
-    }
-
     /// Classify a feature from its properties, geometry kind and area (m², 0 for lines/points).
     pub fn classify(&self, props: &Map<String, Value>, kind: Kind, area_m2: f64) -> Classification {
         if let Some(tag) = self.exclude.iter().find_map(|t| t.find(props)) {
             return Classification::Excluded(tag);
         }
         if let Some(c) = props.get("category").and_then(Value::as_str) {
-            return match self.categories.iter().position(|k| k.name == c) {
+            return match self.category_index(c) {
                 Some(i) => Classification::Category(i),
                 None => Classification::UnknownCategory(c.to_string()),
             };
@@ -257,13 +225,92 @@ impl Standard {
             .map(|(i, _)| i)
     }
 
-    /// `street_green 300 m, leisure 1000 m, park 2000 m`.
+    /// `street_green 300 m, leisure 1000 m, park 2000 m` (size classes as `500–1000 m`).
     pub fn describe_tiers(&self) -> String {
         self.tiers
             .iter()
-            .map(|t| format!("{} {} m", t.name, t.radius_m))
+            .map(|t| {
+                if t.size_classes.is_empty() {
+                    format!("{} {} m", t.name, t.radius_m)
+                } else {
+                    format!("{} {}–{} m", t.name, t.radius_m, t.max_radius())
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// A multi-line description: source, tiers with radii and accepted categories, the rules
+    /// of each category and the exclusions.
+    pub fn describe(&self) -> String {
+        let mut out = format!("{}\n  {}\n  tiers:\n", self.name, self.source);
+        for t in &self.tiers {
+            let accepts: Vec<&str> = t
+                .accepts
+                .iter()
+                .map(|&c| self.categories[c].name.as_str())
+                .collect();
+            let label = if t.label.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", t.label)
+            };
+            out += &format!(
+                "    {}{label}: {} m, accepts {}\n",
+                t.name,
+                t.radius_m,
+                accepts.join(", ")
+            );
+            for c in &t.size_classes {
+                out += &format!(
+                    "      spaces of {} ha or more: {} m\n",
+                    c.min_area_m2 / 10_000.0,
+                    c.radius_m
+                );
+            }
+        }
+        out += "  categories (first match wins):\n";
+        for c in &self.categories {
+            let aliases = if c.aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" (also {})", c.aliases.join(", "))
+            };
+            out += &format!("    {}{aliases}:\n", c.name);
+            for r in &c.rules {
+                let tags: Vec<String> = r.any_tag.iter().map(TagMatch::to_spec).collect();
+                let kinds: Vec<&str> = r
+                    .kinds
+                    .iter()
+                    .map(|k| match k {
+                        Kind::Area => "areas",
+                        Kind::Line => "lines",
+                        Kind::Point => "points",
+                    })
+                    .collect();
+                let size = if r.min_area_m2 > 0.0 {
+                    format!(" of at least {} m²", r.min_area_m2)
+                } else {
+                    String::new()
+                };
+                out += &format!("      {}{size}: {}\n", kinds.join("/"), tags.join(" or "));
+            }
+        }
+        let ex: Vec<String> = self.exclude.iter().map(TagMatch::to_spec).collect();
+        out += &format!("  never counted: {}\n", ex.join(", "));
+        out
+    }
+
+    /// The largest radius of any tier or size class.
+    pub fn max_radius(&self) -> f64 {
+        self.tiers.iter().map(Tier::max_radius).fold(0.0, f64::max)
+    }
+
+    /// The index of a category by name or alias.
+    pub fn category_index(&self, name: &str) -> Option<usize> {
+        self.categories
+            .iter()
+            .position(|k| k.name == name || k.aliases.iter().any(|a| a == name))
     }
 }
 
@@ -278,7 +325,7 @@ mod tests {
 
     #[test]
     fn jiangbei_osm_rules() {
-        let s = Standard::jiangbei();
+        let s = presets::jiangbei();
         let c = |v: Value, kind, area| s.classify(&props(v), kind, area);
         use Classification::*;
         assert_eq!(
@@ -329,9 +376,14 @@ mod tests {
 
     #[test]
     fn explicit_category_decides() {
-        let s = Standard::jiangbei();
+        let s = presets::jiangbei();
         let c = |v: Value| s.classify(&props(v), Kind::Area, 1.0);
         assert_eq!(c(json!({"category": "park"})), Classification::Category(0));
+        assert_eq!(c(json!({"category": "公园"})), Classification::Category(0));
+        assert_eq!(
+            c(json!({"category": "街头绿地"})),
+            Classification::Category(2)
+        );
         assert_eq!(
             c(json!({"category": "lawn"})),
             Classification::UnknownCategory("lawn".into())
@@ -339,8 +391,32 @@ mod tests {
     }
 
     #[test]
+    fn size_classes_pick_the_largest_reached() {
+        let t = Tier {
+            name: "p".into(),
+            label: String::new(),
+            radius_m: 300.0,
+            size_classes: vec![
+                SizeClass {
+                    min_area_m2: 1e4,
+                    radius_m: 500.0,
+                },
+                SizeClass {
+                    min_area_m2: 5e4,
+                    radius_m: 1000.0,
+                },
+            ],
+            accepts: vec![],
+        };
+        assert_eq!(t.radius_for(5e3), 300.0);
+        assert_eq!(t.radius_for(1e4), 500.0);
+        assert_eq!(t.radius_for(9e4), 1000.0);
+        assert_eq!(t.max_radius(), 1000.0);
+    }
+
+    #[test]
     fn tiers_nest() {
-        let s = Standard::jiangbei();
+        let s = presets::jiangbei();
         assert_eq!(s.tiers_served_by(0).collect::<Vec<_>>(), vec![0, 1, 2]);
         assert_eq!(s.tiers_served_by(1).collect::<Vec<_>>(), vec![0, 1]);
         assert_eq!(s.tiers_served_by(2).collect::<Vec<_>>(), vec![0]);

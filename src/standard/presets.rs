@@ -1,0 +1,260 @@
+//! Built-in standards. Each carries a one-line source; `greenreach standards` lists them.
+
+use super::{Category, Kind, Rule, SizeClass, Standard, TagMatch, Tier};
+
+/// Names of the built-in presets, in listing order.
+pub const NAMES: [&str; 6] = [
+    "jiangbei",
+    "jiangbei-alt",
+    "gbt51346",
+    "who-europe",
+    "angst",
+    "3-30-300",
+];
+
+/// The preset called `name`.
+pub fn preset(name: &str) -> Option<Standard> {
+    Some(match name {
+        "jiangbei" => jiangbei(),
+        "jiangbei-alt" => jiangbei_alt(),
+        "gbt51346" => gbt51346(),
+        "who-europe" => who_europe(),
+        "angst" => angst(),
+        "3-30-300" => three_30_300(),
+        _ => return None,
+    })
+}
+
+/// Every preset, in listing order.
+pub fn all() -> Vec<Standard> {
+    NAMES.iter().filter_map(|n| preset(n)).collect()
+}
+
+const PARK: &str = "leisure=park|garden|nature_reserve";
+const LEISURE: [&str; 3] = [
+    "leisure=playground|pitch|recreation_ground|fitness_station|dog_park|common",
+    "landuse=recreation_ground|village_green",
+    "place=square",
+];
+const GREEN: [&str; 2] = [
+    "landuse=grass|meadow|forest|flowerbed",
+    "natural=wood|scrub|grassland|heath",
+];
+const EXCLUDE: [&str; 5] = [
+    "access=private|no|customers",
+    "fee=yes",
+    "leisure=golf_course",
+    "landuse=cemetery",
+    "amenity=grave_yard",
+];
+
+fn tags(specs: &[&str]) -> Vec<TagMatch> {
+    specs
+        .iter()
+        .map(|s| TagMatch::parse(s).expect("preset tags are well formed"))
+        .collect()
+}
+
+fn rule(specs: &[&str], kinds: &[Kind], min_area_m2: f64) -> Rule {
+    Rule {
+        any_tag: tags(specs),
+        kinds: kinds.to_vec(),
+        min_area_m2,
+    }
+}
+
+fn category(name: &str, aliases: &[&str], rules: Vec<Rule>) -> Category {
+    Category {
+        name: name.into(),
+        aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        rules,
+    }
+}
+
+fn tier(name: &str, label: &str, radius_m: f64, accepts: Vec<usize>) -> Tier {
+    Tier {
+        name: name.into(),
+        label: label.into(),
+        radius_m,
+        size_classes: vec![],
+        accepts,
+    }
+}
+
+fn classes(pairs: &[(f64, f64)]) -> Vec<SizeClass> {
+    pairs
+        .iter()
+        .map(|&(min_area_m2, radius_m)| SizeClass {
+            min_area_m2,
+            radius_m,
+        })
+        .collect()
+}
+
+const AREA: &[Kind] = &[Kind::Area];
+
+/// park ≥ 1 ha; leisure: parks ≥ 400 m² and leisure places of any size; street green: any
+/// public green ≥ 400 m² and tree rows. Shared by both Jiangbei texts.
+fn jiangbei_categories() -> Vec<Category> {
+    let street: Vec<&str> = [PARK].into_iter().chain(GREEN).collect();
+    vec![
+        category("park", &["公园"], vec![rule(&[PARK], AREA, 10_000.0)]),
+        category(
+            "leisure",
+            &["休闲空间"],
+            vec![
+                rule(&[PARK], AREA, 400.0),
+                rule(&LEISURE, &[Kind::Area, Kind::Point], 0.0),
+            ],
+        ),
+        category(
+            "street_green",
+            &["街头绿地", "街头游园"],
+            vec![
+                rule(&street, AREA, 400.0),
+                rule(&["natural=tree_row"], &[Kind::Line], 0.0),
+            ],
+        ),
+    ]
+}
+
+/// The Jiangbei district plan: street greenery 300 m, leisure space 1000 m, park 2000 m.
+pub fn jiangbei() -> Standard {
+    Standard {
+        name: "jiangbei".into(),
+        source: "Jiangbei District (Chongqing) green space plan: street greenery (街头绿地) within 300 m, leisure space (休闲空间) within 1000 m, park (公园) within 2000 m of every home".into(),
+        tiers: vec![
+            tier("street_green", "街头绿地", 300.0, vec![0, 1, 2]),
+            tier("leisure", "休闲空间", 1000.0, vec![0, 1]),
+            tier("park", "公园", 2000.0, vec![0]),
+        ],
+        categories: jiangbei_categories(),
+        exclude: tags(&EXCLUDE),
+    }
+}
+
+/// The other text of the Jiangbei plan: leisure 500 m, street garden 1000 m, park 2000 m.
+pub fn jiangbei_alt() -> Standard {
+    Standard {
+        name: "jiangbei-alt".into(),
+        source: "Jiangbei District (Chongqing) green space plan, alternative text: leisure space (休闲空间) within 500 m, street garden (街头游园) within 1000 m, park (公园) within 2000 m".into(),
+        tiers: vec![
+            tier("leisure", "休闲空间", 500.0, vec![0, 1]),
+            tier("street_garden", "街头游园", 1000.0, vec![0, 1, 2]),
+            tier("park", "公园", 2000.0, vec![0]),
+        ],
+        categories: jiangbei_categories(),
+        exclude: tags(&EXCLUDE),
+    }
+}
+
+/// GB/T 51346-2019 park service radii by class and size.
+pub fn gbt51346() -> Standard {
+    let mut community = tier("community_park", "社区公园", 500.0, vec![0, 1]);
+    community.size_classes = classes(&[(50_000.0, 1000.0)]);
+    let mut comprehensive = tier("comprehensive_park", "综合公园", 2000.0, vec![0]);
+    comprehensive.size_classes = classes(&[(200_000.0, 3000.0)]);
+    Standard {
+        name: "gbt51346".into(),
+        source: "GB/T 51346-2019 城市绿地规划标准, park grading table (公园绿地分级设置要求): 游园 0.4–1 ha 300 m; 社区公园 1–5 ha 500 m, 5–10 ha 800–1000 m; 综合公园 10–20 ha 1200–2000 m, 20–50 ha 2000–3000 m, ≥50 ha >3000 m (upper end of each range used)".into(),
+        tiers: vec![
+            tier("youyuan", "游园", 300.0, vec![0, 1, 2]),
+            community,
+            comprehensive,
+        ],
+        categories: vec![
+            category("comprehensive_park", &["综合公园"], vec![rule(&[PARK], AREA, 100_000.0)]),
+            category("community_park", &["社区公园"], vec![rule(&[PARK], AREA, 10_000.0)]),
+            category(
+                "youyuan",
+                &["游园", "街头绿地"],
+                vec![rule(&[PARK, "place=square", "landuse=village_green"], AREA, 4_000.0)],
+            ),
+        ],
+        exclude: tags(&EXCLUDE),
+    }
+}
+
+fn green_space_rules(min_area_m2: f64) -> Vec<Rule> {
+    let specs: Vec<&str> = [PARK].into_iter().chain(LEISURE).chain(GREEN).collect();
+    vec![rule(&specs, AREA, min_area_m2)]
+}
+
+/// WHO Europe: a public green space of at least 0.5 ha within 300 m.
+pub fn who_europe() -> Standard {
+    Standard {
+        name: "who-europe".into(),
+        source: "WHO Regional Office for Europe, Urban green spaces: a brief for action (2017): green space of at least 0.5 ha within 300 m linear distance".into(),
+        tiers: vec![tier("green_300m", "", 300.0, vec![0])],
+        categories: vec![category("green_space", &[], green_space_rules(5_000.0))],
+        exclude: tags(&EXCLUDE),
+    }
+}
+
+/// 3-30-300: a public park or green space within 300 m of every home.
+pub fn three_30_300() -> Standard {
+    Standard {
+        name: "3-30-300".into(),
+        source: "Konijnendijk (2023), the 3-30-300 rule: a high-quality public green space of at least 0.5–1 ha within 300 m of every home (0.5 ha used)".into(),
+        tiers: vec![tier("park_300m", "", 300.0, vec![0])],
+        categories: vec![category("green_space", &[], green_space_rules(5_000.0))],
+        exclude: tags(&EXCLUDE),
+    }
+}
+
+/// Natural England's Accessible Natural Greenspace Standard.
+pub fn angst() -> Standard {
+    let natural: Vec<&str> = vec![
+        PARK,
+        "leisure=common",
+        "landuse=forest|meadow|grass|recreation_ground|village_green",
+        "natural=wood|scrub|grassland|heath|wetland|fell",
+    ];
+    let site = |name: &str, ha: f64| category(name, &[], vec![rule(&natural, AREA, ha * 10_000.0)]);
+    Standard {
+        name: "angst".into(),
+        source: "Natural England, Nature Nearby: Accessible Natural Greenspace Guidance (2010): ≥2 ha within 300 m, ≥20 ha within 2 km, ≥100 ha within 5 km, ≥500 ha within 10 km".into(),
+        tiers: vec![
+            tier("site_2ha_300m", "", 300.0, vec![0, 1, 2, 3]),
+            tier("site_20ha_2km", "", 2000.0, vec![0, 1, 2]),
+            tier("site_100ha_5km", "", 5000.0, vec![0, 1]),
+            tier("site_500ha_10km", "", 10_000.0, vec![0]),
+        ],
+        categories: vec![
+            site("site_500ha", 500.0),
+            site("site_100ha", 100.0),
+            site("site_20ha", 20.0),
+            site("site_2ha", 2.0),
+        ],
+        exclude: tags(&EXCLUDE),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_has_a_preset_with_valid_references() {
+        for name in NAMES {
+            let s = preset(name).unwrap();
+            assert_eq!(s.name, name);
+            assert!(!s.source.is_empty());
+            for t in &s.tiers {
+                assert!(!t.accepts.is_empty(), "{name}/{}", t.name);
+                assert!(t.accepts.iter().all(|&c| c < s.categories.len()));
+            }
+        }
+        assert!(preset("nope").is_none());
+    }
+
+    #[test]
+    fn gbt51346_radius_grows_with_size() {
+        let s = gbt51346();
+        assert_eq!(s.tiers[1].radius_for(20_000.0), 500.0);
+        assert_eq!(s.tiers[1].radius_for(60_000.0), 1000.0);
+        assert_eq!(s.tiers[2].radius_for(150_000.0), 2000.0);
+        assert_eq!(s.tiers[2].radius_for(300_000.0), 3000.0);
+        assert_eq!(s.category_index("社区公园"), Some(1));
+    }
+}
