@@ -238,3 +238,79 @@ fn bad_input_exits_2_naming_file_and_feature() {
         "no demand source is a usage error"
     );
 }
+
+#[test]
+fn standards_list_show_and_toml_round_trip() {
+    let o = greenreach(&["standards"]);
+    assert!(o.status.success());
+    let list = text(&o.stdout);
+    for name in [
+        "jiangbei",
+        "jiangbei-alt",
+        "gbt51346",
+        "who-europe",
+        "angst",
+        "3-30-300",
+    ] {
+        assert!(
+            list.lines().any(|l| l.starts_with(name)),
+            "{name} missing:\n{list}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for preset in ["jiangbei", "gbt51346", "angst"] {
+        let toml = dir.path().join(format!("{preset}.toml"));
+        let o = greenreach(&["standards", preset, "--toml"]);
+        assert!(o.status.success());
+        std::fs::write(&toml, &o.stdout).unwrap();
+        let run = |standard: &str, out: &str| {
+            let out = dir.path().join(out);
+            let o = greenreach(&[
+                "check",
+                "--green",
+                LI_GREEN,
+                "--residential",
+                LI_BUILDINGS,
+                "--standard",
+                standard,
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+            ]);
+            assert!(o.status.success(), "{}", text(&o.stderr));
+            std::fs::read(out).unwrap()
+        };
+        let a = run(preset, &format!("{preset}-a.csv"));
+        let b = run(toml.to_str().unwrap(), &format!("{preset}-b.csv"));
+        assert_eq!(a, b, "{preset}: the printed TOML gives the same results");
+    }
+    let o = greenreach(&[
+        "check",
+        "--green",
+        LI_GREEN,
+        "--grid",
+        "50",
+        "--standard",
+        "nope",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("unknown standard \"nope\""));
+}
+
+#[test]
+fn angst_tiers_reach_beyond_the_default_limit() {
+    // ANGSt's 10 km tier needs a search limit of 10 km: the default follows the standard.
+    let o = greenreach(&[
+        "check",
+        "--green",
+        LI_GREEN,
+        "--residential",
+        LI_BUILDINGS,
+        "--standard",
+        "angst",
+        "--summary-only",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("site_500ha_10km"));
+}

@@ -199,3 +199,49 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Size classes: features serve different radii. A point meets the tier when some feature
+    /// is within its own radius; the reported feature is the one that misses by the least.
+    #[test]
+    fn radius_groups_match_brute_force(
+        shapes in prop::collection::vec((shape(), 0usize..3), 1..10),
+        points in prop::collection::vec((-3000.0..3000.0f64, -3000.0..3000.0f64), 1..30),
+    ) {
+        use greenreach::reach::RadiusGroup;
+        let radii = [200.0, 500.0, 900.0];
+        let features: Vec<(Geometry<f64>, f64)> =
+            shapes.iter().map(|(s, r)| (build(s), radii[*r])).collect();
+        let groups = radii
+            .iter()
+            .map(|&radius_m| RadiusGroup {
+                radius_m,
+                index: TierIndex::build(
+                    features
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, (_, r))| *r == radius_m)
+                        .map(|(i, (g, _))| (i as u32, g)),
+                ),
+            })
+            .collect();
+        let reach = StraightLine::new(vec![groups], PlaneScale::unit());
+        for &(x, y) in &points {
+            let p = Point::new(x, y);
+            let margins: Vec<f64> = features
+                .iter()
+                .map(|(g, r)| Euclidean.distance(g, &p) - r)
+                .collect();
+            let best = margins.iter().cloned().fold(f64::INFINITY, f64::min);
+            let a = reach.assess(0, p.0, 1e9);
+            let hit = a.nearest.unwrap();
+            prop_assert!(close(hit.distance_m - hit.radius_m, best), "margin {} vs {best}", hit.distance_m - hit.radius_m);
+            if best.abs() > 1e-9 {
+                prop_assert_eq!(a.ok, best <= 0.0);
+            }
+            prop_assert_eq!(reach.within(0, p.0), a.ok);
+        }
+    }
+}
