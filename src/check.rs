@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use geo::{BoundingRect, CoordsIter, Geometry, MultiPolygon, Rect};
 
 use crate::coverage::{Coverage, Detail, EvalSettings, evaluate};
+use crate::crs::SourceCrs;
 use crate::crs::{LocalPlane, LonLatBox, WIDE_SPAN_DEG};
 use crate::demand::{self, DemandPoints};
 use crate::error::Error;
 use crate::green::{self, GreenSpaces};
-use crate::input::{self, Layer, ReadOptions};
+use crate::input::{Layer, ReadOptions};
+use crate::load::{CrsOptions, LoadedLayer, consistency_warnings, load_layer};
 use crate::output::{self, Format, PointTable};
 use crate::progress::Progress;
 use crate::reach::StraightLine;
@@ -51,6 +53,14 @@ pub struct CheckConfig {
     pub strict: bool,
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
+    /// `--crs` and `--swap-xy`.
+    pub crs: CrsOptions,
+    /// `--green-crs`.
+    pub green_crs: Option<SourceCrs>,
+    /// `--points-crs` (points or residential layer).
+    pub points_crs: Option<SourceCrs>,
+    /// `--area-crs`.
+    pub area_crs: Option<SourceCrs>,
 }
 
 impl CheckConfig {
@@ -64,6 +74,10 @@ impl CheckConfig {
             out: None,
             strict: false,
             threads: None,
+            crs: CrsOptions::default(),
+            green_crs: None,
+            points_crs: None,
+            area_crs: None,
         }
     }
 
@@ -156,17 +170,35 @@ fn run_in_pool(
         list: Vec::new(),
     };
     let opts = ReadOptions { strict: cfg.strict };
-    let read = |path: &Path| -> Result<Layer, Error> {
-        let layer = input::read_layer(path, opts)?;
-        input::check_lonlat(&layer)?;
-        Ok(layer)
+    let mut notes = Vec::new();
+    let mut read = |path: &Path, flag: Option<&SourceCrs>| -> Result<LoadedLayer, Error> {
+        load_layer(path, flag, &cfg.crs, opts, &mut notes)
     };
-
-    let green_layers = cfg
+    let green_loaded = cfg
         .green
         .iter()
-        .map(|p| read(p))
+        .map(|p| read(p, cfg.green_crs.as_ref()))
         .collect::<Result<Vec<_>, _>>()?;
+    let demand_loaded = match &cfg.demand {
+        DemandSource::Points(p) | DemandSource::Residential(p) => {
+            Some(read(p, cfg.points_crs.as_ref())?)
+        }
+        DemandSource::Grid { area: Some(a), .. } => Some(read(a, cfg.area_crs.as_ref())?),
+        DemandSource::Grid { area: None, .. } => None,
+    };
+    notes.extend(consistency_warnings(
+        &green_loaded,
+        &demand_loaded.iter().collect::<Vec<_>>(),
+        cfg.standard.max_radius(),
+    ));
+    for n in notes {
+        warnings.warn(n)?;
+    }
+    let green_layers: Vec<Layer> = green_loaded.into_iter().map(|l| l.layer).collect();
+    let (demand_layer, area_layer) = match (&cfg.demand, demand_loaded) {
+        (DemandSource::Grid { .. }, l) => (None, l.map(|l| l.layer)),
+        (_, l) => (l.map(|l| l.layer), None),
+    };
     for l in &green_layers {
         if l.read_count() == 0 {
             return Err(Error::Config(format!(
@@ -176,11 +208,6 @@ fn run_in_pool(
         }
         report_skips(l, &mut warnings)?;
     }
-    let (demand_layer, area_layer) = match &cfg.demand {
-        DemandSource::Points(p) | DemandSource::Residential(p) => (Some(read(p)?), None),
-        DemandSource::Grid { area: Some(a), .. } => (None, Some(read(a)?)),
-        DemandSource::Grid { area: None, .. } => (None, None),
-    };
 
     let mut bbox = LonLatBox::empty();
     for l in green_layers.iter().chain(&demand_layer).chain(&area_layer) {

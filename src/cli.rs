@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use greenreach::crs::SourceCrs;
+use greenreach::load::CrsOptions;
 use greenreach::standard::file;
 use greenreach::{CheckConfig, DemandSource, Error};
 
@@ -19,7 +21,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Decide for every demand point whether each tier of the standard is met.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the built-in standards, or show one (as TOML with --toml).
     Standards(StandardsArgs),
 }
@@ -38,7 +40,7 @@ pub struct StandardsArgs {
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("demand").required(true).args(["points", "residential", "grid"]))]
 pub struct CheckArgs {
-    /// Green-space layer (GeoJSON FeatureCollection, WGS84); repeat for several files.
+    /// Green-space layer (GeoJSON FeatureCollection; WGS84 unless --crs); repeat for several files.
     #[arg(long, required = true, value_name = "FILE")]
     pub green: Vec<PathBuf>,
     /// Demand points: Point/MultiPoint features (polygons give a representative point).
@@ -65,6 +67,21 @@ pub struct CheckArgs {
     /// Search limit for the nearest feature, metres [default: 5000, or the largest radius].
     #[arg(long, value_name = "M")]
     pub max_distance: Option<f64>,
+    /// CRS of every input: wgs84 (default), cgcs2000, gcj02, bd09, EPSG:CODE or a +proj= string.
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub crs: Option<SourceCrs>,
+    /// CRS of the green layers (overrides --crs).
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub green_crs: Option<SourceCrs>,
+    /// CRS of the --points / --residential layer (overrides --crs).
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub points_crs: Option<SourceCrs>,
+    /// CRS of the --area layer (overrides --crs).
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub area_crs: Option<SourceCrs>,
+    /// Projected inputs have northing first (common in Chinese survey files).
+    #[arg(long)]
+    pub swap_xy: bool,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -99,6 +116,17 @@ impl CheckArgs {
             out: (!self.summary_only).then(|| self.out.clone()),
             strict: self.strict,
             threads: self.threads,
+            crs: CrsOptions {
+                all: self.crs.clone(),
+                swap_xy: self.swap_xy,
+            },
+            green_crs: self.green_crs.clone(),
+            points_crs: self.points_crs.clone(),
+            area_crs: self.area_crs.clone(),
         })
     }
+}
+
+fn parse_crs(s: &str) -> Result<SourceCrs, String> {
+    s.parse()
 }

@@ -25,6 +25,7 @@ pub mod error;
 pub mod green;
 pub mod index;
 pub mod input;
+pub mod load;
 pub mod output;
 pub mod progress;
 pub mod reach;

@@ -1,0 +1,9 @@
+//! Coordinate systems: the input layers' systems ([`SourceCrs`], converted to WGS84 lon/lat
+//! on reading) and the local metric plane everything is measured on ([`LocalPlane`]).
+
+pub mod china;
+mod plane;
+pub mod source;
+
+pub use plane::{CrsError, LocalPlane, LonLatBox, PlaneScale, WIDE_SPAN_DEG};
+pub use source::SourceCrs;
