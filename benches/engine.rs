@@ -33,7 +33,7 @@ fn engine(c: &mut Criterion) {
     }
     let plane = LocalPlane::centred_on(&bbox).unwrap();
     let green = GreenSpaces::classify(&green_layers, &standard, &plane).unwrap();
-    let homes = demand::from_layer(&buildings, &plane).unwrap();
+    let homes = demand::from_layer(&buildings, &plane, greenreach::homes::HomeFilter::All).unwrap();
     let country: Vec<MultiPolygon<f64>> = admin
         .features
         .iter()

@@ -11,10 +11,13 @@ use crate::crs::{LocalPlane, LonLatBox, WIDE_SPAN_DEG};
 use crate::demand::{self, DemandPoints};
 use crate::error::Error;
 use crate::green::{self, GreenSpaces};
+use crate::homes::HomeFilter;
 use crate::input::{Layer, ReadOptions};
+use crate::load::CrsSource;
 use crate::load::{CrsOptions, LoadedLayer, consistency_warnings, load_layer};
 use crate::output::{self, Format, PointTable};
 use crate::progress::Progress;
+use crate::reach::Reach;
 use crate::reach::StraightLine;
 use crate::standard::Standard;
 use crate::summary::Summary;
@@ -61,6 +64,8 @@ pub struct CheckConfig {
     pub points_crs: Option<SourceCrs>,
     /// `--area-crs`.
     pub area_crs: Option<SourceCrs>,
+    /// Which residential features are homes.
+    pub homes: HomeFilter,
 }
 
 impl CheckConfig {
@@ -78,6 +83,7 @@ impl CheckConfig {
             green_crs: None,
             points_crs: None,
             area_crs: None,
+            homes: HomeFilter::All,
         }
     }
 
@@ -117,6 +123,82 @@ impl CheckConfig {
     }
 }
 
+/// One input file as used in a run: for provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerInfo {
+    /// The file.
+    pub path: PathBuf,
+    /// What it was used for (`green`, `points`, `residential`, `area`, ...).
+    pub role: String,
+    /// The CRS it was read in.
+    pub crs: String,
+    /// How the CRS was chosen.
+    pub crs_source: CrsSource,
+    /// Features in the file.
+    pub read: usize,
+    /// Features skipped on reading.
+    pub skipped: usize,
+}
+
+impl LayerInfo {
+    /// Describe a loaded layer.
+    pub fn of(l: &LoadedLayer, role: &str) -> Self {
+        Self {
+            path: l.layer.path.clone(),
+            role: role.to_string(),
+            crs: l.crs.to_string(),
+            crs_source: l.crs_source,
+            read: l.layer.read_count(),
+            skipped: l.layer.skipped.len(),
+        }
+    }
+}
+
+/// Warnings of a run; under `strict` the first one is an error.
+#[derive(Debug, Clone, Default)]
+pub struct Warnings {
+    strict: bool,
+    /// The warnings so far.
+    pub list: Vec<String>,
+}
+
+impl Warnings {
+    /// A collector; `strict` turns warnings into errors.
+    pub fn new(strict: bool) -> Self {
+        Self {
+            strict,
+            list: Vec::new(),
+        }
+    }
+
+    /// Record a warning (an error under `strict`).
+    pub fn warn(&mut self, msg: String) -> Result<(), Error> {
+        if self.strict {
+            return Err(Error::Strict(msg));
+        }
+        self.list.push(msg);
+        Ok(())
+    }
+}
+
+/// A run with its inputs read, classified, projected and indexed, before evaluation.
+pub struct Prepared {
+    /// The plane everything is measured on.
+    pub plane: LocalPlane,
+    /// Classified green spaces.
+    pub green: GreenSpaces,
+    /// The metric over the green spaces.
+    pub reach: StraightLine,
+    /// The demand points.
+    pub demand: DemandPoints,
+    /// The points or residential layer (WGS84), when the points come from one.
+    pub demand_layer: Option<Layer>,
+    /// Every input file.
+    pub layers: Vec<LayerInfo>,
+    /// Warnings so far.
+    pub warnings: Warnings,
+}
+
 /// Everything a run produced.
 #[derive(Debug)]
 pub struct CheckRun {
@@ -134,41 +216,100 @@ pub struct CheckRun {
     pub coverage: Coverage,
 }
 
-struct Warnings {
-    strict: bool,
-    list: Vec<String>,
-}
-
-impl Warnings {
-    fn warn(&mut self, msg: String) -> Result<(), Error> {
-        if self.strict {
-            return Err(Error::Strict(msg));
-        }
-        self.list.push(msg);
-        Ok(())
+/// Run `f` on a rayon pool of `threads` workers (all cores when `None`).
+pub fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> Result<T, Error> + Send,
+) -> Result<T, Error> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n);
     }
+    let pool = builder.build().map_err(|e| Error::Threads(e.to_string()))?;
+    pool.install(f)
 }
 
 /// Run a check.
 pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun, Error> {
     let format = cfg.validate()?;
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = cfg.threads {
-        builder = builder.num_threads(n);
-    }
-    let pool = builder.build().map_err(|e| Error::Threads(e.to_string()))?;
-    pool.install(|| run_in_pool(cfg, format, progress))
+    with_threads(cfg.threads, || {
+        let prepared = prepare(cfg)?;
+        let coverage = evaluate_points(
+            &prepared.reach,
+            &prepared.demand,
+            cfg,
+            if cfg.out.is_some() {
+                Detail::Distances
+            } else {
+                Detail::Flags
+            },
+            progress,
+        );
+        if let Some(path) = &cfg.out {
+            write_points(path, format, cfg, &prepared, &coverage)?;
+        }
+        let summary = Summary::new(
+            &cfg.standard,
+            &prepared.green,
+            &prepared.demand,
+            &coverage,
+            cfg.max_distance_m,
+        );
+        Ok(CheckRun {
+            summary,
+            warnings: prepared.warnings.list,
+            plane: prepared.plane,
+            green: prepared.green,
+            demand: prepared.demand,
+            coverage,
+        })
+    })
 }
 
-fn run_in_pool(
+/// Evaluate every demand point with a progress bar.
+pub fn evaluate_points(
+    reach: &dyn Reach,
+    demand: &DemandPoints,
     cfg: &CheckConfig,
-    format: Format,
+    detail: Detail,
     progress: &dyn Progress,
-) -> Result<CheckRun, Error> {
-    let mut warnings = Warnings {
-        strict: cfg.strict,
-        list: Vec::new(),
+) -> Coverage {
+    let settings = EvalSettings {
+        limit_m: cfg.max_distance_m,
+        detail,
     };
+    progress.begin("evaluating", demand.len() as u64);
+    let coverage = evaluate(reach, &demand.xy, &settings, &|n| {
+        progress.advance(n as u64)
+    });
+    progress.end();
+    coverage
+}
+
+/// Write the per-point file.
+pub fn write_points(
+    path: &Path,
+    format: Format,
+    cfg: &CheckConfig,
+    prepared: &Prepared,
+    coverage: &Coverage,
+) -> Result<(), Error> {
+    let table = PointTable {
+        standard: &cfg.standard,
+        demand: &prepared.demand,
+        coverage,
+        green: &prepared.green,
+        plane: &prepared.plane,
+    };
+    output::write(path, format, &table).map_err(|source| Error::Output {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Read, classify, project and index everything a check needs.
+pub fn prepare(cfg: &CheckConfig) -> Result<Prepared, Error> {
+    let mut warnings = Warnings::new(cfg.strict);
     let opts = ReadOptions { strict: cfg.strict };
     let mut notes = Vec::new();
     let mut read = |path: &Path, flag: Option<&SourceCrs>| -> Result<LoadedLayer, Error> {
@@ -179,12 +320,11 @@ fn run_in_pool(
         .iter()
         .map(|p| read(p, cfg.green_crs.as_ref()))
         .collect::<Result<Vec<_>, _>>()?;
-    let demand_loaded = match &cfg.demand {
-        DemandSource::Points(p) | DemandSource::Residential(p) => {
-            Some(read(p, cfg.points_crs.as_ref())?)
-        }
-        DemandSource::Grid { area: Some(a), .. } => Some(read(a, cfg.area_crs.as_ref())?),
-        DemandSource::Grid { area: None, .. } => None,
+    let (demand_loaded, role) = match &cfg.demand {
+        DemandSource::Points(p) => (Some(read(p, cfg.points_crs.as_ref())?), "points"),
+        DemandSource::Residential(p) => (Some(read(p, cfg.points_crs.as_ref())?), "residential"),
+        DemandSource::Grid { area: Some(a), .. } => (Some(read(a, cfg.area_crs.as_ref())?), "area"),
+        DemandSource::Grid { area: None, .. } => (None, ""),
     };
     notes.extend(consistency_warnings(
         &green_loaded,
@@ -194,6 +334,11 @@ fn run_in_pool(
     for n in notes {
         warnings.warn(n)?;
     }
+    let mut layers: Vec<LayerInfo> = green_loaded
+        .iter()
+        .map(|l| LayerInfo::of(l, "green"))
+        .collect();
+    layers.extend(demand_loaded.iter().map(|l| LayerInfo::of(l, role)));
     let green_layers: Vec<Layer> = green_loaded.into_iter().map(|l| l.layer).collect();
     let (demand_layer, area_layer) = match (&cfg.demand, demand_loaded) {
         (DemandSource::Grid { .. }, l) => (None, l.map(|l| l.layer)),
@@ -263,11 +408,15 @@ fn run_in_pool(
             })?;
             demand::grid(*spacing_m, extent, areas.as_deref())?
         }
-        (_, Some(layer)) => {
+        (source, Some(layer)) => {
             report_skips(layer, &mut warnings)?;
-            let d = demand::from_layer(layer, &plane)?;
+            let homes = match source {
+                DemandSource::Residential(_) => cfg.homes,
+                _ => HomeFilter::All,
+            };
+            let d = demand::from_layer(layer, &plane, homes)?;
             for (reason, n) in &d.skipped {
-                if reason != "null geometry" && reason != "empty geometry" {
+                if reason.starts_with("line geometry") {
                     warnings.warn(format!(
                         "{}: {n} feature(s) skipped: {reason}",
                         layer.path.display()
@@ -283,53 +432,20 @@ fn run_in_pool(
             "there are no demand points to evaluate".into(),
         ));
     }
-
     let reach = StraightLine::new(green.tier_groups(&cfg.standard), plane.scale());
-    let settings = EvalSettings {
-        limit_m: cfg.max_distance_m,
-        detail: if cfg.out.is_some() {
-            Detail::Distances
-        } else {
-            Detail::Flags
-        },
-    };
-    progress.begin("evaluating", demand.len() as u64);
-    let coverage = evaluate(&reach, &demand.xy, &settings, &|n| {
-        progress.advance(n as u64)
-    });
-    progress.end();
-
-    if let Some(path) = &cfg.out {
-        let table = PointTable {
-            standard: &cfg.standard,
-            demand: &demand,
-            coverage: &coverage,
-            green: &green,
-            plane: &plane,
-        };
-        output::write(path, format, &table).map_err(|source| Error::Output {
-            path: path.clone(),
-            source,
-        })?;
-    }
-    let summary = Summary::new(
-        &cfg.standard,
-        &green,
-        &demand,
-        &coverage,
-        cfg.max_distance_m,
-    );
-    Ok(CheckRun {
-        summary,
-        warnings: warnings.list,
+    Ok(Prepared {
         plane,
         green,
+        reach,
         demand,
-        coverage,
+        demand_layer,
+        layers,
+        warnings,
     })
 }
 
-fn report_skips(layer: &Layer, warnings: &mut Warnings) -> Result<(), Error> {
+/// Warn once for a layer's skipped features.
+pub fn report_skips(layer: &Layer, warnings: &mut Warnings) -> Result<(), Error> {
     if let Some(first) = layer.skipped.first() {
         warnings.warn(format!(
             "{}: {} feature(s) skipped (first: feature {}: {})",

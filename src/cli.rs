@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use greenreach::crs::SourceCrs;
+use greenreach::homes::HomeFilter;
 use greenreach::load::CrsOptions;
 use greenreach::standard::file;
 use greenreach::{CheckConfig, DemandSource, Error};
@@ -52,6 +53,10 @@ pub struct CheckArgs {
     /// Demand points: a regular grid with this spacing in metres.
     #[arg(long, value_name = "SPACING_M")]
     pub grid: Option<f64>,
+    /// Which --residential features are homes: all, or osm (dwelling building types; plain
+    /// building=yes without a non-residential use and of at least 30 m²).
+    #[arg(long, value_enum, default_value = "all")]
+    pub homes: Homes,
     /// Polygons the grid covers (default: the extent of the green spaces).
     #[arg(long, value_name = "FILE", requires = "grid")]
     pub area: Option<PathBuf>,
@@ -123,10 +128,23 @@ impl CheckArgs {
             green_crs: self.green_crs.clone(),
             points_crs: self.points_crs.clone(),
             area_crs: self.area_crs.clone(),
+            homes: match self.homes {
+                Homes::All => HomeFilter::All,
+                Homes::Osm => HomeFilter::OsmHomes,
+            },
         })
     }
 }
 
 fn parse_crs(s: &str) -> Result<SourceCrs, String> {
     s.parse()
+}
+
+/// `--homes` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Homes {
+    /// Every residential feature.
+    All,
+    /// OSM buildings that are homes.
+    Osm,
 }

@@ -4,10 +4,13 @@
 use std::collections::BTreeMap;
 
 use geo::indexed::IntervalTreeMultiPolygon;
-use geo::{BoundingRect, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon, Rect};
+use geo::{
+    Area, BoundingRect, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon, Rect,
+};
 use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
+use crate::homes::HomeFilter;
 use crate::index::containment_index;
 use crate::input::Layer;
 
@@ -42,6 +45,9 @@ pub struct DemandPoints {
     pub lonlat: Option<Vec<Coord>>,
     /// Plane metres, one per point.
     pub xy: Vec<Coord>,
+    /// For points from a layer, the position in `Layer::features` of the feature each point
+    /// comes from; empty for grids.
+    pub source: Vec<u32>,
     /// Features (or grid points) read.
     pub read: usize,
     /// Features read that gave no point, by reason.
@@ -69,28 +75,42 @@ impl DemandPoints {
 }
 
 /// Points from a layer: points as they are (each position of a MultiPoint), polygons by a
-/// representative point (the centroid when it lies inside, else an interior point). Lines
-/// give no point and are counted as skipped.
-pub fn from_layer(layer: &Layer, plane: &LocalPlane) -> Result<DemandPoints, CrsError> {
+/// representative point (the centroid when it lies inside, else an interior point). Lines,
+/// and features `homes` rejects, give no point and are counted as skipped.
+pub fn from_layer(
+    layer: &Layer,
+    plane: &LocalPlane,
+    homes: HomeFilter,
+) -> Result<DemandPoints, CrsError> {
     let mut ids = Vec::with_capacity(layer.features.len());
     let mut lonlat = Vec::with_capacity(layer.features.len());
+    let mut source = Vec::with_capacity(layer.features.len());
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
     for s in &layer.skipped {
         *skipped.entry(s.reason.to_string()).or_default() += 1;
     }
-    for f in &layer.features {
+    for (k, f) in layer.features.iter().enumerate() {
+        if homes != HomeFilter::All {
+            let footprint = crate::green::project(&f.geometry, plane)?.unsigned_area();
+            if let Some(reason) = homes.reject(&f.properties, footprint) {
+                *skipped.entry(reason.to_string()).or_default() += 1;
+                continue;
+            }
+        }
         let id = f.id_or_index();
         match &f.geometry {
             Geometry::MultiPoint(mp) if mp.0.len() > 1 => {
-                for (k, p) in mp.iter().enumerate() {
-                    ids.push(format!("{id}#{k}"));
+                for (j, p) in mp.iter().enumerate() {
+                    ids.push(format!("{id}#{j}"));
                     lonlat.push(p.0);
+                    source.push(k as u32);
                 }
             }
             g => match representative(g) {
                 Some(c) => {
                     ids.push(id);
                     lonlat.push(c);
+                    source.push(k as u32);
                 }
                 None => {
                     *skipped
@@ -108,6 +128,7 @@ pub fn from_layer(layer: &Layer, plane: &LocalPlane) -> Result<DemandPoints, Crs
         ids: PointIds::Listed(ids),
         lonlat: Some(lonlat),
         xy,
+        source,
         read: layer.read_count(),
         skipped,
     })
@@ -206,6 +227,7 @@ pub fn grid(
         lonlat: None,
         read: xy.len(),
         xy,
+        source: Vec::new(),
         skipped: BTreeMap::new(),
     })
 }

@@ -23,6 +23,7 @@ pub mod crs;
 pub mod demand;
 pub mod error;
 pub mod green;
+pub mod homes;
 pub mod index;
 pub mod input;
 pub mod load;
