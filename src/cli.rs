@@ -6,7 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use greenreach::crs::SourceCrs;
 use greenreach::homes::HomeFilter;
 use greenreach::load::CrsOptions;
-use greenreach::standard::file;
+use greenreach::report::{ReportConfig, WeightSource, ZoneSpec};
+use greenreach::standard::{TagMatch, file};
 use greenreach::{CheckConfig, DemandSource, Error};
 
 /// Which homes are within reach of green space, and how far the rest fall short.
@@ -23,6 +24,9 @@ pub struct Cli {
 pub enum Command {
     /// Decide for every demand point whether each tier of the standard is met.
     Check(Box<CheckArgs>),
+    /// Run the check and write a planner's report folder (HTML, JSON, Markdown, CSV, map).
+    /// Without arguments: the shipped Liechtenstein data by municipality.
+    Report(Box<ReportArgs>),
     /// List the built-in standards, or show one (as TOML with --toml).
     Standards(StandardsArgs),
 }
@@ -37,12 +41,12 @@ pub struct StandardsArgs {
     pub toml: bool,
 }
 
-/// `greenreach check` options.
+/// Inputs, standard and run options shared by `check` and `report`.
 #[derive(Debug, Args)]
-#[command(group = clap::ArgGroup::new("demand").required(true).args(["points", "residential", "grid"]))]
-pub struct CheckArgs {
+#[command(group = clap::ArgGroup::new("demand").args(["points", "residential", "grid"]))]
+pub struct InputArgs {
     /// Green-space layer (GeoJSON FeatureCollection; WGS84 unless --crs); repeat for several files.
-    #[arg(long, required = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub green: Vec<PathBuf>,
     /// Demand points: Point/MultiPoint features (polygons give a representative point).
     #[arg(long, value_name = "FILE")]
@@ -55,17 +59,11 @@ pub struct CheckArgs {
     pub grid: Option<f64>,
     /// Which --residential features are homes: all, or osm (dwelling building types; plain
     /// building=yes without a non-residential use and of at least 30 m²).
-    #[arg(long, value_enum, default_value = "all")]
-    pub homes: Homes,
+    #[arg(long, value_enum)]
+    pub homes: Option<Homes>,
     /// Polygons the grid covers (default: the extent of the green spaces).
     #[arg(long, value_name = "FILE", requires = "grid")]
     pub area: Option<PathBuf>,
-    /// Per-point output file, .csv or .geojson.
-    #[arg(long, value_name = "FILE", default_value = "greenreach-check.csv")]
-    pub out: PathBuf,
-    /// Print the summary only; write no per-point file (flags only: fastest).
-    #[arg(long)]
-    pub summary_only: bool,
     /// The standard: a preset name (see `greenreach standards`) or a TOML file.
     #[arg(long, value_name = "NAME|FILE", default_value = "jiangbei")]
     pub standard: String,
@@ -98,9 +96,82 @@ pub struct CheckArgs {
     pub strict: bool,
 }
 
-impl CheckArgs {
+/// `greenreach check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Inputs and run options.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Per-point output file, .csv or .geojson.
+    #[arg(long, value_name = "FILE", default_value = "greenreach-check.csv")]
+    pub out: PathBuf,
+    /// Print the summary only; write no per-point file (flags only: fastest).
+    #[arg(long)]
+    pub summary_only: bool,
+}
+
+/// `greenreach report` options.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Inputs and run options.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The folder to write.
+    #[arg(long, value_name = "DIR", default_value = "greenreach-report")]
+    pub out: PathBuf,
+    /// Weight homes by this numeric property of the points / residential layer (e.g. population).
+    #[arg(long, value_name = "PROPERTY", conflicts_with = "population")]
+    pub weight: Option<String>,
+    /// Weight homes by a population layer (points or grid cells), each cell's population spread
+    /// over the homes in it.
+    #[arg(long, value_name = "FILE")]
+    pub population: Option<PathBuf>,
+    /// The population property of --population.
+    #[arg(long, value_name = "PROPERTY", default_value = "population")]
+    pub population_field: String,
+    /// Zone polygons (districts, municipalities, 街道).
+    #[arg(long, value_name = "FILE")]
+    pub zones: Option<PathBuf>,
+    /// The property that names a zone.
+    #[arg(long, value_name = "PROPERTY", default_value = "name")]
+    pub zone_name: String,
+    /// Keep only zone features with this tag, e.g. admin_level=8 (repeatable).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub zone_where: Vec<String>,
+    /// CRS of --zones (overrides --crs).
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub zones_crs: Option<SourceCrs>,
+    /// Residential land polygons for the land-area share (default: the --residential layer).
+    #[arg(long, value_name = "FILE")]
+    pub land: Option<PathBuf>,
+    /// Failing homes closer than this form one gap, metres [default: 150, or 1.5 × grid spacing].
+    #[arg(long, value_name = "M")]
+    pub gap_link: Option<f64>,
+    /// Smallest cell of the land-area quadtree, metres.
+    #[arg(long, value_name = "M", default_value_t = 2.0)]
+    pub land_cell: f64,
+}
+
+/// The shipped data `greenreach report` uses without arguments.
+pub const DEFAULT_GREEN: [&str; 2] = [
+    "geodata/liechtenstein/green_areas.geojson",
+    "geodata/liechtenstein/green_points.geojson",
+];
+/// Homes of the default report.
+pub const DEFAULT_HOMES: &str = "geodata/liechtenstein/buildings.geojson";
+/// Zones of the default report.
+pub const DEFAULT_ZONES: &str = "geodata/liechtenstein/admin_boundaries.geojson";
+
+impl InputArgs {
+    fn is_bare(&self) -> bool {
+        self.green.is_empty()
+            && self.points.is_none()
+            && self.residential.is_none()
+            && self.grid.is_none()
+    }
+
     /// The library config these options describe.
-    pub fn config(&self) -> Result<CheckConfig, Error> {
+    pub fn config(&self, out: Option<PathBuf>) -> Result<CheckConfig, Error> {
         let standard = file::load(&self.standard)?;
         let demand = match (&self.points, &self.residential, self.grid) {
             (Some(p), _, _) => DemandSource::Points(p.clone()),
@@ -109,7 +180,12 @@ impl CheckArgs {
                 spacing_m,
                 area: self.area.clone(),
             },
-            _ => unreachable!("clap requires one demand source"),
+            _ => {
+                return Err(Error::Config(
+                    "give the demand points: --points FILE, --residential FILE or --grid SPACING_M"
+                        .into(),
+                ));
+            }
         };
         Ok(CheckConfig {
             green: self.green.clone(),
@@ -118,7 +194,7 @@ impl CheckArgs {
                 .max_distance
                 .unwrap_or_else(|| standard.max_radius().max(5000.0)),
             standard,
-            out: (!self.summary_only).then(|| self.out.clone()),
+            out,
             strict: self.strict,
             threads: self.threads,
             crs: CrsOptions {
@@ -129,15 +205,71 @@ impl CheckArgs {
             points_crs: self.points_crs.clone(),
             area_crs: self.area_crs.clone(),
             homes: match self.homes {
-                Homes::All => HomeFilter::All,
-                Homes::Osm => HomeFilter::OsmHomes,
+                Some(Homes::Osm) => HomeFilter::OsmHomes,
+                _ => HomeFilter::All,
             },
         })
     }
 }
 
-fn parse_crs(s: &str) -> Result<SourceCrs, String> {
-    s.parse()
+impl CheckArgs {
+    /// The library config these options describe.
+    pub fn config(&self) -> Result<CheckConfig, Error> {
+        self.input
+            .config((!self.summary_only).then(|| self.out.clone()))
+    }
+}
+
+impl ReportArgs {
+    /// The library config these options describe; with no inputs at all, the shipped
+    /// Liechtenstein data by municipality.
+    pub fn config(&mut self) -> Result<ReportConfig, Error> {
+        let bare = self.input.is_bare();
+        if bare {
+            self.input.green = DEFAULT_GREEN.iter().map(PathBuf::from).collect();
+            self.input.residential = Some(DEFAULT_HOMES.into());
+            self.input.homes = self.input.homes.or(Some(Homes::Osm));
+            if self.zones.is_none() {
+                self.zones = Some(DEFAULT_ZONES.into());
+                if self.zone_where.is_empty() {
+                    self.zone_where = vec!["admin_level=8".into()];
+                }
+            }
+            if !PathBuf::from(DEFAULT_HOMES).exists() {
+                return Err(Error::Config(format!(
+                    "{DEFAULT_HOMES} not found: run `greenreach report` from the repository, or give --green and --residential/--points/--grid"
+                )));
+            }
+        }
+        let check = self.input.config(None)?;
+        let weight = match (&self.weight, &self.population) {
+            (Some(p), _) => WeightSource::Property(p.clone()),
+            (_, Some(path)) => WeightSource::Population {
+                path: path.clone(),
+                field: self.population_field.clone(),
+            },
+            _ => WeightSource::Points,
+        };
+        let filter = self
+            .zone_where
+            .iter()
+            .map(|w| TagMatch::parse(w).map_err(|e| Error::Config(format!("--zone-where: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ReportConfig {
+            check,
+            out_dir: self.out.clone(),
+            weight,
+            zones: self.zones.clone().map(|path| ZoneSpec {
+                path,
+                name_property: self.zone_name.clone(),
+                filter,
+                crs: self.zones_crs.clone(),
+            }),
+            land: self.land.clone(),
+            gap_link_m: self.gap_link,
+            land_cell_m: self.land_cell,
+        })
+    }
 }
 
 /// `--homes` values.
@@ -147,4 +279,8 @@ pub enum Homes {
     All,
     /// OSM buildings that are homes.
     Osm,
+}
+
+fn parse_crs(s: &str) -> Result<SourceCrs, String> {
+    s.parse()
 }

@@ -30,6 +30,7 @@ pub mod load;
 pub mod output;
 pub mod progress;
 pub mod reach;
+pub mod report;
 pub mod standard;
 pub mod summary;
 

@@ -54,6 +54,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check(&args),
+        Command::Report(mut args) => report(&mut args),
         Command::Standards(args) => standards(&args),
     };
     match result {
@@ -67,7 +68,7 @@ fn main() -> ExitCode {
 
 fn check(args: &cli::CheckArgs) -> Result<(), greenreach::Error> {
     let cfg = args.config()?;
-    let run = greenreach::run_check(&cfg, &Bar::new(args.quiet))?;
+    let run = greenreach::run_check(&cfg, &Bar::new(args.input.quiet))?;
     for w in &run.warnings {
         eprintln!("warning: {w}");
     }
@@ -75,6 +76,29 @@ fn check(args: &cli::CheckArgs) -> Result<(), greenreach::Error> {
     if let Some(out) = &cfg.out {
         println!("per-point results: {}", out.display());
     }
+    Ok(())
+}
+
+fn report(args: &mut cli::ReportArgs) -> Result<(), greenreach::Error> {
+    let cfg = args.config()?;
+    let report = greenreach::report::run_report(&cfg, &Bar::new(args.input.quiet))?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    println!(
+        "standard {}: {}\n",
+        cfg.check.standard.name,
+        cfg.check.standard.describe_tiers()
+    );
+    print!("{}", greenreach::report::render::headline_table(&report));
+    if let Some(l) = &report.totals.land {
+        println!(
+            "\nresidential land: {:.1} ha (land shares exact to within {:.2} percentage points)",
+            l.area_m2 / 1e4,
+            l.bound_pp()
+        );
+    }
+    println!("\nreport: {}", cfg.out_dir.join("index.html").display());
     Ok(())
 }
 

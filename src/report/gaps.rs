@@ -1,0 +1,139 @@
+//! Gaps: demand points that fail a tier, merged into areas (points closer than a link
+//! distance belong to one gap), ranked by residents, then by points.
+
+use geo::{Area, ConvexHull, Coord, MultiPoint, Point};
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
+
+use crate::coverage::{Coverage, NO_FEATURE};
+use crate::green::GreenSpaces;
+use crate::standard::Standard;
+
+/// One gap area of one tier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    /// Tier index.
+    pub tier: usize,
+    /// Demand points in the gap (indices).
+    pub members: Vec<u32>,
+    /// Residents (sum of weights).
+    pub weight: f64,
+    /// Area of the convex hull of the points, m² (0 for fewer than 3).
+    pub hull_area_m2: f64,
+    /// The space that comes closest to serving the gap, if any is within the search limit.
+    pub nearest: Option<String>,
+    /// Smallest shortfall (distance − radius) over the points, m.
+    pub shortfall_min_m: Option<f64>,
+    /// Largest shortfall over the points that have a space within the limit, m.
+    pub shortfall_max_m: Option<f64>,
+    /// Points with no serving space within the search limit.
+    pub beyond_limit: usize,
+}
+
+/// Gaps of every tier, each tier's ranked by weight then points (largest first).
+pub fn find_gaps(
+    xy: &[Coord],
+    coverage: &Coverage,
+    weights: &[f64],
+    standard: &Standard,
+    green: &GreenSpaces,
+    link_m: f64,
+) -> Vec<Gap> {
+    let mut out = Vec::new();
+    for (t, col) in coverage.tiers.iter().enumerate() {
+        let failing: Vec<u32> = (0..xy.len() as u32)
+            .filter(|&i| !col.ok[i as usize])
+            .collect();
+        let tree: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
+            failing
+                .iter()
+                .enumerate()
+                .map(|(k, &i)| GeomWithData::new([xy[i as usize].x, xy[i as usize].y], k))
+                .collect(),
+        );
+        let mut parent: Vec<usize> = (0..failing.len()).collect();
+        for (k, &i) in failing.iter().enumerate() {
+            let p = [xy[i as usize].x, xy[i as usize].y];
+            for n in tree.locate_within_distance(p, link_m * link_m) {
+                union(&mut parent, k, n.data);
+            }
+        }
+        let mut groups: std::collections::BTreeMap<usize, Vec<u32>> = Default::default();
+        for (k, &i) in failing.iter().enumerate() {
+            let root = find(&mut parent, k);
+            groups.entry(root).or_default().push(i);
+        }
+        let mut gaps: Vec<Gap> = groups
+            .into_values()
+            .map(|members| gap(t, members, xy, coverage, weights, standard, green))
+            .collect();
+        gaps.sort_by(|a, b| {
+            b.weight
+                .total_cmp(&a.weight)
+                .then(b.members.len().cmp(&a.members.len()))
+                .then(a.members[0].cmp(&b.members[0]))
+        });
+        out.extend(gaps);
+    }
+    out
+}
+
+fn gap(
+    tier: usize,
+    members: Vec<u32>,
+    xy: &[Coord],
+    coverage: &Coverage,
+    weights: &[f64],
+    standard: &Standard,
+    green: &GreenSpaces,
+) -> Gap {
+    let col = &coverage.tiers[tier];
+    let mut best: Option<(f64, u32)> = None;
+    let mut worst: Option<f64> = None;
+    let mut beyond = 0;
+    for &i in &members {
+        let f = col.nearest[i as usize];
+        if f == NO_FEATURE {
+            beyond += 1;
+            continue;
+        }
+        let short = col.distance_m[i as usize]
+            - standard.tiers[tier].radius_for(green.features[f as usize].area_m2);
+        if best.is_none_or(|(b, _)| short < b) {
+            best = Some((short, f));
+        }
+        worst = Some(worst.map_or(short, |w: f64| w.max(short)));
+    }
+    let hull_area_m2 = if members.len() >= 3 {
+        MultiPoint(members.iter().map(|&i| Point(xy[i as usize])).collect())
+            .convex_hull()
+            .unsigned_area()
+    } else {
+        0.0
+    };
+    Gap {
+        tier,
+        weight: members.iter().map(|&i| weights[i as usize]).sum(),
+        hull_area_m2,
+        nearest: best.map(|(_, f)| green.features[f as usize].label.clone()),
+        shortfall_min_m: best.map(|(s, _)| s),
+        shortfall_max_m: worst,
+        beyond_limit: beyond,
+        members,
+    }
+}
+
+fn find(parent: &mut [usize], mut k: usize) -> usize {
+    while parent[k] != k {
+        parent[k] = parent[parent[k]];
+        k = parent[k];
+    }
+    k
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        parent[ra.max(rb)] = ra.min(rb);
+    }
+}

@@ -1,0 +1,524 @@
+//! `greenreach report`: the check, aggregated the way planners quote it (share of homes, of
+//! residents, of residential land area; by zone; gaps), and rendered as a folder a planner can
+//! open offline: `index.html`, `summary.json`, `summary.md`, `zones.csv`, `areas.csv`,
+//! `points.csv`, `gaps.geojson`, `map.svg`.
+
+pub mod gaps;
+pub mod land;
+pub mod render;
+pub mod weights;
+pub mod zones;
+
+use std::path::{Path, PathBuf};
+
+use geo::{Geometry, MultiPolygon};
+
+use crate::check::{
+    CheckConfig, DemandSource, LayerInfo, Prepared, evaluate_points, prepare, with_threads,
+};
+use crate::coverage::{Coverage, Detail};
+use crate::error::Error;
+use crate::green::project;
+use crate::input::ReadOptions;
+use crate::load::load_layer;
+use crate::output::Format;
+use crate::progress::Progress;
+use crate::standard::TagMatch;
+use crate::summary::Summary;
+
+pub use gaps::Gap;
+pub use land::LandShares;
+pub use weights::{WeightSource, Weights};
+pub use zones::Zones;
+
+/// Where zones come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneSpec {
+    /// Zone polygons.
+    pub path: PathBuf,
+    /// The property that names a zone.
+    pub name_property: String,
+    /// Only features passing every test are zones (e.g. `admin_level=8`).
+    pub filter: Vec<TagMatch>,
+    /// `--zones-crs`.
+    pub crs: Option<crate::crs::SourceCrs>,
+}
+
+/// A validated `report` run.
+#[derive(Debug, Clone)]
+pub struct ReportConfig {
+    /// The check to run (its `out` is ignored: points go to `points.csv`).
+    pub check: CheckConfig,
+    /// The folder to write.
+    pub out_dir: PathBuf,
+    /// How points are weighted.
+    pub weight: WeightSource,
+    /// Zones, if any.
+    pub zones: Option<ZoneSpec>,
+    /// Residential land polygons; `None` uses the residential layer when the points come
+    /// from one.
+    pub land: Option<PathBuf>,
+    /// Failing points closer than this form one gap, metres; `None`: 1.5 × grid spacing,
+    /// or 150 m.
+    pub gap_link_m: Option<f64>,
+    /// Smallest cell of the land-area quadtree, metres.
+    pub land_cell_m: f64,
+}
+
+/// Points, residents and land within reach, for one group of points.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Shares {
+    /// Demand points.
+    pub points: usize,
+    /// Points within reach, per tier.
+    pub within: Vec<usize>,
+    /// Points within reach of every tier.
+    pub all: usize,
+    /// Total weight (residents).
+    pub weight: f64,
+    /// Weight within reach, per tier.
+    pub weight_within: Vec<f64>,
+    /// Weight within reach of every tier.
+    pub weight_all: f64,
+    /// Residential land, when measured.
+    pub land: Option<LandShares>,
+}
+
+impl Shares {
+    fn new(tiers: usize) -> Self {
+        Self {
+            within: vec![0; tiers],
+            weight_within: vec![0.0; tiers],
+            ..Default::default()
+        }
+    }
+
+    fn add_point(&mut self, i: usize, coverage: &Coverage, w: f64) {
+        self.points += 1;
+        self.weight += w;
+        for (t, col) in coverage.tiers.iter().enumerate() {
+            if col.ok[i] {
+                self.within[t] += 1;
+                self.weight_within[t] += w;
+            }
+        }
+        if coverage.all_ok[i] {
+            self.all += 1;
+            self.weight_all += w;
+        }
+    }
+
+    /// Share of points within reach of tier `t` (`None`: all tiers), 0–1.
+    pub fn point_share(&self, t: Option<usize>) -> f64 {
+        let k = t.map_or(self.all, |t| self.within[t]);
+        if self.points == 0 {
+            0.0
+        } else {
+            k as f64 / self.points as f64
+        }
+    }
+
+    /// Share of weight within reach of tier `t` (`None`: all tiers), 0–1.
+    pub fn weight_share(&self, t: Option<usize>) -> f64 {
+        let k = t.map_or(self.weight_all, |t| self.weight_within[t]);
+        if self.weight > 0.0 {
+            k / self.weight
+        } else {
+            0.0
+        }
+    }
+}
+
+/// One zone's row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneRow {
+    /// Zone name (`outside every zone` for the rest).
+    pub name: String,
+    /// Its figures.
+    pub shares: Shares,
+}
+
+/// One residential polygon's land figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaRow {
+    /// The feature's id (or index).
+    pub id: String,
+    /// The zone its representative point lies in.
+    pub zone: Option<String>,
+    /// Its land figures.
+    pub land: LandShares,
+}
+
+/// Distances of one tier in bins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Histogram {
+    /// Bin width, metres; bin `k` holds distances in `[k·w, (k+1)·w)`.
+    pub bin_m: f64,
+    /// Counts per bin.
+    pub counts: Vec<usize>,
+    /// Points beyond the last bin but with a space within the search limit.
+    pub beyond: usize,
+    /// Points with nothing within the search limit.
+    pub none: usize,
+}
+
+/// An input file with its checksum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputFile {
+    /// The layer.
+    pub info: LayerInfo,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+}
+
+/// Everything a report shows.
+pub struct Report {
+    /// The configuration it ran with.
+    pub config: ReportConfig,
+    /// The same summary `check` prints.
+    pub summary: Summary,
+    /// All points together.
+    pub totals: Shares,
+    /// Zones, worst first (by the share of points meeting every tier), the rest last.
+    pub zones: Vec<ZoneRow>,
+    /// Residential polygons, worst first by the land share meeting every tier.
+    pub areas: Vec<AreaRow>,
+    /// Gaps of every tier.
+    pub gaps: Vec<Gap>,
+    /// One histogram per tier.
+    pub histograms: Vec<Histogram>,
+    /// How points were weighted.
+    pub weights: Weights,
+    /// Which residential features are homes.
+    pub homes_rule: String,
+    /// Input files.
+    pub inputs: Vec<InputFile>,
+    /// Warnings of the run.
+    pub warnings: Vec<String>,
+    /// When it ran, UTC, RFC 3339.
+    pub generated_utc: String,
+    /// The evaluated run (plane, green spaces, points).
+    pub prepared: Prepared,
+    /// Per-point results (with distances).
+    pub coverage: Coverage,
+    /// Zone polygons, plane metres.
+    pub zone_shapes: Vec<(String, MultiPolygon<f64>)>,
+}
+
+/// Run a report and write its folder.
+pub fn run_report(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
+    cfg.check.validate()?;
+    let report = with_threads(cfg.check.threads, || build(cfg, progress))?;
+    render::write_folder(&report)?;
+    Ok(report)
+}
+
+fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
+    let check = &cfg.check;
+    let mut prepared = prepare(check)?;
+    let coverage = evaluate_points(
+        &prepared.reach,
+        &prepared.demand,
+        check,
+        Detail::Distances,
+        progress,
+    );
+    let summary = Summary::new(
+        &check.standard,
+        &prepared.green,
+        &prepared.demand,
+        &coverage,
+        check.max_distance_m,
+    );
+    let tiers = check.standard.tiers.len();
+    let opts = ReadOptions {
+        strict: check.strict,
+    };
+    let mut notes = Vec::new();
+
+    let weights = match (&cfg.weight, &prepared.demand_layer) {
+        (WeightSource::Points, _) => weights::unit(&prepared.demand),
+        (WeightSource::Property(field), Some(layer)) => {
+            weights::from_property(layer, &prepared.demand, field)?
+        }
+        (WeightSource::Property(_), None) => {
+            return Err(Error::Config(
+                "--weight needs --points or --residential (a grid has no properties)".into(),
+            ));
+        }
+        (WeightSource::Population { path, field }, _) => {
+            let l = load_layer(path, None, &check.crs, opts, &mut notes)?;
+            prepared.layers.push(LayerInfo::of(&l, "population"));
+            weights::from_population(&l.layer, field, &prepared.demand, &prepared.plane)?
+        }
+    };
+
+    let zones = match &cfg.zones {
+        Some(z) => {
+            let l = load_layer(&z.path, z.crs.as_ref(), &check.crs, opts, &mut notes)?;
+            prepared.layers.push(LayerInfo::of(&l, "zones"));
+            let zones = Zones::from_layer(&l.layer, &z.name_property, &z.filter, &prepared.plane)?;
+            notes.extend(zones.skipped.iter().cloned());
+            Some(zones)
+        }
+        None => None,
+    };
+    let zone_of: Vec<Option<usize>> = match &zones {
+        Some(z) => prepared.demand.xy.iter().map(|&p| z.zone_of(p)).collect(),
+        None => vec![None; prepared.demand.len()],
+    };
+
+    // Residential land: the residential layer's polygons (one per demand point), or --land.
+    let land_polys: Option<Vec<LandPolygon>> =
+        match (&cfg.land, &check.demand, &prepared.demand_layer) {
+            (Some(path), _, _) => {
+                let l = load_layer(path, None, &check.crs, opts, &mut notes)?;
+                prepared.layers.push(LayerInfo::of(&l, "land"));
+                let mut v = Vec::new();
+                for f in &l.layer.features {
+                    if let Some(mp) = polygon_of(&project(&f.geometry, &prepared.plane)?) {
+                        let zone = crate::demand::representative(&f.geometry)
+                            .map(|c| prepared.plane.forward(c.x, c.y))
+                            .transpose()?
+                            .and_then(|c| zones.as_ref().and_then(|z| z.zone_of(c)));
+                        v.push((f.id_or_index(), zone, mp));
+                    }
+                }
+                Some(v)
+            }
+            (None, DemandSource::Residential(_), Some(layer)) => {
+                let mut v = Vec::new();
+                for (i, &s) in prepared.demand.source.iter().enumerate() {
+                    let f = &layer.features[s as usize];
+                    if let Some(mp) = polygon_of(&project(&f.geometry, &prepared.plane)?) {
+                        v.push((f.id_or_index(), zone_of[i], mp));
+                    }
+                }
+                Some(v)
+            }
+            _ => None,
+        };
+    for n in notes {
+        prepared.warnings.warn(n)?;
+    }
+
+    let land_rows = land_polys.as_ref().map(|polys| {
+        let shapes: Vec<MultiPolygon<f64>> = polys.iter().map(|(_, _, p)| p.clone()).collect();
+        progress.begin("land area", 0);
+        let figures = land::land_cover(
+            &shapes,
+            &prepared.reach,
+            land::LandSettings {
+                min_cell_m: cfg.land_cell_m,
+                limit_m: check.max_distance_m + check.standard.max_radius(),
+            },
+        );
+        progress.end();
+        polys
+            .iter()
+            .zip(figures)
+            .map(|((id, zone, _), land)| (id.clone(), *zone, land))
+            .collect::<Vec<_>>()
+    });
+
+    let mut totals = Shares::new(tiers);
+    let n_zones = zones.as_ref().map_or(0, |z| z.names.len());
+    let mut per_zone: Vec<Shares> = vec![Shares::new(tiers); n_zones + 1];
+    for i in 0..prepared.demand.len() {
+        let w = weights.per_point[i];
+        totals.add_point(i, &coverage, w);
+        if zones.is_some() {
+            per_zone[zone_of[i].unwrap_or(n_zones)].add_point(i, &coverage, w);
+        }
+    }
+    let mut areas = Vec::new();
+    if let Some(rows) = land_rows {
+        let mut total_land = LandShares::default();
+        for (id, zone, land) in rows {
+            total_land.add(&land);
+            if zones.is_some() {
+                per_zone[zone.unwrap_or(n_zones)]
+                    .land
+                    .get_or_insert_with(LandShares::default)
+                    .add(&land);
+            }
+            areas.push(AreaRow {
+                id,
+                zone: zone.and_then(|z| zones.as_ref().map(|zs| zs.names[z].clone())),
+                land,
+            });
+        }
+        totals.land = Some(total_land);
+        areas.sort_by(|a, b| {
+            a.land
+                .all_share()
+                .total_cmp(&b.land.all_share())
+                .then(b.land.area_m2.total_cmp(&a.land.area_m2))
+        });
+    }
+    let mut zone_rows: Vec<ZoneRow> = Vec::new();
+    if let Some(z) = &zones {
+        for (k, shares) in per_zone.into_iter().enumerate() {
+            if k == n_zones && shares.points == 0 {
+                continue;
+            }
+            let name = z
+                .names
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| "outside every zone".into());
+            zone_rows.push(ZoneRow { name, shares });
+        }
+        let outside = (zone_rows.last().map(|r| r.name.as_str()) == Some("outside every zone"))
+            .then(|| zone_rows.pop())
+            .flatten();
+        zone_rows.sort_by(|a, b| {
+            a.shares
+                .point_share(None)
+                .total_cmp(&b.shares.point_share(None))
+                .then(a.name.cmp(&b.name))
+        });
+        zone_rows.extend(outside);
+    }
+
+    let link = cfg.gap_link_m.unwrap_or(match check.demand {
+        DemandSource::Grid { spacing_m, .. } => 1.5 * spacing_m,
+        _ => 150.0,
+    });
+    let gaps = gaps::find_gaps(
+        &prepared.demand.xy,
+        &coverage,
+        &weights.per_point,
+        &check.standard,
+        &prepared.green,
+        link,
+    );
+    let histograms = check
+        .standard
+        .tiers
+        .iter()
+        .zip(&coverage.tiers)
+        .map(|(t, col)| histogram(&col.distance_m, t.max_radius() / 5.0, 15))
+        .collect();
+    let inputs = prepared
+        .layers
+        .iter()
+        .map(|info| {
+            Ok(InputFile {
+                sha256: sha256_of(&info.path).map_err(|source| Error::Output {
+                    path: info.path.clone(),
+                    source,
+                })?,
+                info: info.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let zone_shapes = zones
+        .map(|z| z.names.into_iter().zip(z.shapes).collect())
+        .unwrap_or_default();
+    let warnings = prepared.warnings.list.clone();
+    Ok(Report {
+        config: cfg.clone(),
+        summary,
+        totals,
+        zones: zone_rows,
+        areas,
+        gaps,
+        histograms,
+        homes_rule: check.homes.describe(),
+        weights,
+        inputs,
+        warnings,
+        generated_utc: now_utc(),
+        prepared,
+        coverage,
+        zone_shapes,
+    })
+}
+
+/// A residential land polygon: its id, its zone and its shape on the plane.
+type LandPolygon = (String, Option<usize>, MultiPolygon<f64>);
+
+fn polygon_of(g: &Geometry<f64>) -> Option<MultiPolygon<f64>> {
+    match g {
+        Geometry::Polygon(p) => Some(MultiPolygon(vec![p.clone()])),
+        Geometry::MultiPolygon(mp) => Some(mp.clone()),
+        _ => None,
+    }
+}
+
+/// Bin distances: `bins` bins of `bin_m`, then "beyond" and "none within the limit".
+pub fn histogram(distances: &[f64], bin_m: f64, bins: usize) -> Histogram {
+    let mut h = Histogram {
+        bin_m,
+        counts: vec![0; bins],
+        beyond: 0,
+        none: 0,
+    };
+    for &d in distances {
+        if d.is_nan() {
+            h.none += 1;
+        } else {
+            match h.counts.get_mut((d / bin_m) as usize) {
+                Some(c) => *c += 1,
+                None => h.beyond += 1,
+            }
+        }
+    }
+    h
+}
+
+fn sha256_of(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path)?;
+    Ok(Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+/// The current time, UTC, as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The per-point file format of the report folder.
+pub const POINTS_FORMAT: Format = Format::Csv;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_bins() {
+        let h = histogram(&[0.0, 59.9, 60.0, 1000.0, f64::NAN], 60.0, 3);
+        assert_eq!(h.counts, vec![2, 1, 0]);
+        assert_eq!((h.beyond, h.none), (1, 1));
+    }
+
+    #[test]
+    fn utc_format() {
+        let t = now_utc();
+        assert_eq!(t.len(), 20);
+        assert!(t.starts_with("20") && t.ends_with('Z'));
+    }
+}
