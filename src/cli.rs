@@ -57,8 +57,8 @@ pub struct InputArgs {
     /// Demand points: a regular grid with this spacing in metres.
     #[arg(long, value_name = "SPACING_M")]
     pub grid: Option<f64>,
-    /// Which --residential features are homes: all, or osm (dwelling building types; plain
-    /// building=yes without a non-residential use and of at least 30 m²).
+    /// Which --residential features are homes: all, or osm (dwelling building types; a plain
+    /// building=yes without a name or non-residential use, of 30–2000 m²).
     #[arg(long, value_enum)]
     pub homes: Option<Homes>,
     /// Polygons the grid covers (default: the extent of the green spaces).

@@ -139,7 +139,9 @@ pub fn project(g: &Geometry<f64>, plane: &LocalPlane) -> Result<Geometry<f64>, C
     g.try_map_coords(|c| plane.forward(c.x, c.y))
 }
 
-fn label(f: &RawFeature, file: Option<&str>) -> String {
+/// How a feature is named in output: `name`, else `id`, else `osm_id`, else its index in the
+/// file (`file:index` when `file` is given).
+pub fn label(f: &RawFeature, file: Option<&str>) -> String {
     let text = |key: &str| match f.properties.get(key) {
         Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
         Some(serde_json::Value::Number(n)) => Some(n.to_string()),

@@ -1,6 +1,7 @@
 //! Which residential features are homes. OSM buildings are mostly `building=yes`, so a rule is
-//! needed: the `osm-homes` rule keeps dwelling types and plain `building=yes` without a
-//! non-residential use, and drops small `yes` footprints (sheds, garages).
+//! needed: the `osm` rule keeps dwelling types, and a plain `building=yes` unless it has a
+//! non-residential use, a name (named `yes` buildings are firms, schools, halls), or a footprint
+//! under 30 m² (sheds, garages) or over 2000 m² (factories, warehouses).
 
 use serde_json::{Map, Value};
 
@@ -36,6 +37,8 @@ pub const NON_RESIDENTIAL_KEYS: [&str; 9] = [
 
 /// Smallest footprint of a `building=yes` counted as a home, m².
 pub const MIN_YES_FOOTPRINT_M2: f64 = 30.0;
+/// Largest footprint of a `building=yes` counted as a home, m².
+pub const MAX_YES_FOOTPRINT_M2: f64 = 2000.0;
 
 /// Which residential features are demand points.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -63,8 +66,14 @@ impl HomeFilter {
             if NON_RESIDENTIAL_KEYS.iter().any(|k| props.contains_key(*k)) {
                 return Some("not a home: building=yes with a non-residential use");
             }
+            if props.contains_key("name") {
+                return Some("not a home: named building=yes");
+            }
             if footprint_m2 < MIN_YES_FOOTPRINT_M2 {
                 return Some("not a home: building=yes under 30 m²");
+            }
+            if footprint_m2 > MAX_YES_FOOTPRINT_M2 {
+                return Some("not a home: building=yes over 2000 m²");
             }
         }
         None
@@ -75,7 +84,7 @@ impl HomeFilter {
         match self {
             HomeFilter::All => "every feature of the residential layer is a home".into(),
             HomeFilter::OsmHomes => format!(
-                "homes are buildings tagged building={} ; building=yes counts unless it has a {} tag or a footprint under {MIN_YES_FOOTPRINT_M2} m²",
+                "homes are buildings tagged building={}; a building=yes counts unless it has a name or a {} tag, or a footprint under {MIN_YES_FOOTPRINT_M2} m² or over {MAX_YES_FOOTPRINT_M2} m²",
                 HOME_BUILDINGS.join("/"),
                 NON_RESIDENTIAL_KEYS.join("/")
             ),
@@ -103,6 +112,15 @@ mod tests {
                 .is_some()
         );
         assert!(f.reject(&p(json!({"building": "garage"})), 40.0).is_some());
+        assert!(
+            f.reject(&p(json!({"building": "yes", "name": "Hilcona AG"})), 900.0)
+                .is_some()
+        );
+        assert!(f.reject(&p(json!({"building": "yes"})), 9000.0).is_some());
+        assert_eq!(
+            f.reject(&p(json!({"building": "apartments"})), 9000.0),
+            None
+        );
         assert_eq!(
             HomeFilter::All.reject(&p(json!({"building": "garage"})), 1.0),
             None

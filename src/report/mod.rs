@@ -141,7 +141,7 @@ pub struct ZoneRow {
 /// One residential polygon's land figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AreaRow {
-    /// The feature's id (or index).
+    /// The feature's `name`, else id, else `osm_id`, else index.
     pub id: String,
     /// The zone its representative point lies in.
     pub zone: Option<String>,
@@ -281,7 +281,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
                             .map(|c| prepared.plane.forward(c.x, c.y))
                             .transpose()?
                             .and_then(|c| zones.as_ref().and_then(|z| z.zone_of(c)));
-                        v.push((f.id_or_index(), zone, mp));
+                        v.push((crate::green::label(f, None), zone, mp));
                     }
                 }
                 Some(v)
@@ -291,7 +291,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
                 for (i, &s) in prepared.demand.source.iter().enumerate() {
                     let f = &layer.features[s as usize];
                     if let Some(mp) = polygon_of(&project(&f.geometry, &prepared.plane)?) {
-                        v.push((f.id_or_index(), zone_of[i], mp));
+                        v.push((crate::green::label(f, None), zone_of[i], mp));
                     }
                 }
                 Some(v)

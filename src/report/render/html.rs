@@ -26,7 +26,7 @@ table { border-collapse: collapse; width: 100%; font-size: 13.5px; margin: 6px 0
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: right; vertical-align: top; }
 th:first-child, td:first-child { text-align: left; } th { background: #f3f5f6; font-weight: 600; }
 tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
-.hists { display: flex; flex-wrap: wrap; gap: 16px; } .hists figure { margin: 0; } figcaption { font-size: 13px; color: var(--muted); }
+.hists { display: flex; flex-wrap: wrap; gap: 16px; } .hists figure { margin: 0; width: 300px; } figcaption { font-size: 13px; color: var(--muted); }
 .map svg { width: 100%; height: auto; border: 1px solid var(--line); }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
 .note { color: var(--muted); font-size: 13px; }
@@ -181,7 +181,7 @@ pub fn page(r: &Report, map_svg: &str) -> String {
     for (tier, h) in std.tiers.iter().zip(&r.histograms) {
         let _ = write!(
             s,
-            "<figure>{}<figcaption>{} ({} m): homes by distance; green within the radius, red beyond, grey with nothing within {} m</figcaption></figure>",
+            "<figure>{}<figcaption><b>{}</b> ({} m): homes by distance to the nearest qualifying space; green within the radius, dark red farther than the last bin, grey nothing within {} m</figcaption></figure>",
             histogram(h, tier.radius_m, &tier.name),
             esc(&tier.name),
             tier.radius_m,
@@ -196,7 +196,7 @@ pub fn page(r: &Report, map_svg: &str) -> String {
     if !r.areas.is_empty() {
         let _ = write!(
             s,
-            r#"<h2>Residential areas with the least land in reach · 居住用地</h2><p class="note">The 20 worst of {} polygons; all are in <code>areas.csv</code>.</p><table id="areas-table"><thead><tr><th>area</th><th>zone</th><th>size</th>"#,
+            r#"<h2>Residential polygons with the least land in reach · 居住用地</h2><p class="note">The 20 worst of {} polygons; all are in <code>areas.csv</code>.</p><table id="areas-table"><thead><tr><th>area</th><th>zone</th><th>size</th>"#,
             r.areas.len()
         );
         for tier in &std.tiers {

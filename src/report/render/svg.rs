@@ -23,6 +23,7 @@ fn met_fill(met: usize, tiers: usize) -> &'static str {
 /// Most points drawn; beyond this, every k-th point is drawn and the map says so.
 const MAX_POINTS: usize = 40_000;
 const WIDTH: f64 = 960.0;
+const MAX_HEIGHT: f64 = 1000.0;
 
 struct View {
     min: Coord,
@@ -131,11 +132,15 @@ pub fn map(r: &Report) -> String {
         Coord { x: 1.0, y: 1.0 },
     ));
     let span_x = e.width().max(1.0);
-    let scale = (WIDTH - 40.0) / span_x;
-    let height = (e.height().max(1.0) * scale + 40.0).min(1400.0);
-    let scale = scale.min((height - 40.0) / e.height().max(1.0));
+    let scale = ((WIDTH - 40.0) / span_x).min((MAX_HEIGHT - 40.0) / e.height().max(1.0));
+    let height = e.height().max(1.0) * scale + 40.0;
+    // Centre the data horizontally.
+    let pad = (WIDTH - 40.0 - span_x * scale) / 2.0 / scale;
     let v = View {
-        min: e.min(),
+        min: Coord {
+            x: e.min().x - pad,
+            y: e.min().y,
+        },
         scale,
         height,
     };
@@ -302,13 +307,15 @@ pub fn histogram(h: &Histogram, radius_m: f64, title: &str) -> String {
     );
     let _ = write!(
         s,
-        r#"<text x="10" y="{:.0}" font-size="10">0</text><text x="{:.0}" y="{:.0}" font-size="10" text-anchor="end">{:.0} m</text><text x="{:.0}" y="{:.0}" font-size="10" text-anchor="end">far / none</text>"#,
+        r#"<text x="10" y="{:.0}" font-size="10">0</text><text x="{:.0}" y="{:.0}" font-size="10" text-anchor="middle">{:.0} m</text><text x="{:.0}" y="{:.0}" font-size="9" text-anchor="end">far</text><text x="{:.0}" y="{:.0}" font-size="9" text-anchor="end">none</text>"#,
         hgt - 12.0,
-        10.0 + h.counts.len() as f64 * bw,
+        10.0 + h.counts.len() as f64 * bw * 2.0 / 3.0,
         hgt - 12.0,
-        h.bin_m * h.counts.len() as f64,
-        w - 4.0,
-        hgt - 12.0
+        h.bin_m * h.counts.len() as f64 * 2.0 / 3.0,
+        10.0 + (h.counts.len() as f64 + 1.0) * bw,
+        hgt - 12.0,
+        10.0 + (h.counts.len() as f64 + 2.0) * bw,
+        hgt - 2.0
     );
     s + "</svg>"
 }
