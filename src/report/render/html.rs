@@ -260,7 +260,12 @@ pub fn page(r: &Report, map_svg: &str) -> String {
         esc(&std.describe_tiers())
     );
     let _ = write!(s, "<li>Homes: {}.</li>", esc(&r.homes_rule));
-    let _ = write!(s, "<li>Weighting: {}.</li>", esc(&r.weights.description));
+    let _ = write!(
+        s,
+        "<li>Weighting: {}.{}</li>",
+        esc(&r.weights.description),
+        unassigned(r)
+    );
     let _ = write!(
         s,
         "<li>Distances are straight-line ground distances in metres from each home's representative point to the boundary of the nearest qualifying green space (0 inside), measured on a transverse Mercator plane centred at {:.4}°E {:.4}°N and corrected for its scale; the search limit is {} m.</li>",
@@ -308,4 +313,23 @@ pub fn page(r: &Report, map_svg: &str) -> String {
     }
     s += r#"<p class="note">Map data © OpenStreetMap contributors (ODbL) where the inputs are OpenStreetMap extracts.</p></main></body></html>"#;
     s
+}
+
+/// What the population weighting left out, as a sentence (empty when nothing).
+pub fn unassigned(r: &Report) -> String {
+    let w = &r.weights;
+    let mut out = String::new();
+    if w.unassigned > 0.0 {
+        out += &format!(
+            " {:.0} residents live in cells that hold no home of the data and are not counted.",
+            w.unassigned
+        );
+    }
+    if w.points_outside > 0 {
+        out += &format!(
+            " {} homes lie in no population cell and weigh 0.",
+            w.points_outside
+        );
+    }
+    out
 }

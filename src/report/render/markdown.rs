@@ -82,8 +82,10 @@ pub fn summary_md(r: &Report) -> String {
         headline_table(r)
     );
     out += &format!(
-        "Weighting: {}.\n\nHomes: {}.\n\n",
-        r.weights.description, r.homes_rule
+        "Weighting: {}.{}\n\nHomes: {}.\n\n",
+        r.weights.description,
+        super::html::unassigned(r),
+        r.homes_rule
     );
     if let Some(l) = &r.totals.land {
         out += &format!(

@@ -1,6 +1,6 @@
 //! Writing the report folder. Every number comes from [`Report`]; the renderers only format.
 
-mod html;
+pub(crate) mod html;
 mod json;
 mod markdown;
 mod svg;
