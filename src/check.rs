@@ -376,6 +376,12 @@ pub fn prepare(cfg: &CheckConfig) -> Result<Prepared, Error> {
             cfg.standard.categories.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
         ))?;
     }
+    if let Some(first) = green.invalid.first() {
+        warnings.warn(format!(
+            "{} green polygon(s) are not valid (first: {first}); they are evaluated as given: distance to every ring edge, inside where the rings wind around the point",
+            green.invalid.len()
+        ))?;
+    }
     for (tier, n) in cfg.standard.tiers.iter().zip(green.per_tier(&cfg.standard)) {
         if n == 0 {
             warnings.warn(format!(
@@ -415,7 +421,7 @@ pub fn prepare(cfg: &CheckConfig) -> Result<Prepared, Error> {
                 _ => HomeFilter::All,
             };
             let d = demand::from_layer(layer, &plane, homes)?;
-            for (reason, n) in &d.skipped {
+            for (reason, n) in d.skipped_counts() {
                 if reason.starts_with("line geometry") {
                     warnings.warn(format!(
                         "{}: {n} feature(s) skipped: {reason}",
@@ -423,14 +429,26 @@ pub fn prepare(cfg: &CheckConfig) -> Result<Prepared, Error> {
                     ))?;
                 }
             }
+            if let (n, Some(first)) = &d.duplicate_ids {
+                warnings.warn(format!(
+                    "{}: {n} point(s) repeat an earlier point's id (first: {first}); ids in the output are not unique",
+                    layer.path.display()
+                ))?;
+            }
             d
         }
         (_, None) => unreachable!("a point source always has a layer"),
     };
     if demand.is_empty() {
-        return Err(Error::Config(
-            "there are no demand points to evaluate".into(),
-        ));
+        let source = demand_layer
+            .as_ref()
+            .or(area_layer.as_ref())
+            .map_or(String::new(), |l| format!("{}: ", l.path.display()));
+        return Err(Error::Config(format!(
+            "{source}there are no demand points to evaluate ({} feature(s) read, {} skipped)",
+            demand.read,
+            demand.skipped_rows.len()
+        )));
     }
     let reach = StraightLine::new(green.tier_groups(&cfg.standard), plane.scale());
     Ok(Prepared {

@@ -48,10 +48,25 @@ pub struct DemandPoints {
     /// For points from a layer, the position in `Layer::features` of the feature each point
     /// comes from; empty for grids.
     pub source: Vec<u32>,
-    /// Features (or grid points) read.
+    /// For points from a layer, the feature's index in the file, per point; empty for grids.
+    pub file_index: Vec<usize>,
+    /// Features that gave no point, in file order: they still get an output row.
+    pub skipped_rows: Vec<SkippedRow>,
+    /// Points evaluated plus skipped rows: the rows of the per-point output.
     pub read: usize,
-    /// Features read that gave no point, by reason.
-    pub skipped: BTreeMap<String, usize>,
+    /// Points whose id repeats an earlier point's id, and the first such id.
+    pub duplicate_ids: (usize, Option<String>),
+}
+
+/// A feature of the demand layer that gave no point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkippedRow {
+    /// Its index in the file.
+    pub file_index: usize,
+    /// Its id (or index).
+    pub id: String,
+    /// Why.
+    pub reason: String,
 }
 
 impl DemandPoints {
@@ -63,6 +78,15 @@ impl DemandPoints {
     /// True when there are no points.
     pub fn is_empty(&self) -> bool {
         self.xy.is_empty()
+    }
+
+    /// Skipped features, counted by reason.
+    pub fn skipped_counts(&self) -> BTreeMap<String, usize> {
+        let mut m = BTreeMap::new();
+        for r in &self.skipped_rows {
+            *m.entry(r.reason.clone()).or_default() += 1;
+        }
+        m
     }
 
     /// Lon/lat of point `i`.
@@ -85,15 +109,28 @@ pub fn from_layer(
     let mut ids = Vec::with_capacity(layer.features.len());
     let mut lonlat = Vec::with_capacity(layer.features.len());
     let mut source = Vec::with_capacity(layer.features.len());
-    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
-    for s in &layer.skipped {
-        *skipped.entry(s.reason.to_string()).or_default() += 1;
-    }
+    let mut file_index = Vec::with_capacity(layer.features.len());
+    let mut skipped_rows: Vec<SkippedRow> = layer
+        .skipped
+        .iter()
+        .map(|s| SkippedRow {
+            file_index: s.index,
+            id: s.id.clone().unwrap_or_else(|| s.index.to_string()),
+            reason: s.reason.to_string(),
+        })
+        .collect();
+    let mut skip = |f: &crate::input::RawFeature, reason: &str| {
+        skipped_rows.push(SkippedRow {
+            file_index: f.index,
+            id: f.id_or_index(),
+            reason: reason.to_string(),
+        })
+    };
     for (k, f) in layer.features.iter().enumerate() {
         if homes != HomeFilter::All {
             let footprint = crate::green::project(&f.geometry, plane)?.unsigned_area();
             if let Some(reason) = homes.reject(&f.properties, footprint) {
-                *skipped.entry(reason.to_string()).or_default() += 1;
+                skip(f, reason);
                 continue;
             }
         }
@@ -104,6 +141,7 @@ pub fn from_layer(
                     ids.push(format!("{id}#{j}"));
                     lonlat.push(p.0);
                     source.push(k as u32);
+                    file_index.push(f.index);
                 }
             }
             g => match representative(g) {
@@ -111,12 +149,9 @@ pub fn from_layer(
                     ids.push(id);
                     lonlat.push(c);
                     source.push(k as u32);
+                    file_index.push(f.index);
                 }
-                None => {
-                    *skipped
-                        .entry("line geometry is not a demand point".into())
-                        .or_default() += 1
-                }
+                None => skip(f, "line geometry is not a demand point"),
             },
         }
     }
@@ -124,13 +159,24 @@ pub fn from_layer(
         .par_iter()
         .map(|c| plane.forward(c.x, c.y))
         .collect::<Result<Vec<_>, _>>()?;
+    skipped_rows.sort_by_key(|r| r.file_index);
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    let mut duplicate_ids = (0, None);
+    for id in &ids {
+        if !seen.insert(id.as_str()) {
+            duplicate_ids.0 += 1;
+            duplicate_ids.1.get_or_insert_with(|| id.clone());
+        }
+    }
     Ok(DemandPoints {
+        read: ids.len() + skipped_rows.len(),
         ids: PointIds::Listed(ids),
         lonlat: Some(lonlat),
         xy,
         source,
-        read: layer.read_count(),
-        skipped,
+        file_index,
+        skipped_rows,
+        duplicate_ids,
     })
 }
 
@@ -228,7 +274,9 @@ pub fn grid(
         read: xy.len(),
         xy,
         source: Vec::new(),
-        skipped: BTreeMap::new(),
+        file_index: Vec::new(),
+        skipped_rows: Vec::new(),
+        duplicate_ids: (0, None),
     })
 }
 

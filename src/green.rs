@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use geo::{Area, Geometry, MapCoords};
+use geo::{Area, BoundingRect, Geometry, MapCoords, Validation};
+use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
 use crate::index::TierIndex;
@@ -36,6 +37,9 @@ pub struct GreenSpaces {
     pub ignored: BTreeMap<String, usize>,
     /// `category` values that name no category of the standard, with counts.
     pub unknown_categories: BTreeMap<String, usize>,
+    /// Used polygons that are not valid (self-intersections, holes outside their shell, ...),
+    /// as `file: feature N: problem`. They are evaluated as given.
+    pub invalid: Vec<String>,
 }
 
 impl GreenSpaces {
@@ -46,6 +50,7 @@ impl GreenSpaces {
         plane: &LocalPlane,
     ) -> Result<Self, CrsError> {
         let mut out = GreenSpaces::default();
+        let mut to_validate = Vec::new();
         let several = layers.len() > 1;
         for layer in layers {
             out.read += layer.read_count();
@@ -65,12 +70,18 @@ impl GreenSpaces {
                     _ => (Kind::Point, 0.0),
                 };
                 match standard.classify(&f.properties, kind, area) {
-                    Classification::Category(category) => out.features.push(GreenFeature {
-                        label: label(f, several.then_some(stem.as_str())),
-                        category,
-                        area_m2: area,
-                        geometry,
-                    }),
+                    Classification::Category(category) => {
+                        if kind == Kind::Area {
+                            let flat = is_flat(&f.geometry);
+                            to_validate.push((out.features.len(), &layer.path, f.index, flat));
+                        }
+                        out.features.push(GreenFeature {
+                            label: label(f, several.then_some(stem.as_str())),
+                            category,
+                            area_m2: area,
+                            geometry,
+                        })
+                    }
                     Classification::UnknownCategory(c) => {
                         *out.unknown_categories.entry(c.clone()).or_default() += 1;
                         *out.ignored
@@ -81,6 +92,17 @@ impl GreenSpaces {
                 }
             }
         }
+        out.invalid = to_validate
+            .par_iter()
+            .filter_map(|&(k, path, index, flat)| {
+                let problem = match out.features[k].geometry.check_validation() {
+                    Err(e) => e.to_string(),
+                    Ok(()) if flat => "it has zero area".to_string(),
+                    Ok(()) => return None,
+                };
+                Some(format!("{}: feature {index}: {problem}", path.display()))
+            })
+            .collect();
         Ok(out)
     }
 
@@ -132,6 +154,16 @@ impl GreenSpaces {
             })
             .collect()
     }
+}
+
+/// True when a polygon's area is nil relative to its size (all vertices on one line), in the
+/// file's own coordinates.
+fn is_flat(g: &Geometry<f64>) -> bool {
+    let Some(r) = g.bounding_rect() else {
+        return true;
+    };
+    let diag2 = r.width() * r.width() + r.height() * r.height();
+    g.unsigned_area() <= 1e-10 * diag2
 }
 
 /// Project a lon/lat geometry onto the plane.

@@ -122,22 +122,29 @@ pub fn consistency_warnings(
             .cos();
     for l in others {
         let n = l.layer.features.len();
-        let inside = l
+        let near = |x: f64, y: f64| {
+            x >= gbox.min_lon - dlon
+                && x <= gbox.max_lon + dlon
+                && y >= gbox.min_lat - dlat
+                && y <= gbox.max_lat + dlat
+        };
+        let centres: Vec<_> = l
             .layer
             .features
             .iter()
             .filter_map(|f| f.geometry.bounding_rect())
-            .filter(|r| {
-                let c = r.center();
-                c.x >= gbox.min_lon - dlon
-                    && c.x <= gbox.max_lon + dlon
-                    && c.y >= gbox.min_lat - dlat
-                    && c.y <= gbox.max_lat + dlat
-            })
-            .count();
+            .map(|r| r.center())
+            .collect();
+        let inside = centres.iter().filter(|c| near(c.x, c.y)).count();
         if n > 0 && inside * 2 < n {
+            let swapped = centres.iter().filter(|c| near(c.y, c.x)).count();
+            let hint = if swapped * 2 >= n {
+                "; with x and y swapped they would: are its axes swapped ([lat, lon] instead of [lon, lat])?"
+            } else {
+                ": are both in the same CRS?"
+            };
             out.push(format!(
-                "only {inside} of {n} features of {} lie within {reach_m} m of the green layers' extent: are both in the same CRS?",
+                "only {inside} of {n} features of {} lie within {reach_m} m of the green layers' extent{hint}",
                 l.layer.path.display()
             ));
         }

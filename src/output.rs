@@ -1,5 +1,6 @@
-//! Per-point output: CSV or GeoJSON, one row or feature per demand point in input order.
-//! Files are written under a temporary name and renamed when complete.
+//! Per-point output: CSV or GeoJSON, one row or feature per input point in input order,
+//! skipped features included (empty results, `status` saying why). Files are written under a
+//! temporary name and renamed when complete.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -7,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::coverage::{Coverage, NO_FEATURE};
 use crate::crs::LocalPlane;
-use crate::demand::DemandPoints;
+use crate::demand::{DemandPoints, SkippedRow};
 use crate::green::GreenSpaces;
 use crate::standard::Standard;
 
@@ -87,13 +88,49 @@ fn label<'a>(table: &'a PointTable<'_>, feature: u32) -> &'a str {
     }
 }
 
+/// One output row: an evaluated point or a skipped feature.
+enum Row<'a> {
+    Point(usize),
+    Skipped(&'a SkippedRow),
+}
+
+/// Rows in input order: evaluated points and skipped features merged by file index.
+fn rows<'a>(table: &'a PointTable<'_>) -> impl Iterator<Item = Row<'a>> + 'a {
+    let d = table.demand;
+    let mut skipped = d.skipped_rows.iter().peekable();
+    let mut next = 0usize;
+    std::iter::from_fn(move || {
+        let point_at = (next < d.len()).then(|| d.file_index.get(next).copied().unwrap_or(0));
+        match (point_at, skipped.peek()) {
+            (Some(p), Some(s)) if s.file_index < p => Some(Row::Skipped(skipped.next()?)),
+            (Some(_), _) => {
+                next += 1;
+                Some(Row::Point(next - 1))
+            }
+            (None, Some(_)) => Some(Row::Skipped(skipped.next()?)),
+            (None, None) => None,
+        }
+    })
+}
+
 fn write_csv(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
     write!(w, "id,lon,lat")?;
     for t in &table.standard.tiers {
         write!(w, ",{0}_m,{0}_ok,{0}_nearest", csv_field(&t.name))?;
     }
-    writeln!(w, ",all_ok")?;
-    for i in 0..table.coverage.len() {
+    writeln!(w, ",all_ok,status")?;
+    for row in rows(table) {
+        let i = match row {
+            Row::Point(i) => i,
+            Row::Skipped(s) => {
+                write!(w, "{},,", csv_field(&s.id))?;
+                for _ in &table.standard.tiers {
+                    write!(w, ",,,")?;
+                }
+                writeln!(w, ",,{}", csv_field(&format!("skipped: {}", s.reason)))?;
+                continue;
+            }
+        };
         let (lon, lat) = lonlat(table, i)?;
         write!(
             w,
@@ -114,7 +151,7 @@ fn write_csv(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
                 csv_field(label(table, col.nearest[i]))
             )?;
         }
-        writeln!(w, ",{}", table.coverage.all_ok[i])?;
+        writeln!(w, ",{},ok", table.coverage.all_ok[i])?;
     }
     Ok(())
 }
@@ -131,11 +168,23 @@ pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
 fn write_geojson(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
     let json = |s: &str| serde_json::to_string(s).map_err(io::Error::other);
     writeln!(w, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
-    for i in 0..table.coverage.len() {
-        let (lon, lat) = lonlat(table, i)?;
-        if i > 0 {
+    for (k, row) in rows(table).enumerate() {
+        if k > 0 {
             writeln!(w, ",")?;
         }
+        let i = match row {
+            Row::Point(i) => i,
+            Row::Skipped(s) => {
+                write!(
+                    w,
+                    "{{\"type\":\"Feature\",\"geometry\":null,\"properties\":{{\"id\":{},\"status\":{}}}}}",
+                    json(&s.id)?,
+                    json(&format!("skipped: {}", s.reason))?
+                )?;
+                continue;
+            }
+        };
+        let (lon, lat) = lonlat(table, i)?;
         write!(
             w,
             "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon:.7},{lat:.7}]}},\"properties\":{{\"id\":{}",
@@ -158,7 +207,11 @@ fn write_geojson(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
                 t.name, col.ok[i]
             )?;
         }
-        write!(w, ",\"all_ok\":{}}}}}", table.coverage.all_ok[i])?;
+        write!(
+            w,
+            ",\"all_ok\":{},\"status\":\"ok\"}}}}",
+            table.coverage.all_ok[i]
+        )?;
     }
     writeln!(w, "\n]}}")?;
     Ok(())

@@ -120,7 +120,7 @@ impl Summary {
             green_ignored: green.ignored.clone(),
             points_read: demand.read,
             points_evaluated: n,
-            points_skipped: demand.skipped.clone(),
+            points_skipped: demand.skipped_counts(),
             tiers,
             all_within,
             all_share: share(all_within, n),

@@ -52,7 +52,7 @@ fn liechtenstein_buildings_csv() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "id,lon,lat,street_green_m,street_green_ok,street_green_nearest,leisure_m,leisure_ok,leisure_nearest,park_m,park_ok,park_nearest,all_ok"
+        "id,lon,lat,street_green_m,street_green_ok,street_green_nearest,leisure_m,leisure_ok,leisure_nearest,park_m,park_ok,park_nearest,all_ok,status"
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 8994);
@@ -313,4 +313,81 @@ fn angst_tiers_reach_beyond_the_default_limit() {
     ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("site_500ha_10km"));
+}
+
+#[test]
+fn every_input_point_has_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let pts = dir.path().join("pts.geojson");
+    std::fs::write(
+        &pts,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","id":"a","properties":{},"geometry":{"type":"Point","coordinates":[9.52,47.14]}},
+        {"type":"Feature","id":"b","properties":{},"geometry":null},
+        {"type":"Feature","id":"c","properties":{},"geometry":{"type":"MultiPoint","coordinates":[[9.53,47.15],[9.54,47.16]]}},
+        {"type":"Feature","id":"d","properties":{},"geometry":{"type":"LineString","coordinates":[[9.5,47.1],[9.6,47.2]]}},
+        {"type":"Feature","id":"a","properties":{},"geometry":{"type":"Point","coordinates":[9.55,47.17]}}]}"#,
+    )
+    .unwrap();
+    for ext in ["csv", "geojson"] {
+        let out = dir.path().join(format!("o.{ext}"));
+        let o = greenreach(&[
+            "check",
+            "--green",
+            LI_GREEN,
+            "--points",
+            pts.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("1 point(s) repeat an earlier point's id (first: a)"),
+            "{err}"
+        );
+        assert!(err.contains("1 feature(s) skipped: line geometry"), "{err}");
+        let s = text(&o.stdout);
+        assert!(s.contains("demand points: 6 read, 4 evaluated, 2 skipped (1 line geometry is not a demand point, 1 null geometry)"), "{s}");
+        let body = std::fs::read_to_string(&out).unwrap();
+        let statuses: Vec<String> = if ext == "csv" {
+            body.lines()
+                .skip(1)
+                .map(|l| {
+                    format!(
+                        "{}|{}",
+                        l.split(',').next().unwrap(),
+                        l.rsplit(',').next().unwrap()
+                    )
+                })
+                .collect()
+        } else {
+            let fc: serde_json::Value = serde_json::from_str(&body).unwrap();
+            fc["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}|{}",
+                        f["properties"]["id"].as_str().unwrap(),
+                        f["properties"]["status"].as_str().unwrap()
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(
+            statuses,
+            [
+                "a|ok",
+                "b|skipped: null geometry",
+                "c#0|ok",
+                "c#1|ok",
+                "d|skipped: line geometry is not a demand point",
+                "a|ok"
+            ],
+            "{ext}"
+        );
+    }
 }

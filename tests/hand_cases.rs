@@ -159,7 +159,7 @@ fn tiers_nest_through_the_whole_pipeline() {
     );
     assert!(lines[1].contains(",true,A park,"), "{}", lines[1]);
     assert!(
-        lines[2].contains(",true,B leisure,") && lines[2].ends_with(",false"),
+        lines[2].contains(",true,B leisure,") && lines[2].ends_with(",false,ok"),
         "{}",
         lines[2]
     );

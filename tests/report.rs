@@ -248,11 +248,19 @@ fn default_report_agrees_with_check_and_across_files() {
     let json: Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     let csv = std::fs::read_to_string(out.join("points.csv")).unwrap();
-    let rows: Vec<Vec<&str>> = csv
+    let all_rows: Vec<Vec<&str>> = csv
         .lines()
         .skip(1)
         .map(|l| l.split(',').collect())
         .collect();
+    // Every building has a row; the ones that are not homes say why.
+    assert_eq!(all_rows.len(), 8994);
+    assert!(
+        all_rows
+            .iter()
+            .all(|r| r[13] == "ok" || r[13].starts_with("skipped: not a home"))
+    );
+    let rows: Vec<&Vec<&str>> = all_rows.iter().filter(|r| r[13] == "ok").collect();
     let n = rows.len();
     assert_eq!(json["totals"]["points"], n);
     for t in 0..3 {

@@ -156,13 +156,20 @@ pub fn parse_layer(path: &Path, bytes: &[u8], opts: ReadOptions) -> Result<Layer
         ));
     }
     let root: Value = serde_json::from_slice(bytes).map_err(|e| {
+        let at = text_at(bytes, e.line(), e.column());
+        let detail = if ["NaN", "Infinity", "-Infinity"].iter().any(|w| at.starts_with(w)) {
+            "NaN and Infinity are not JSON numbers; remove the feature or give it \"geometry\": null".to_string()
+        } else if e.to_string().starts_with("recursion limit") {
+            "nested more than 128 levels deep".to_string()
+        } else {
+            strip_position(&e.to_string()).to_string()
+        };
         file_error(
             path,
             &format!(
-                "is not valid JSON (line {}, column {}): {}",
+                "is not valid JSON (line {}, column {}): {detail}",
                 e.line(),
-                e.column(),
-                strip_position(&e.to_string())
+                e.column()
             ),
         )
     })?;
@@ -315,8 +322,10 @@ fn lonlat_problem(x: f64, y: f64) -> Option<String> {
     }
     let hint = if x.abs() <= 90.0 && y.abs() <= 180.0 {
         "the axes look swapped (lat, lon): GeoJSON positions are [lon, lat]"
+    } else if x.abs() > 1000.0 || y.abs() > 1000.0 {
+        "the file looks projected (metres), not WGS84 lon/lat: give its CRS with --crs (e.g. --crs EPSG:32648) or reproject it to EPSG:4326"
     } else {
-        "the file looks projected (metres), not WGS84 lon/lat: reproject it to EPSG:4326"
+        "longitude must be within ±180 and latitude within ±90"
     };
     Some(format!(
         "coordinate [{x}, {y}] is outside the lon/lat range; {hint}"
@@ -351,6 +360,16 @@ fn json_kind(v: &Value) -> &'static str {
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
+}
+
+/// The text from 1-based `line`, `column` (serde_json points at the last byte it read).
+fn text_at(bytes: &[u8], line: usize, column: usize) -> &str {
+    let Some(l) = bytes.split(|&b| b == b'\n').nth(line.saturating_sub(1)) else {
+        return "";
+    };
+    let start = column.saturating_sub(1).min(l.len());
+    let end = (start + 10).min(l.len());
+    std::str::from_utf8(&l[start..end]).unwrap_or("")
 }
 
 /// serde_json appends " at line L column C"; the message states the position itself.
