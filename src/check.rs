@@ -307,6 +307,37 @@ pub fn write_points(
     })
 }
 
+/// Check GeoJSON held in memory (WGS84 lon/lat): a green layer and a points layer, under
+/// `standard`, with distances. Nothing is read from or written to disk: for embedding and
+/// for the fuzz targets, which feed it arbitrary bytes.
+pub fn check_geojson(
+    green: &[u8],
+    points: &[u8],
+    standard: &Standard,
+) -> Result<(Summary, Coverage), Error> {
+    let opts = ReadOptions::default();
+    let g = crate::input::parse_layer(Path::new("green.geojson"), green, opts)?;
+    let p = crate::input::parse_layer(Path::new("points.geojson"), points, opts)?;
+    crate::input::check_lonlat(&g)?;
+    crate::input::check_lonlat(&p)?;
+    let mut bbox = LonLatBox::empty();
+    for f in g.features.iter().chain(&p.features) {
+        f.geometry.coords_iter().for_each(|c| bbox.include(c));
+    }
+    let plane = LocalPlane::centred_on(&bbox)?;
+    let green = GreenSpaces::classify(std::slice::from_ref(&g), standard, &plane)?;
+    let demand = demand::from_layer(&p, &plane, HomeFilter::All)?;
+    let reach = StraightLine::new(green.tier_groups(standard), plane.scale());
+    let limit_m = standard.max_radius().max(5000.0);
+    let settings = EvalSettings {
+        limit_m,
+        detail: Detail::Distances,
+    };
+    let coverage = evaluate(&reach, &demand.xy, &settings, &|_| {});
+    let summary = Summary::new(standard, &green, &demand, &coverage, limit_m);
+    Ok((summary, coverage))
+}
+
 /// Read, classify, project and index everything a check needs.
 pub fn prepare(cfg: &CheckConfig) -> Result<Prepared, Error> {
     let mut warnings = Warnings::new(cfg.strict);

@@ -1,5 +1,6 @@
-//! The tier index against brute force: on random polygons (with holes, multipolygons,
-//! collinear and repeated vertices), lines and points, the indexed distance and flags equal
+//! The tier index against brute force: on random polygons (with holes of either winding,
+//! multipolygons, collinear and repeated vertices, self-intersecting bow-ties, zero area),
+//! lines and points, the indexed distance and flags equal
 //! geo's Euclidean distance to every feature, minimised.
 
 use geo::{Coord, Distance, Euclidean, Geometry, LineString, MultiPolygon, Point, Polygon};
@@ -60,7 +61,7 @@ struct Shape {
 
 fn shape() -> impl Strategy<Value = Shape> {
     (
-        0u8..5,
+        0u8..6,
         (-2000.0..2000.0f64, -2000.0..2000.0f64),
         prop::collection::vec(100.0..400.0f64, 3..24),
         any::<(bool, bool, bool, bool, bool)>(),
@@ -124,6 +125,33 @@ fn build(s: &Shape) -> Geometry<f64> {
             Geometry::LineString(line)
         }
         3 => Geometry::Point(Point(c)),
+        4 => {
+            // A self-intersecting "bow-tie": evaluated as given (inside where the ring winds).
+            let r = s.radii[0];
+            let ring = vec![
+                Coord {
+                    x: c.x - r,
+                    y: c.y - r,
+                },
+                Coord {
+                    x: c.x + r,
+                    y: c.y + r,
+                },
+                Coord {
+                    x: c.x + r,
+                    y: c.y - r,
+                },
+                Coord {
+                    x: c.x - r,
+                    y: c.y + r,
+                },
+                Coord {
+                    x: c.x - r,
+                    y: c.y - r,
+                },
+            ];
+            Geometry::Polygon(Polygon::new(LineString(ring), vec![]))
+        }
         _ => {
             // A zero-area polygon: every vertex on one line.
             let ring: Vec<Coord> = (0..4)
