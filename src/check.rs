@@ -11,6 +11,7 @@ use crate::crs::{LocalPlane, LonLatBox, WIDE_SPAN_DEG};
 use crate::demand::{self, DemandPoints};
 use crate::error::Error;
 use crate::green::{self, GreenSpaces};
+use crate::grid::{self, AreaMask, GridSpec};
 use crate::homes::HomeFilter;
 use crate::input::{Layer, ReadOptions};
 use crate::load::CrsSource;
@@ -20,7 +21,7 @@ use crate::progress::Progress;
 use crate::reach::Reach;
 use crate::reach::StraightLine;
 use crate::standard::Standard;
-use crate::summary::Summary;
+use crate::summary::{Counts, Summary};
 
 /// Where the demand points come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,8 +190,10 @@ pub struct Prepared {
     pub green: GreenSpaces,
     /// The metric over the green spaces.
     pub reach: StraightLine,
-    /// The demand points.
+    /// The demand points (empty for a grid left to stream).
     pub demand: DemandPoints,
+    /// A grid to evaluate by streaming, when `prepare_streaming` left it unmaterialised.
+    pub grid: Option<(GridSpec, AreaMask)>,
     /// The points or residential layer (WGS84), when the points come from one.
     pub demand_layer: Option<Layer>,
     /// Every input file.
@@ -212,8 +215,13 @@ pub struct CheckRun {
     pub green: GreenSpaces,
     /// The demand points.
     pub demand: DemandPoints,
-    /// Per-point results.
+    /// Per-point results (empty for grids, which are streamed).
     pub coverage: Coverage,
+}
+
+/// Rows of grid points evaluated and written per band (about 256 000 points a band).
+fn band_rows(spec: &GridSpec) -> u64 {
+    (262_144 / spec.nx).max(1)
 }
 
 /// Run `f` on a rayon pool of `threads` workers (all cores when `None`).
@@ -233,7 +241,22 @@ pub fn with_threads<T: Send>(
 pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun, Error> {
     let format = cfg.validate()?;
     with_threads(cfg.threads, || {
-        let prepared = prepare(cfg)?;
+        let prepared = prepare_streaming(cfg)?;
+        if let Some((spec, mask)) = &prepared.grid {
+            return run_grid(cfg, format, &prepared, spec, mask, progress).map(|summary| {
+                CheckRun {
+                    summary,
+                    warnings: prepared.warnings.list.clone(),
+                    plane: prepared.plane.clone(),
+                    green: prepared.green.clone(),
+                    demand: prepared.demand.clone(),
+                    coverage: Coverage {
+                        tiers: vec![],
+                        all_ok: vec![],
+                    },
+                }
+            });
+        }
         let coverage = evaluate_points(
             &prepared.reach,
             &prepared.demand,
@@ -264,6 +287,74 @@ pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun,
             coverage,
         })
     })
+}
+
+/// A grid run without holding its points: tiles decided whole for flags, or bands of rows
+/// streamed to the per-point file.
+fn run_grid(
+    cfg: &CheckConfig,
+    format: Format,
+    prepared: &Prepared,
+    spec: &GridSpec,
+    mask: &AreaMask,
+    progress: &dyn Progress,
+) -> Result<Summary, Error> {
+    progress.begin("evaluating", spec.nx * spec.ny);
+    let advance = |n: u64| progress.advance(n);
+    let counts = match &cfg.out {
+        None => {
+            let t = grid::tally_flags(spec, mask, &prepared.reach, &advance);
+            Counts::flags(
+                t.points as usize,
+                t.within.iter().map(|&w| w as usize).collect(),
+                t.all as usize,
+            )
+        }
+        Some(path) => {
+            let out_err = |source| Error::Output {
+                path: path.clone(),
+                source,
+            };
+            let mut writer =
+                output::Writer::create(path, format, &cfg.standard).map_err(out_err)?;
+            let mut counts = Counts::default();
+            grid::stream_bands(
+                spec,
+                mask,
+                &prepared.reach,
+                cfg.max_distance_m,
+                band_rows(spec),
+                &advance,
+                |band, coverage| {
+                    counts.merge(&Counts::of(&cfg.standard, &prepared.green, &coverage));
+                    let table = PointTable {
+                        standard: &cfg.standard,
+                        demand: &band,
+                        coverage: &coverage,
+                        green: &prepared.green,
+                        plane: &prepared.plane,
+                    };
+                    writer.write(&table).map_err(out_err)
+                },
+            )?;
+            writer.finish().map_err(out_err)?;
+            counts
+        }
+    };
+    progress.end();
+    if counts.points == 0 {
+        return Err(Error::Config(
+            "the grid has no point inside the area".into(),
+        ));
+    }
+    Ok(Summary::from_counts(
+        &cfg.standard,
+        &prepared.green,
+        counts.points,
+        Default::default(),
+        &counts,
+        cfg.max_distance_m,
+    ))
 }
 
 /// Evaluate every demand point with a progress bar.
@@ -338,8 +429,18 @@ pub fn check_geojson(
     Ok((summary, coverage))
 }
 
-/// Read, classify, project and index everything a check needs.
+/// Read, classify, project and index everything a check needs, with every demand point in
+/// memory.
 pub fn prepare(cfg: &CheckConfig) -> Result<Prepared, Error> {
+    prepare_with(cfg, true)
+}
+
+/// As [`prepare`], but a grid is left as a lattice and a mask (`Prepared::grid`) to stream.
+pub fn prepare_streaming(cfg: &CheckConfig) -> Result<Prepared, Error> {
+    prepare_with(cfg, false)
+}
+
+fn prepare_with(cfg: &CheckConfig, materialize_grid: bool) -> Result<Prepared, Error> {
     let mut warnings = Warnings::new(cfg.strict);
     let opts = ReadOptions { strict: cfg.strict };
     let mut notes = Vec::new();
@@ -398,6 +499,7 @@ pub fn prepare(cfg: &CheckConfig) -> Result<Prepared, Error> {
         ))?;
     }
     let plane = LocalPlane::centred_on(&bbox)?;
+    let mut grid_left = None;
 
     let green = GreenSpaces::classify(&green_layers, &cfg.standard, &plane)?;
     for (c, n) in &green.unknown_categories {
@@ -443,7 +545,15 @@ pub fn prepare(cfg: &CheckConfig) -> Result<Prepared, Error> {
                     "the grid has no extent: the area (or green layer) has no polygons".into(),
                 )
             })?;
-            demand::grid(*spacing_m, extent, areas.as_deref())?
+            let spec = GridSpec::over(*spacing_m, extent)?;
+            let mask = AreaMask::new(areas.as_deref());
+            if materialize_grid {
+                grid::points(&spec, &mask)
+            } else {
+                let empty = grid::points(&GridSpec { nx: 0, ..spec }, &mask);
+                grid_left = Some((spec, mask));
+                empty
+            }
         }
         (source, Some(layer)) => {
             report_skips(layer, &mut warnings)?;
@@ -470,7 +580,7 @@ pub fn prepare(cfg: &CheckConfig) -> Result<Prepared, Error> {
         }
         (_, None) => unreachable!("a point source always has a layer"),
     };
-    if demand.is_empty() {
+    if demand.is_empty() && grid_left.is_none() {
         let source = demand_layer
             .as_ref()
             .or(area_layer.as_ref())
@@ -487,6 +597,7 @@ pub fn prepare(cfg: &CheckConfig) -> Result<Prepared, Error> {
         green,
         reach,
         demand,
+        grid: grid_left,
         demand_layer,
         layers,
         warnings,

@@ -3,15 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use geo::indexed::IntervalTreeMultiPolygon;
-use geo::{
-    Area, BoundingRect, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon, Rect,
-};
+use geo::{Area, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon, Rect};
 use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
 use crate::homes::HomeFilter;
-use crate::index::containment_index;
 use crate::input::Layer;
 
 /// Largest grid lattice (columns × rows) accepted.
@@ -214,102 +210,23 @@ pub struct GridTooLarge {
 }
 
 /// A regular grid of cell centres at `spacing_m` over `extent` (plane metres), keeping those
-/// inside one of `areas` when areas are given. Cell `(i, j)` has centre
-/// `(min.x + spacing/2 + i·spacing, min.y + spacing/2 + j·spacing)` and id `j·columns + i`.
+/// inside one of `areas` when areas are given (see [`crate::grid`]).
 pub fn grid(
     spacing_m: f64,
     extent: Rect<f64>,
     areas: Option<&[MultiPolygon<f64>]>,
 ) -> Result<DemandPoints, GridTooLarge> {
-    let nx = ((extent.width() / spacing_m).ceil() as u64).max(1);
-    let ny = ((extent.height() / spacing_m).ceil() as u64).max(1);
-    let cells = nx.saturating_mul(ny);
-    if cells > MAX_GRID_CELLS {
-        return Err(GridTooLarge { spacing_m, cells });
-    }
-    let x0 = extent.min().x + spacing_m / 2.0;
-    let y0 = extent.min().y + spacing_m / 2.0;
-    let indexed: Vec<(Rect<f64>, IntervalTreeMultiPolygon<f64>)> = areas
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|mp| Some((mp.bounding_rect()?, containment_index(mp))))
-        .collect();
-    let rows: Vec<(Vec<u64>, Vec<Coord>)> = (0..ny)
-        .into_par_iter()
-        .map(|j| {
-            let y = y0 + j as f64 * spacing_m;
-            let candidates: Vec<_> = indexed
-                .iter()
-                .filter(|(r, _)| r.min().y <= y && y <= r.max().y)
-                .collect();
-            let mut ids = Vec::new();
-            let mut xy = Vec::new();
-            for i in 0..nx {
-                let c = Coord {
-                    x: x0 + i as f64 * spacing_m,
-                    y,
-                };
-                let keep = areas.is_none()
-                    || candidates
-                        .iter()
-                        .any(|(r, poly)| r.min().x <= c.x && c.x <= r.max().x && poly.contains(&c));
-                if keep {
-                    ids.push(j * nx + i);
-                    xy.push(c);
-                }
-            }
-            (ids, xy)
-        })
-        .collect();
-    let n = rows.iter().map(|r| r.0.len()).sum();
-    let mut ids = Vec::with_capacity(n);
-    let mut xy = Vec::with_capacity(n);
-    for (i, c) in rows {
-        ids.extend(i);
-        xy.extend(c);
-    }
-    Ok(DemandPoints {
-        ids: PointIds::Cells(ids),
-        lonlat: None,
-        read: xy.len(),
-        xy,
-        source: Vec::new(),
-        file_index: Vec::new(),
-        skipped_rows: Vec::new(),
-        duplicate_ids: (0, None),
-    })
+    let spec = crate::grid::GridSpec::over(spacing_m, extent)?;
+    Ok(crate::grid::points(
+        &spec,
+        &crate::grid::AreaMask::new(areas),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use geo::{coord, polygon};
-
-    #[test]
-    fn grid_is_row_major_from_the_south_west() {
-        let extent = Rect::new(coord! { x: 0., y: 0. }, coord! { x: 30., y: 20. });
-        let g = grid(10.0, extent, None).unwrap();
-        assert_eq!(g.ids, PointIds::Cells((0..6).collect()));
-        assert_eq!(g.xy[0], coord! { x: 5., y: 5. });
-        assert_eq!(g.xy[4], coord! { x: 15., y: 15. });
-    }
-
-    #[test]
-    fn grid_keeps_cells_inside_the_area() {
-        let extent = Rect::new(coord! { x: 0., y: 0. }, coord! { x: 40., y: 40. });
-        let tri = MultiPolygon(vec![
-            polygon![(x: 0., y: 0.), (x: 40., y: 0.), (x: 0., y: 40.), (x: 0., y: 0.)],
-        ]);
-        let g = grid(10.0, extent, Some(&[tri])).unwrap();
-        // centres with x + y < 40: (5,5) (15,5) (25,5) (5,15) (15,15) (5,25); (35,5) etc. are out
-        assert_eq!(g.ids, PointIds::Cells(vec![0, 1, 2, 4, 5, 8]));
-    }
-
-    #[test]
-    fn grid_size_is_bounded() {
-        let extent = Rect::new(coord! { x: 0., y: 0. }, coord! { x: 1e6, y: 1e6 });
-        assert!(grid(0.01, extent, None).is_err());
-    }
+    use geo::polygon;
 
     #[test]
     fn representative_point_of_a_concave_polygon_is_inside() {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use geo::{Area, BoundingRect, Geometry, MapCoords, Validation};
+use geo::{Area, BoundingRect, Geometry, MapCoords};
 use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
@@ -10,6 +10,7 @@ use crate::index::TierIndex;
 use crate::input::{Layer, RawFeature};
 use crate::reach::RadiusGroup;
 use crate::standard::{Classification, Kind, Standard};
+use crate::validity::has_self_intersection;
 
 /// A green feature that serves at least one tier.
 #[derive(Debug, Clone)]
@@ -60,8 +61,12 @@ impl GreenSpaces {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            for f in &layer.features {
-                let geometry = project(&f.geometry, plane)?;
+            let projected = layer
+                .features
+                .par_iter()
+                .map(|f| project(&f.geometry, plane))
+                .collect::<Result<Vec<_>, _>>()?;
+            for (f, geometry) in layer.features.iter().zip(projected) {
                 let (kind, area) = match &geometry {
                     Geometry::Polygon(_) | Geometry::MultiPolygon(_) => {
                         (Kind::Area, geometry.unsigned_area())
@@ -95,10 +100,19 @@ impl GreenSpaces {
         out.invalid = to_validate
             .par_iter()
             .filter_map(|&(k, path, index, flat)| {
-                let problem = match out.features[k].geometry.check_validation() {
-                    Err(e) => e.to_string(),
-                    Ok(()) if flat => "it has zero area".to_string(),
-                    Ok(()) => return None,
+                let crosses = match &out.features[k].geometry {
+                    Geometry::Polygon(p) => {
+                        has_self_intersection(&geo::MultiPolygon(vec![p.clone()]))
+                    }
+                    Geometry::MultiPolygon(mp) => has_self_intersection(mp),
+                    _ => false,
+                };
+                let problem = if crosses {
+                    "its edges cross or touch (self-intersection)"
+                } else if flat {
+                    "it has zero area"
+                } else {
+                    return None;
                 };
                 Some(format!("{}: feature {index}: {problem}", path.display()))
             })
@@ -122,7 +136,7 @@ impl GreenSpaces {
     pub fn tier_groups(&self, standard: &Standard) -> Vec<Vec<RadiusGroup>> {
         standard
             .tiers
-            .iter()
+            .par_iter()
             .map(|tier| {
                 let mut radii: Vec<f64> = self
                     .features

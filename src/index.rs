@@ -8,23 +8,39 @@
 
 use geo::indexed::IntervalTreeMultiPolygon;
 use geo::orient::Direction;
-use geo::{BoundingRect, Contains, Coord, Geometry, LineString, MultiPolygon, Orient, Polygon};
+use geo::{
+    BoundingRect, Contains, Coord, Geometry, LineString, MultiPolygon, Orient, Polygon, Rect,
+};
+use rayon::prelude::*;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
-/// One boundary segment (or a point, when `a == b`) of feature `feature`.
+/// One boundary segment (or a point, when `a == b`) of feature `feature`, with its envelope
+/// computed once (bulk loading asks for it many times).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Segment {
     a: [f64; 2],
     b: [f64; 2],
+    env: AABB<[f64; 2]>,
     feature: u32,
+}
+
+impl Segment {
+    fn new(a: [f64; 2], b: [f64; 2], feature: u32) -> Self {
+        Self {
+            a,
+            b,
+            env: AABB::from_corners(a, b),
+            feature,
+        }
+    }
 }
 
 impl RTreeObject for Segment {
     type Envelope = AABB<[f64; 2]>;
 
     fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners(self.a, self.b)
+        self.env
     }
 }
 
@@ -84,18 +100,20 @@ impl TierIndex {
         for (feature, g) in features {
             collect(feature, g, &mut segments, &mut polys);
         }
+        let polys: Vec<(u32, Rect<f64>, IntervalTreeMultiPolygon<f64>)> = polys
+            .into_par_iter()
+            .filter_map(|(feature, mp)| {
+                Some((feature, mp.bounding_rect()?, containment_index(&mp)))
+            })
+            .collect();
         let mut boxes = Vec::with_capacity(polys.len());
         let mut areas = Vec::with_capacity(polys.len());
-        for (feature, mp) in polys {
-            let Some(r) = mp.bounding_rect() else {
-                continue;
-            };
-            let slot = areas.len() as u32;
+        for (feature, r, tree) in polys {
             boxes.push(AreaBox::new(
                 Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                slot,
+                areas.len() as u32,
             ));
-            areas.push((feature, containment_index(&mp)));
+            areas.push((feature, tree));
         }
         Self {
             segments: RTree::bulk_load(segments),
@@ -122,6 +140,15 @@ impl TierIndex {
             .next()
             .is_some()
             || self.containing(p).is_some()
+    }
+
+    /// Squared distance from `p` to the nearest boundary segment (ignoring containment);
+    /// infinite when the index is empty.
+    pub fn boundary_distance_2(&self, p: Coord) -> f64 {
+        let q = [p.x, p.y];
+        self.segments
+            .nearest_neighbor(&q)
+            .map_or(f64::INFINITY, |s| s.distance_2(&q))
     }
 
     /// The lowest-numbered polygon feature that has `p` in its interior.
@@ -166,17 +193,12 @@ fn collect(
     polys: &mut Vec<(u32, MultiPolygon<f64>)>,
 ) {
     let mut line = |ls: &LineString<f64>| {
-        segments.extend(ls.lines().map(|l| Segment {
-            a: [l.start.x, l.start.y],
-            b: [l.end.x, l.end.y],
-            feature,
-        }))
+        segments.extend(
+            ls.lines()
+                .map(|l| Segment::new([l.start.x, l.start.y], [l.end.x, l.end.y], feature)),
+        )
     };
-    let point = |c: Coord| Segment {
-        a: [c.x, c.y],
-        b: [c.x, c.y],
-        feature,
-    };
+    let point = |c: Coord| Segment::new([c.x, c.y], [c.x, c.y], feature);
     match g {
         Geometry::Point(p) => segments.push(point(p.0)),
         Geometry::MultiPoint(mp) => segments.extend(mp.iter().map(|p| point(p.0))),

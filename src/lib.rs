@@ -23,6 +23,7 @@ pub mod crs;
 pub mod demand;
 pub mod error;
 pub mod green;
+pub mod grid;
 pub mod homes;
 pub mod index;
 pub mod input;
@@ -33,6 +34,7 @@ pub mod reach;
 pub mod report;
 pub mod standard;
 pub mod summary;
+pub mod validity;
 
 pub use check::{CheckConfig, CheckRun, DemandSource, run_check};
 pub use error::Error;

@@ -48,20 +48,70 @@ pub struct PointTable<'a> {
 
 /// Write `table` to `path` in `format`, atomically.
 pub fn write(path: &Path, format: Format, table: &PointTable<'_>) -> io::Result<()> {
-    let tmp = temp_path(path);
-    let result = (|| {
-        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+    let mut w = Writer::create(path, format, table.standard)?;
+    w.write(table)?;
+    w.finish()
+}
+
+/// A per-point file written batch by batch: header on creation, rows as batches come, and
+/// the file renamed into place only by [`Writer::finish`]. Dropped unfinished, it removes its
+/// temporary file.
+pub struct Writer {
+    path: PathBuf,
+    tmp: PathBuf,
+    format: Format,
+    out: Option<BufWriter<File>>,
+    rows: usize,
+}
+
+impl Writer {
+    /// Start `path` (as `path.partial`) and write the header.
+    pub fn create(path: &Path, format: Format, standard: &Standard) -> io::Result<Self> {
+        let tmp = temp_path(path);
+        let mut out = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
         match format {
-            Format::Csv => write_csv(&mut w, table)?,
-            Format::GeoJson => write_geojson(&mut w, table)?,
+            Format::Csv => {
+                write!(out, "id,lon,lat")?;
+                for t in &standard.tiers {
+                    write!(out, ",{0}_m,{0}_ok,{0}_nearest", csv_field(&t.name))?;
+                }
+                writeln!(out, ",all_ok,status")?;
+            }
+            Format::GeoJson => writeln!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?,
         }
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()
-    })();
-    match result {
-        Ok(()) => std::fs::rename(&tmp, path),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
+        Ok(Self {
+            path: path.to_path_buf(),
+            tmp,
+            format,
+            out: Some(out),
+            rows: 0,
+        })
+    }
+
+    /// Append the rows of `table`.
+    pub fn write(&mut self, table: &PointTable<'_>) -> io::Result<()> {
+        let out = self.out.as_mut().expect("not finished");
+        match self.format {
+            Format::Csv => write_csv(out, table),
+            Format::GeoJson => write_geojson(out, table, &mut self.rows),
+        }
+    }
+
+    /// Close the file and move it into place.
+    pub fn finish(mut self) -> io::Result<()> {
+        let mut out = self.out.take().expect("not finished");
+        if self.format == Format::GeoJson {
+            writeln!(out, "\n]}}")?;
+        }
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&self.tmp, &self.path)
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if self.out.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
         }
     }
 }
@@ -114,11 +164,6 @@ fn rows<'a>(table: &'a PointTable<'_>) -> impl Iterator<Item = Row<'a>> + 'a {
 }
 
 fn write_csv(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
-    write!(w, "id,lon,lat")?;
-    for t in &table.standard.tiers {
-        write!(w, ",{0}_m,{0}_ok,{0}_nearest", csv_field(&t.name))?;
-    }
-    writeln!(w, ",all_ok,status")?;
     for row in rows(table) {
         let i = match row {
             Row::Point(i) => i,
@@ -165,13 +210,17 @@ pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn write_geojson(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
+fn write_geojson(
+    w: &mut impl Write,
+    table: &PointTable<'_>,
+    written: &mut usize,
+) -> io::Result<()> {
     let json = |s: &str| serde_json::to_string(s).map_err(io::Error::other);
-    writeln!(w, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
-    for (k, row) in rows(table).enumerate() {
-        if k > 0 {
+    for row in rows(table) {
+        if *written > 0 {
             writeln!(w, ",")?;
         }
+        *written += 1;
         let i = match row {
             Row::Point(i) => i,
             Row::Skipped(s) => {
@@ -213,7 +262,6 @@ fn write_geojson(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
             table.coverage.all_ok[i]
         )?;
     }
-    writeln!(w, "\n]}}")?;
     Ok(())
 }
 

@@ -45,7 +45,17 @@ pub trait Reach: Sync {
     /// The feature that serves `p` in `tier` (or misses by the least) among those within
     /// `limit_m`, and whether it serves. `ok` must equal [`Reach::within`].
     fn assess(&self, tier: usize, p: Coord, limit_m: f64) -> Assessment;
+
+    /// For every point within `delta` plane metres of `c` at once: `Some(true)` when all of
+    /// them meet `tier`, `Some(false)` when none does, `None` when it cannot tell. Must only
+    /// answer when [`Reach::within`] would give that answer for each such point.
+    fn decide_disc(&self, _tier: usize, _c: Coord, _delta: f64) -> Option<bool> {
+        None
+    }
 }
+
+/// Slack for whole-disc decisions, metres: far above floating rounding, far below any radius.
+const DISC_SLACK: f64 = 1e-6;
 
 /// Features of one tier that serve the same radius.
 #[derive(Debug)]
@@ -82,6 +92,33 @@ impl StraightLine {
 impl Reach for StraightLine {
     fn tier_count(&self) -> usize {
         self.tiers.len()
+    }
+
+    fn decide_disc(&self, tier: usize, c: Coord, delta: f64) -> Option<bool> {
+        // The point scale over the disc lies between its values nearest to and farthest from
+        // the central meridian.
+        let near_x = (c.x.abs() - delta).max(0.0);
+        let k_min = self.scale.at(Coord { x: near_x, y: 0.0 });
+        let k_max = self.scale.at(Coord {
+            x: c.x.abs() + delta,
+            y: 0.0,
+        });
+        let groups = &self.tiers[tier];
+        // Some feature within r·k_min − δ of the centre is within r·k(p) of every point.
+        if groups.iter().any(|g| {
+            let r = g.radius_m * k_min - delta - DISC_SLACK;
+            r >= 0.0 && g.index.any_within(c, r)
+        }) {
+            return Some(true);
+        }
+        // No feature within r·k_max + δ of the centre is within r·k(p) of any point.
+        if groups.iter().all(|g| {
+            !g.index
+                .any_within(c, g.radius_m * k_max + delta + DISC_SLACK)
+        }) {
+            return Some(false);
+        }
+        None
     }
 
     fn within(&self, tier: usize, p: Coord) -> bool {

@@ -66,8 +66,125 @@ fn share(k: usize, n: usize) -> f64 {
     if n == 0 { 0.0 } else { k as f64 / n as f64 }
 }
 
+/// Shortfalls (distance − radius) of points that miss a tier, in 0.1 m bins: enough for the
+/// median a summary prints, and small enough to accumulate over any number of points.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShortfallBins {
+    bins: Vec<u64>,
+}
+
+/// Width of a shortfall bin, metres.
+const SHORTFALL_BIN_M: f64 = 0.1;
+
+impl ShortfallBins {
+    fn add(&mut self, short_m: f64) {
+        let k = (short_m.max(0.0) / SHORTFALL_BIN_M) as usize;
+        if self.bins.len() <= k {
+            self.bins.resize(k + 1, 0);
+        }
+        self.bins[k] += 1;
+    }
+
+    fn merge(&mut self, o: &ShortfallBins) {
+        if self.bins.len() < o.bins.len() {
+            self.bins.resize(o.bins.len(), 0);
+        }
+        for (a, b) in self.bins.iter_mut().zip(&o.bins) {
+            *a += b;
+        }
+    }
+
+    /// The median shortfall, to the nearest 0.1 m bin (its centre); `None` when empty.
+    pub fn median(&self) -> Option<f64> {
+        let n: u64 = self.bins.iter().sum();
+        if n == 0 {
+            return None;
+        }
+        let mut seen = 0;
+        for (k, &c) in self.bins.iter().enumerate() {
+            seen += c;
+            if 2 * seen >= n {
+                return Some((k as f64 + 0.5) * SHORTFALL_BIN_M);
+            }
+        }
+        None
+    }
+}
+
+/// What a summary counts, accumulated from one or many batches of evaluated points.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Counts {
+    /// Points evaluated.
+    pub points: usize,
+    /// Points within reach, per tier.
+    pub within: Vec<usize>,
+    /// Points within reach of every tier.
+    pub all: usize,
+    /// With distances: per tier, the shortfalls of the points out of reach.
+    pub shortfalls: Option<Vec<ShortfallBins>>,
+    /// With distances: per tier, points with nothing within the search limit.
+    pub beyond: Option<Vec<usize>>,
+}
+
+impl Counts {
+    /// Counts from flags alone.
+    pub fn flags(points: usize, within: Vec<usize>, all: usize) -> Self {
+        Self {
+            points,
+            within,
+            all,
+            shortfalls: None,
+            beyond: None,
+        }
+    }
+
+    /// Count a batch of results (with distances when `coverage` has them).
+    pub fn of(standard: &Standard, green: &GreenSpaces, coverage: &Coverage) -> Self {
+        let n = coverage.len();
+        let with_distances = coverage.tiers.iter().all(|c| c.distance_m.len() == n);
+        let mut counts = Counts::flags(n, coverage.within_counts(), coverage.all_count());
+        if with_distances {
+            let mut shortfalls = vec![ShortfallBins::default(); standard.tiers.len()];
+            let mut beyond = vec![0; standard.tiers.len()];
+            for (t, col) in coverage.tiers.iter().enumerate() {
+                for i in 0..n {
+                    let d = col.distance_m[i];
+                    if d.is_nan() {
+                        beyond[t] += 1;
+                    } else if !col.ok[i] {
+                        let f = &green.features[col.nearest[i] as usize];
+                        shortfalls[t].add(d - standard.tiers[t].radius_for(f.area_m2));
+                    }
+                }
+            }
+            counts.shortfalls = Some(shortfalls);
+            counts.beyond = Some(beyond);
+        }
+        counts
+    }
+
+    /// Add another batch.
+    pub fn merge(&mut self, o: &Counts) {
+        if self.within.is_empty() {
+            *self = o.clone();
+            return;
+        }
+        self.points += o.points;
+        for (a, b) in self.within.iter_mut().zip(&o.within) {
+            *a += b;
+        }
+        self.all += o.all;
+        if let (Some(a), Some(b)) = (&mut self.shortfalls, &o.shortfalls) {
+            a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
+        }
+        if let (Some(a), Some(b)) = (&mut self.beyond, &o.beyond) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+    }
+}
+
 impl Summary {
-    /// Summarise a finished evaluation.
+    /// Summarise a finished evaluation held in memory.
     pub fn new(
         standard: &Standard,
         green: &GreenSpaces,
@@ -75,41 +192,42 @@ impl Summary {
         coverage: &Coverage,
         limit_m: f64,
     ) -> Self {
-        let n = coverage.len();
+        Self::from_counts(
+            standard,
+            green,
+            demand.read,
+            demand.skipped_counts(),
+            &Counts::of(standard, green, coverage),
+            limit_m,
+        )
+    }
+
+    /// Summarise from counts (streamed runs).
+    pub fn from_counts(
+        standard: &Standard,
+        green: &GreenSpaces,
+        points_read: usize,
+        points_skipped: BTreeMap<String, usize>,
+        counts: &Counts,
+        limit_m: f64,
+    ) -> Self {
+        let n = counts.points;
         let per_tier = green.per_tier(standard);
-        let within = coverage.within_counts();
         let tiers = standard
             .tiers
             .iter()
             .enumerate()
-            .map(|(t, tier)| {
-                let col = &coverage.tiers[t];
-                let (median_shortfall_m, beyond_limit) = if col.distance_m.len() == n && n > 0 {
-                    let mut short: Vec<f64> = (0..n)
-                        .filter(|&i| !col.ok[i] && col.distance_m[i].is_finite())
-                        .map(|i| {
-                            let f = &green.features[col.nearest[i] as usize];
-                            col.distance_m[i] - tier.radius_for(f.area_m2)
-                        })
-                        .collect();
-                    let beyond = col.distance_m.iter().filter(|d| d.is_nan()).count();
-                    (median(&mut short), Some(beyond))
-                } else {
-                    (None, None)
-                };
-                TierSummary {
-                    name: tier.name.clone(),
-                    label: tier.label.clone(),
-                    radius_m: tier.radius_m,
-                    features: per_tier[t],
-                    within: within[t],
-                    share: share(within[t], n),
-                    median_shortfall_m,
-                    beyond_limit,
-                }
+            .map(|(t, tier)| TierSummary {
+                name: tier.name.clone(),
+                label: tier.label.clone(),
+                radius_m: tier.radius_m,
+                features: per_tier[t],
+                within: counts.within[t],
+                share: share(counts.within[t], n),
+                median_shortfall_m: counts.shortfalls.as_ref().and_then(|s| s[t].median()),
+                beyond_limit: counts.beyond.as_ref().map(|b| b[t]),
             })
             .collect();
-        let all_within = coverage.all_count();
         Summary {
             standard: standard.name.clone(),
             tiers_described: standard.describe_tiers(),
@@ -118,27 +236,14 @@ impl Summary {
             green_used: green.features.len(),
             green_skipped: green.skipped,
             green_ignored: green.ignored.clone(),
-            points_read: demand.read,
+            points_read,
             points_evaluated: n,
-            points_skipped: demand.skipped_counts(),
+            points_skipped,
             tiers,
-            all_within,
-            all_share: share(all_within, n),
+            all_within: counts.all,
+            all_share: share(counts.all, n),
         }
     }
-}
-
-fn median(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 {
-        v[m]
-    } else {
-        (v[m - 1] + v[m]) / 2.0
-    })
 }
 
 fn reasons(m: &BTreeMap<String, usize>) -> String {
@@ -220,9 +325,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn median_of_odd_and_even() {
-        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
-        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
-        assert_eq!(median(&mut []), None);
+    fn median_shortfall_to_a_tenth_of_a_metre() {
+        let mut b = ShortfallBins::default();
+        assert_eq!(b.median(), None);
+        for s in [3.02, 1.01, 2.04] {
+            b.add(s);
+        }
+        assert!((b.median().unwrap() - 2.05).abs() < 1e-9);
+        let mut c = ShortfallBins::default();
+        c.add(2.0);
+        b.merge(&c);
+        assert!((b.median().unwrap() - 2.05).abs() < 1e-9);
     }
 }

@@ -391,3 +391,56 @@ fn every_input_point_has_a_row() {
         );
     }
 }
+
+#[test]
+fn tiled_grid_counts_equal_streamed_per_point_counts() {
+    // --summary-only takes the tiled path; --out evaluates every point with distances.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g.csv");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--green",
+            LI_GREEN,
+            "--green",
+            LI_POINTS,
+            "--grid",
+            "37",
+            "--area",
+            "geodata/liechtenstein/admin_boundaries.geojson",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        let o = greenreach(&args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        text(&o.stdout)
+            .lines()
+            .filter(|l| {
+                [
+                    "demand points",
+                    "street_green",
+                    "leisure",
+                    "park",
+                    "all tiers",
+                ]
+                .iter()
+                .any(|p| l.starts_with(p))
+            })
+            .map(|l| l.split_whitespace().take(6).collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+    };
+    let tiled = run(&["--summary-only"]);
+    let streamed = run(&["--out", out.to_str().unwrap()]);
+    assert_eq!(tiled.len(), 5);
+    assert_eq!(tiled, streamed);
+    // The streamed file holds every point, in row-major order.
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let ids: Vec<u64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    let n: usize = tiled[0].split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert_eq!(ids.len(), n);
+}
