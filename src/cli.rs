@@ -29,6 +29,28 @@ pub enum Command {
     Report(Box<ReportArgs>),
     /// List the built-in standards, or show one (as TOML with --toml).
     Standards(StandardsArgs),
+    /// Write the deterministic synthetic city used for benchmarks (GeoJSON, UTM 48N and WGS84).
+    Synth(SynthArgs),
+}
+
+/// `greenreach synth` options.
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// The folder to write.
+    #[arg(long, value_name = "DIR", default_value = "synth-city")]
+    pub out: PathBuf,
+    /// Random seed.
+    #[arg(long, default_value_t = 20240611)]
+    pub seed: u64,
+    /// Small street greens (200–5000 m²).
+    #[arg(long, default_value_t = 3000)]
+    pub street: usize,
+    /// Leisure spaces (0.5–5 ha).
+    #[arg(long, default_value_t = 800)]
+    pub leisure: usize,
+    /// Parks (5–300 ha, up to 2000 vertices, 30% with holes).
+    #[arg(long, default_value_t = 120)]
+    pub parks: usize,
 }
 
 /// `greenreach standards` options.

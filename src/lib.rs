@@ -34,6 +34,7 @@ pub mod reach;
 pub mod report;
 pub mod standard;
 pub mod summary;
+pub mod synth;
 pub mod validity;
 
 pub use check::{CheckConfig, CheckRun, DemandSource, run_check};

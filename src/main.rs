@@ -56,6 +56,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Report(mut args) => report(&mut args),
         Command::Standards(args) => standards(&args),
+        Command::Synth(args) => synth(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -99,6 +100,19 @@ fn report(args: &mut cli::ReportArgs) -> Result<(), greenreach::Error> {
         );
     }
     println!("\nreport: {}", cfg.out_dir.join("index.html").display());
+    Ok(())
+}
+
+fn synth(args: &cli::SynthArgs) -> Result<(), greenreach::Error> {
+    let n = greenreach::synth::write_city(
+        &args.out,
+        args.seed,
+        (args.street, args.leisure, args.parks),
+    )?;
+    println!(
+        "{n} polygons in {} (polygons_wgs84.geojson, polygons_utm48n.geojson, extent_wgs84.geojson)",
+        args.out.display()
+    );
     Ok(())
 }
 
