@@ -67,6 +67,8 @@ pub struct CheckConfig {
     pub area_crs: Option<SourceCrs>,
     /// Which residential features are homes.
     pub homes: HomeFilter,
+    /// Also write the green features that count, with their category (GeoJSON).
+    pub classified_out: Option<PathBuf>,
 }
 
 impl CheckConfig {
@@ -85,6 +87,7 @@ impl CheckConfig {
             points_crs: None,
             area_crs: None,
             homes: HomeFilter::All,
+            classified_out: None,
         }
     }
 
@@ -242,6 +245,13 @@ pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun,
     let format = cfg.validate()?;
     with_threads(cfg.threads, || {
         let prepared = prepare_streaming(cfg)?;
+        if let Some(path) = &cfg.classified_out {
+            output::write_classified(path, &prepared.green, &cfg.standard, &prepared.plane)
+                .map_err(|source| Error::Output {
+                    path: path.clone(),
+                    source,
+                })?;
+        }
         if let Some((spec, mask)) = &prepared.grid {
             return run_grid(cfg, format, &prepared, spec, mask, progress).map(|summary| {
                 CheckRun {

@@ -130,6 +130,9 @@ pub struct CheckArgs {
     /// Print the summary only; write no per-point file (flags only: fastest).
     #[arg(long)]
     pub summary_only: bool,
+    /// Also write the green features that count, each with its category and tiers (GeoJSON).
+    #[arg(long, value_name = "FILE")]
+    pub classified: Option<PathBuf>,
 }
 
 /// `greenreach report` options.
@@ -230,6 +233,7 @@ impl InputArgs {
                 Some(Homes::Osm) => HomeFilter::OsmHomes,
                 _ => HomeFilter::All,
             },
+            classified_out: None,
         })
     }
 }
@@ -237,8 +241,11 @@ impl InputArgs {
 impl CheckArgs {
     /// The library config these options describe.
     pub fn config(&self) -> Result<CheckConfig, Error> {
-        self.input
-            .config((!self.summary_only).then(|| self.out.clone()))
+        let mut cfg = self
+            .input
+            .config((!self.summary_only).then(|| self.out.clone()))?;
+        cfg.classified_out = self.classified.clone();
+        Ok(cfg)
     }
 }
 

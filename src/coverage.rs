@@ -105,19 +105,90 @@ pub fn evaluate<R: Reach + ?Sized>(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Coverage {
     let n_tiers = reach.tier_count();
-    let parts: Vec<Coverage> = points
+    // Evaluate in Z-order so that neighbouring points share index paths and cache lines, then
+    // put the results back in input order.
+    let order = z_order(points);
+    let parts: Vec<Coverage> = order
         .par_chunks(CHUNK)
-        .map(|chunk| {
-            let out = evaluate_chunk(reach, chunk, settings);
+        .map(|idx| {
+            let chunk: Vec<Coord> = idx.iter().map(|&i| points[i as usize]).collect();
+            let out = evaluate_chunk(reach, &chunk, settings);
             progress(chunk.len());
             out
         })
         .collect();
-    let mut all = Coverage::empty(n_tiers, settings.detail, points.len());
+    let mut sorted = Coverage::empty(n_tiers, settings.detail, points.len());
     for part in parts {
-        all.append(part);
+        sorted.append(part);
     }
-    all
+    unpermute(sorted, &order)
+}
+
+/// Indices of `points` in Morton (Z) order of 16 m cells.
+fn z_order(points: &[Coord]) -> Vec<u32> {
+    let (mut min_x, mut min_y) = (f64::INFINITY, f64::INFINITY);
+    for p in points {
+        min_x = min_x.min(p.x);
+        min_y = min_y.min(p.y);
+    }
+    let key = |p: &Coord| {
+        let q = |v: f64, m: f64| (((v - m) / 16.0).max(0.0) as u64).min(u32::MAX as u64);
+        spread(q(p.x, min_x)) | (spread(q(p.y, min_y)) << 1)
+    };
+    let mut order: Vec<(u64, u32)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (key(p), i as u32))
+        .collect();
+    order.par_sort_unstable();
+    order.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Spread the low 32 bits of `v` to the even bit positions.
+fn spread(mut v: u64) -> u64 {
+    v &= 0xFFFF_FFFF;
+    v = (v | (v << 16)) & 0x0000_FFFF_0000_FFFF;
+    v = (v | (v << 8)) & 0x00FF_00FF_00FF_00FF;
+    v = (v | (v << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+    v = (v | (v << 2)) & 0x3333_3333_3333_3333;
+    (v | (v << 1)) & 0x5555_5555_5555_5555
+}
+
+/// Results computed in `order` put back in input order.
+fn unpermute(sorted: Coverage, order: &[u32]) -> Coverage {
+    let scatter = |src: Vec<bool>| {
+        let mut out = vec![false; src.len()];
+        for (k, &i) in order.iter().enumerate() {
+            out[i as usize] = src[k];
+        }
+        out
+    };
+    let scatter_f = |src: Vec<f64>| {
+        let mut out = vec![0.0; src.len()];
+        for (k, &i) in order.iter().enumerate().take(src.len()) {
+            out[i as usize] = src[k];
+        }
+        out
+    };
+    let scatter_u = |src: Vec<u32>| {
+        let mut out = vec![0; src.len()];
+        for (k, &i) in order.iter().enumerate().take(src.len()) {
+            out[i as usize] = src[k];
+        }
+        out
+    };
+    Coverage {
+        tiers: sorted
+            .tiers
+            .into_iter()
+            .map(|c| TierColumn {
+                ok: scatter(c.ok),
+                distance_m: scatter_f(c.distance_m),
+                nearest: scatter_u(c.nearest),
+            })
+            .collect(),
+        all_ok: scatter(sorted.all_ok),
+    }
 }
 
 fn evaluate_chunk<R: Reach + ?Sized>(reach: &R, chunk: &[Coord], s: &EvalSettings) -> Coverage {

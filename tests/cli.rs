@@ -444,3 +444,72 @@ fn tiled_grid_counts_equal_streamed_per_point_counts() {
     let n: usize = tiled[0].split_whitespace().nth(2).unwrap().parse().unwrap();
     assert_eq!(ids.len(), n);
 }
+
+#[test]
+fn flatgeobuf_output_matches_csv() {
+    use flatgeobuf::{FallibleStreamingIterator, FeatureProperties, FgbReader};
+    let dir = tempfile::tempdir().unwrap();
+    for (name, demand) in [
+        (
+            "homes",
+            vec!["--residential", "geodata/kouvola/buildings.geojson"],
+        ),
+        (
+            "grid",
+            vec![
+                "--grid",
+                "25",
+                "--area",
+                "geodata/kouvola/residential_areas.geojson",
+            ],
+        ),
+    ] {
+        let (csv, fgb) = (
+            dir.path().join(format!("{name}.csv")),
+            dir.path().join(format!("{name}.fgb")),
+        );
+        for out in [&csv, &fgb] {
+            let mut args = vec![
+                "check",
+                "--green",
+                "geodata/kouvola/green_areas.geojson",
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+            ];
+            args.extend_from_slice(&demand);
+            let o = greenreach(&args);
+            assert!(o.status.success(), "{}", text(&o.stderr));
+        }
+        let csv = std::fs::read_to_string(&csv).unwrap();
+        let rows: Vec<Vec<&str>> = csv
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').collect())
+            .collect();
+        let mut file = std::io::BufReader::new(std::fs::File::open(&fgb).unwrap());
+        let reader = FgbReader::open(&mut file).unwrap();
+        assert_eq!(
+            reader.header().features_count() as usize,
+            rows.len(),
+            "{name}: count patched in"
+        );
+        let mut features = reader.select_all_seq().unwrap();
+        let mut k = 0;
+        while let Some(f) = features.next().unwrap() {
+            let r = &rows[k];
+            assert_eq!(f.property::<String>("id").unwrap(), r[0]);
+            assert_eq!(
+                f.property::<bool>("street_green_ok").unwrap().to_string(),
+                r[4]
+            );
+            match f.property::<f64>("leisure_m") {
+                Ok(d) => assert_eq!(format!("{d:.2}"), r[6]),
+                Err(_) => assert_eq!(r[6], ""),
+            }
+            assert_eq!(f.property::<String>("status").unwrap(), r[13]);
+            k += 1;
+        }
+        assert_eq!(k, rows.len(), "{name}");
+    }
+}

@@ -1,6 +1,8 @@
-//! Per-point output: CSV or GeoJSON, one row or feature per input point in input order,
+//! Per-point output: CSV, GeoJSON or FlatGeobuf, one row or feature per input point in input order,
 //! skipped features included (empty results, `status` saying why). Files are written under a
 //! temporary name and renamed when complete.
+
+mod fgb;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -19,6 +21,8 @@ pub enum Format {
     Csv,
     /// A GeoJSON FeatureCollection of points.
     GeoJson,
+    /// FlatGeobuf points (compact and streamed: for huge grids).
+    FlatGeobuf,
 }
 
 impl Format {
@@ -27,6 +31,7 @@ impl Format {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "geojson" | "json" => Some(Format::GeoJson),
+            "fgb" => Some(Format::FlatGeobuf),
             _ => None,
         }
     }
@@ -62,6 +67,8 @@ pub struct Writer {
     format: Format,
     out: Option<BufWriter<File>>,
     rows: usize,
+    standard: Standard,
+    fbb: flatbuffers::FlatBufferBuilder<'static>,
 }
 
 impl Writer {
@@ -78,6 +85,7 @@ impl Writer {
                 writeln!(out, ",all_ok,status")?;
             }
             Format::GeoJson => writeln!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?,
+            Format::FlatGeobuf => out.write_all(&fgb::header(standard, 0))?,
         }
         Ok(Self {
             path: path.to_path_buf(),
@@ -85,6 +93,8 @@ impl Writer {
             format,
             out: Some(out),
             rows: 0,
+            standard: standard.clone(),
+            fbb: flatbuffers::FlatBufferBuilder::new(),
         })
     }
 
@@ -94,6 +104,7 @@ impl Writer {
         match self.format {
             Format::Csv => write_csv(out, table),
             Format::GeoJson => write_geojson(out, table, &mut self.rows),
+            Format::FlatGeobuf => write_fgb(out, table, &mut self.fbb, &mut self.rows),
         }
     }
 
@@ -103,7 +114,11 @@ impl Writer {
         if self.format == Format::GeoJson {
             writeln!(out, "\n]}}")?;
         }
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        let mut file = out.into_inner().map_err(|e| e.into_error())?;
+        if self.format == Format::FlatGeobuf {
+            fgb::patch_count(&mut file, &self.standard, self.rows as u64)?;
+        }
+        file.sync_all()?;
         std::fs::rename(&self.tmp, &self.path)
     }
 }
@@ -201,6 +216,45 @@ fn write_csv(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
     Ok(())
 }
 
+fn write_fgb(
+    w: &mut impl Write,
+    table: &PointTable<'_>,
+    fbb: &mut flatbuffers::FlatBufferBuilder<'static>,
+    written: &mut usize,
+) -> io::Result<()> {
+    use fgb::Value;
+    let tiers = table.standard.tiers.len();
+    for row in rows(table) {
+        *written += 1;
+        let i = match row {
+            Row::Point(i) => i,
+            Row::Skipped(s) => {
+                let status = format!("skipped: {}", s.reason);
+                let mut values: Vec<Option<Value<'_>>> = (0..3 * tiers + 3).map(|_| None).collect();
+                values[0] = Some(Value::Str(&s.id));
+                values[3 * tiers + 2] = Some(Value::Str(&status));
+                fgb::feature(fbb, None, &values, w)?;
+                continue;
+            }
+        };
+        let id = table.demand.ids.get(i);
+        let mut values: Vec<Option<Value<'_>>> = Vec::with_capacity(3 * tiers + 3);
+        values.push(Some(Value::Str(&id)));
+        for col in &table.coverage.tiers {
+            let d = col.distance_m[i];
+            values.push((!d.is_nan()).then(|| Value::F64((d * 100.0).round() / 100.0)));
+            values.push(Some(Value::Bool(col.ok[i])));
+            values.push(
+                (col.nearest[i] != NO_FEATURE).then(|| Value::Str(label(table, col.nearest[i]))),
+            );
+        }
+        values.push(Some(Value::Bool(table.coverage.all_ok[i])));
+        values.push(Some(Value::Str("ok")));
+        fgb::feature(fbb, Some(lonlat(table, i)?), &values, w)?;
+    }
+    Ok(())
+}
+
 /// Quote a CSV field when it holds a comma, a quote or a line break.
 pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
     if s.contains([',', '"', '\n', '\r']) {
@@ -263,6 +317,56 @@ fn write_geojson(
         )?;
     }
     Ok(())
+}
+
+/// Write the green features that serve at least one tier as WGS84 GeoJSON, each with its
+/// `category`, `label` and the `tiers` it serves: what the standard counted.
+pub fn write_classified(
+    path: &Path,
+    green: &GreenSpaces,
+    standard: &Standard,
+    plane: &LocalPlane,
+) -> io::Result<()> {
+    use geo::MapCoords;
+    let tmp = temp_path(path);
+    let result = (|| {
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        writeln!(w, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
+        for (k, f) in green.features.iter().enumerate() {
+            let ll = f
+                .geometry
+                .try_map_coords(|c| plane.inverse(c))
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            let geometry = geojson::Geometry::from(&ll);
+            let tiers: Vec<&str> = standard
+                .tiers_served_by(f.category)
+                .map(|t| standard.tiers[t].name.as_str())
+                .collect();
+            let feature = serde_json::json!({
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "category": standard.categories[f.category].name,
+                    "label": f.label,
+                    "area_m2": (f.area_m2 * 10.0).round() / 10.0,
+                    "tiers": tiers,
+                }
+            });
+            if k > 0 {
+                writeln!(w, ",")?;
+            }
+            serde_json::to_writer(&mut w, &feature).map_err(io::Error::other)?;
+        }
+        writeln!(w, "\n]}}")?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()
+    })();
+    match result {
+        Ok(()) => std::fs::rename(&tmp, path),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
 }
 
 #[cfg(test)]
