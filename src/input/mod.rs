@@ -257,7 +257,7 @@ fn read_feature(
             "has no \"geometry\" member (use \"geometry\": null for a feature without one)".into(),
         ));
     }
-    let feature: geojson::Feature = serde_json::from_value(value.clone())
+    let feature: geojson::Feature = serde_json::from_value(value)
         .map_err(|e| err(format!("is not a valid GeoJSON Feature: {e}")))?;
     let properties = feature.properties.unwrap_or_default();
     let skip = |reason: SkipReason| -> Result<Option<SkippedFeature>, InputError> {
