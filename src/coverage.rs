@@ -154,40 +154,28 @@ fn spread(mut v: u64) -> u64 {
     (v | (v << 1)) & 0x5555_5555_5555_5555
 }
 
+/// Values computed in `order` put back in input order (an empty column stays empty).
+fn scatter<T: Copy + Default>(src: Vec<T>, order: &[u32]) -> Vec<T> {
+    let mut out = vec![T::default(); src.len()];
+    for (&i, v) in order.iter().zip(src) {
+        out[i as usize] = v;
+    }
+    out
+}
+
 /// Results computed in `order` put back in input order.
 fn unpermute(sorted: Coverage, order: &[u32]) -> Coverage {
-    let scatter = |src: Vec<bool>| {
-        let mut out = vec![false; src.len()];
-        for (k, &i) in order.iter().enumerate() {
-            out[i as usize] = src[k];
-        }
-        out
-    };
-    let scatter_f = |src: Vec<f64>| {
-        let mut out = vec![0.0; src.len()];
-        for (k, &i) in order.iter().enumerate().take(src.len()) {
-            out[i as usize] = src[k];
-        }
-        out
-    };
-    let scatter_u = |src: Vec<u32>| {
-        let mut out = vec![0; src.len()];
-        for (k, &i) in order.iter().enumerate().take(src.len()) {
-            out[i as usize] = src[k];
-        }
-        out
-    };
     Coverage {
         tiers: sorted
             .tiers
             .into_iter()
             .map(|c| TierColumn {
-                ok: scatter(c.ok),
-                distance_m: scatter_f(c.distance_m),
-                nearest: scatter_u(c.nearest),
+                ok: scatter(c.ok, order),
+                distance_m: scatter(c.distance_m, order),
+                nearest: scatter(c.nearest, order),
             })
             .collect(),
-        all_ok: scatter(sorted.all_ok),
+        all_ok: scatter(sorted.all_ok, order),
     }
 }
 

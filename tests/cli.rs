@@ -15,6 +15,16 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// The summary lines starting with one of `prefixes`, cut to their first six words (the
+/// counts, without the shortfall column that only distance runs fill).
+fn counts_table(stdout: &str, prefixes: &[&str]) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|l| prefixes.iter().any(|p| l.starts_with(p)))
+        .map(|l| l.split_whitespace().take(6).collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
 const LI_GREEN: &str = "geodata/liechtenstein/green_areas.geojson";
 const LI_POINTS: &str = "geodata/liechtenstein/green_points.geojson";
 const LI_BUILDINGS: &str = "geodata/liechtenstein/buildings.geojson";
@@ -92,18 +102,12 @@ fn summary_only_agrees_with_the_full_run() {
         !dir.path().join("b.csv").exists(),
         "--summary-only writes no file"
     );
-    let table = |o: &Output| -> Vec<String> {
-        text(&o.stdout)
-            .lines()
-            .filter(|l| {
-                l.starts_with("street_green")
-                    || l.starts_with("leisure")
-                    || l.starts_with("park")
-                    || l.starts_with("all tiers")
-            })
-            // Compare the counts; the shortfall column needs distances.
-            .map(|l| l.split_whitespace().take(6).collect::<Vec<_>>().join(" "))
-            .collect()
+    // Compare the counts; the shortfall column needs distances.
+    let table = |o: &Output| {
+        counts_table(
+            &text(&o.stdout),
+            &["street_green", "leisure", "park", "all tiers"],
+        )
     };
     assert_eq!(table(&full).len(), 4);
     assert_eq!(table(&full), table(&flags));
@@ -413,21 +417,16 @@ fn tiled_grid_counts_equal_streamed_per_point_counts() {
         args.extend_from_slice(extra);
         let o = greenreach(&args);
         assert!(o.status.success(), "{}", text(&o.stderr));
-        text(&o.stdout)
-            .lines()
-            .filter(|l| {
-                [
-                    "demand points",
-                    "street_green",
-                    "leisure",
-                    "park",
-                    "all tiers",
-                ]
-                .iter()
-                .any(|p| l.starts_with(p))
-            })
-            .map(|l| l.split_whitespace().take(6).collect::<Vec<_>>().join(" "))
-            .collect::<Vec<_>>()
+        counts_table(
+            &text(&o.stdout),
+            &[
+                "demand points",
+                "street_green",
+                "leisure",
+                "park",
+                "all tiers",
+            ],
+        )
     };
     let tiled = run(&["--summary-only"]);
     let streamed = run(&["--out", out.to_str().unwrap()]);
