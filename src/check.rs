@@ -253,18 +253,17 @@ pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun,
                 })?;
         }
         if let Some((spec, mask)) = &prepared.grid {
-            return run_grid(cfg, format, &prepared, spec, mask, progress).map(|summary| {
-                CheckRun {
-                    summary,
-                    warnings: prepared.warnings.list.clone(),
-                    plane: prepared.plane.clone(),
-                    green: prepared.green.clone(),
-                    demand: prepared.demand.clone(),
-                    coverage: Coverage {
-                        tiers: vec![],
-                        all_ok: vec![],
-                    },
-                }
+            let summary = run_grid(cfg, format, &prepared, spec, mask, progress)?;
+            return Ok(CheckRun {
+                summary,
+                warnings: prepared.warnings.list,
+                plane: prepared.plane,
+                green: prepared.green,
+                demand: prepared.demand,
+                coverage: Coverage {
+                    tiers: vec![],
+                    all_ok: vec![],
+                },
             });
         }
         let coverage = evaluate_points(
