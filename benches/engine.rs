@@ -4,14 +4,14 @@
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use geo::{CoordsIter, Geometry, MultiPolygon};
+use geo::{Geometry, MultiPolygon};
 use greenreach::coverage::{Detail, EvalSettings, evaluate};
 use greenreach::crs::{LocalPlane, LonLatBox};
-use greenreach::demand;
 use greenreach::green::{GreenSpaces, project};
 use greenreach::input::{ReadOptions, read_layer};
 use greenreach::reach::StraightLine;
 use greenreach::standard::presets;
+use greenreach::{demand, grid};
 
 fn layer(name: &str) -> greenreach::input::Layer {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,9 +27,7 @@ fn engine(c: &mut Criterion) {
     let admin = layer("admin_boundaries.geojson");
     let mut bbox = LonLatBox::empty();
     for l in green_layers.iter().chain([&buildings]) {
-        for f in &l.features {
-            f.geometry.coords_iter().for_each(|c| bbox.include(c));
-        }
+        bbox.include_layer(l);
     }
     let plane = LocalPlane::centred_on(&bbox).unwrap();
     let green = GreenSpaces::classify(&green_layers, &standard, &plane).unwrap();
@@ -45,7 +43,10 @@ fn engine(c: &mut Criterion) {
         })
         .collect();
     let extent = geo::BoundingRect::bounding_rect(&country[0]).unwrap();
-    let grid = demand::grid(50.0, extent, Some(&country)).unwrap();
+    let grid = grid::points(
+        &grid::GridSpec::over(50.0, extent).unwrap(),
+        &grid::AreaMask::new(Some(&country)),
+    );
     let reach = StraightLine::new(green.tier_groups(&standard), plane.scale());
     let settings = |detail| EvalSettings {
         limit_m: 5000.0,

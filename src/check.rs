@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use geo::{BoundingRect, CoordsIter, Geometry, MultiPolygon, Rect};
+use geo::{BoundingRect, Geometry, MultiPolygon, Rect};
 
 use crate::coverage::{Coverage, Detail, EvalSettings, evaluate};
 use crate::crs::SourceCrs;
@@ -421,9 +421,8 @@ pub fn check_geojson(
     crate::input::check_lonlat(&g)?;
     crate::input::check_lonlat(&p)?;
     let mut bbox = LonLatBox::empty();
-    for f in g.features.iter().chain(&p.features) {
-        f.geometry.coords_iter().for_each(|c| bbox.include(c));
-    }
+    bbox.include_layer(&g);
+    bbox.include_layer(&p);
     let plane = LocalPlane::centred_on(&bbox)?;
     let green = GreenSpaces::classify(std::slice::from_ref(&g), standard, &plane)?;
     let demand = demand::from_layer(&p, &plane, HomeFilter::All)?;
@@ -497,9 +496,7 @@ fn prepare_with(cfg: &CheckConfig, materialize_grid: bool) -> Result<Prepared, E
 
     let mut bbox = LonLatBox::empty();
     for l in green_layers.iter().chain(&demand_layer).chain(&area_layer) {
-        for f in &l.features {
-            f.geometry.coords_iter().for_each(|c| bbox.include(c));
-        }
+        bbox.include_layer(l);
     }
     if bbox.span_deg() > WIDE_SPAN_DEG {
         warnings.warn(format!(

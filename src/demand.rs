@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use geo::{Area, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon, Rect};
+use geo::{Area, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon};
 use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
@@ -207,20 +207,6 @@ pub struct GridTooLarge {
     pub spacing_m: f64,
     /// Lattice size.
     pub cells: u64,
-}
-
-/// A regular grid of cell centres at `spacing_m` over `extent` (plane metres), keeping those
-/// inside one of `areas` when areas are given (see [`crate::grid`]).
-pub fn grid(
-    spacing_m: f64,
-    extent: Rect<f64>,
-    areas: Option<&[MultiPolygon<f64>]>,
-) -> Result<DemandPoints, GridTooLarge> {
-    let spec = crate::grid::GridSpec::over(spacing_m, extent)?;
-    Ok(crate::grid::points(
-        &spec,
-        &crate::grid::AreaMask::new(areas),
-    ))
 }
 
 #[cfg(test)]

@@ -127,11 +127,6 @@ impl TierIndex {
         self.segments.size() == 0
     }
 
-    /// Number of indexed segments (points count as one).
-    pub fn segment_count(&self) -> usize {
-        self.segments.size()
-    }
-
     /// Is any feature within plane distance `r` of `p` (`distance² <= r²`, inside counts)?
     pub fn any_within(&self, p: Coord, r: f64) -> bool {
         let q = [p.x, p.y];

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use geo::{BoundingRect, CoordsIter};
+use geo::BoundingRect;
 
 use crate::crs::source::to_wgs84;
 use crate::crs::{LonLatBox, SourceCrs};
@@ -104,9 +104,7 @@ pub fn consistency_warnings(
     }
     let mut gbox = LonLatBox::empty();
     for l in green {
-        for f in &l.layer.features {
-            f.geometry.coords_iter().for_each(|c| gbox.include(c));
-        }
+        gbox.include_layer(&l.layer);
     }
     if gbox.is_empty() {
         return out;

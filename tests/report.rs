@@ -40,6 +40,18 @@ fn feature(props: Value, geometry: Value) -> Value {
     json!({"type": "Feature", "properties": props, "geometry": geometry})
 }
 
+/// A green layer holding one point park at the plane's origin.
+fn park_at_origin(dir: &Path) -> PathBuf {
+    write_fc(
+        dir,
+        "g.geojson",
+        vec![feature(
+            json!({"category": "green"}),
+            json!({"type": "Point", "coordinates": ll(0.0, 0.0)}),
+        )],
+    )
+}
+
 /// A one-tier standard: street greenery within 500 m.
 fn one_tier(dir: &Path) -> PathBuf {
     let p = dir.join("one.toml");
@@ -82,14 +94,7 @@ fn config(dir: &Path, green: PathBuf, demand: DemandSource) -> ReportConfig {
 fn population_layer_weights_known_answer() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let green = write_fc(
-        d,
-        "g.geojson",
-        vec![feature(
-            json!({"category": "green"}),
-            json!({"type": "Point", "coordinates": ll(0.0, 0.0)}),
-        )],
-    );
+    let green = park_at_origin(d);
     let homes = write_fc(
         d,
         "h.geojson",
@@ -147,14 +152,7 @@ fn population_layer_weights_known_answer() {
 fn land_area_share_known_answer() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let green = write_fc(
-        d,
-        "g.geojson",
-        vec![feature(
-            json!({"category": "green"}),
-            json!({"type": "Point", "coordinates": ll(0.0, 0.0)}),
-        )],
-    );
+    let green = park_at_origin(d);
     let blocks = write_fc(
         d,
         "res.geojson",

@@ -72,6 +72,14 @@ impl LonLatBox {
         self.max_lat = self.max_lat.max(c.y);
     }
 
+    /// Grow the box to hold every coordinate of a layer (read as lon/lat).
+    pub fn include_layer(&mut self, layer: &crate::input::Layer) {
+        use geo::CoordsIter;
+        for f in &layer.features {
+            f.geometry.coords_iter().for_each(|c| self.include(c));
+        }
+    }
+
     /// Grow the box to hold another box.
     pub fn merge(&mut self, other: &LonLatBox) {
         self.min_lon = self.min_lon.min(other.min_lon);
