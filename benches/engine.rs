@@ -5,15 +5,16 @@ use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use geo::{Geometry, MultiPolygon};
-use greenreach::coverage::{Detail, EvalSettings, evaluate};
 use greenreach::crs::{LocalPlane, LonLatBox};
-use greenreach::green::{GreenSpaces, project};
-use greenreach::input::{ReadOptions, read_layer};
-use greenreach::reach::StraightLine;
+use greenreach::engine::coverage::{Detail, EvalSettings, evaluate};
+use greenreach::engine::grid;
+use greenreach::engine::reach::StraightLine;
+use greenreach::io::input::{ReadOptions, read_layer};
+use greenreach::run::demand;
+use greenreach::run::green::{GreenSpaces, project};
 use greenreach::standard::presets;
-use greenreach::{demand, grid};
 
-fn layer(name: &str) -> greenreach::input::Layer {
+fn layer(name: &str) -> greenreach::io::input::Layer {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("geodata/liechtenstein")
         .join(name);
@@ -31,7 +32,12 @@ fn engine(c: &mut Criterion) {
     }
     let plane = LocalPlane::centred_on(&bbox).unwrap();
     let green = GreenSpaces::classify(&green_layers, &standard, &plane).unwrap();
-    let homes = demand::from_layer(&buildings, &plane, greenreach::homes::HomeFilter::All).unwrap();
+    let homes = demand::from_layer(
+        &buildings,
+        &plane,
+        greenreach::standard::homes::HomeFilter::All,
+    )
+    .unwrap();
     let country: Vec<MultiPolygon<f64>> = admin
         .features
         .iter()

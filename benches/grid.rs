@@ -1,15 +1,19 @@
-//! Grid benchmarks on the synthetic city (`greenreach::synth`, 3920 polygons, 20 × 20 km):
+//! Grid benchmarks on the synthetic city (`src/synth.rs`, 3920 polygons, 20 × 20 km):
 //! index build, the tiled flags path and the per-point path on the same 1M-point 20 m grid.
+
+/// The binary's synthetic-city generator (not part of the library).
+#[allow(dead_code, unused_imports)]
+#[path = "../src/synth.rs"]
+mod synth;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use geo::{Coord, Geometry, Rect};
-use greenreach::coverage::{Detail, EvalSettings, evaluate};
 use greenreach::crs::PlaneScale;
-use greenreach::green::{GreenFeature, GreenSpaces};
-use greenreach::grid::{self, AreaMask, GridSpec};
-use greenreach::reach::StraightLine;
+use greenreach::engine::coverage::{Detail, EvalSettings, evaluate};
+use greenreach::engine::grid::{self, AreaMask, GridSpec};
+use greenreach::engine::reach::StraightLine;
+use greenreach::run::green::{GreenFeature, GreenSpaces};
 use greenreach::standard::presets;
-use greenreach::synth;
 
 fn city() -> GreenSpaces {
     let standard = presets::jiangbei();

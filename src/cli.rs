@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use greenreach::crs::SourceCrs;
-use greenreach::homes::HomeFilter;
-use greenreach::load::CrsOptions;
+use greenreach::io::load::CrsOptions;
 use greenreach::report::{ReportConfig, WeightSource, ZoneSpec};
+use greenreach::standard::homes::HomeFilter;
 use greenreach::standard::{TagMatch, file};
 use greenreach::{CheckConfig, DemandSource, Error};
 

@@ -17,26 +17,15 @@
 #![deny(missing_docs)]
 #![warn(clippy::all)]
 
-pub mod check;
-pub mod coverage;
 pub mod crs;
-pub mod demand;
+pub mod engine;
 pub mod error;
-pub mod green;
-pub mod grid;
-pub mod homes;
-pub mod index;
-pub mod input;
-pub mod load;
-pub mod output;
+pub mod io;
 pub mod progress;
-pub mod reach;
 pub mod report;
+pub mod run;
 pub mod standard;
-pub mod summary;
-pub mod synth;
-pub mod validity;
 
-pub use check::{CheckConfig, CheckRun, DemandSource, run_check};
 pub use error::Error;
+pub use run::check::{CheckConfig, CheckRun, DemandSource, run_check};
 pub use standard::Standard;

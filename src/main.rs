@@ -1,6 +1,7 @@
 //! `greenreach` command line: flags → config → library call → exit code.
 
 mod cli;
+mod synth;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -104,7 +105,7 @@ fn report(args: &mut cli::ReportArgs) -> Result<(), greenreach::Error> {
 }
 
 fn synth(args: &cli::SynthArgs) -> Result<(), greenreach::Error> {
-    let n = greenreach::synth::write_city(
+    let n = synth::write_city(
         &args.out,
         args.seed,
         (args.street, args.leisure, args.parks),

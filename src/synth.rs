@@ -11,8 +11,8 @@ use std::path::Path;
 
 use geo::{Coord, LineString, Polygon};
 
-use crate::crs::SourceCrs;
-use crate::error::Error;
+use greenreach::Error;
+use greenreach::crs::SourceCrs;
 
 /// South-west corner of the city, UTM 48N metres.
 pub const ORIGIN: (f64, f64) = (640_000.0, 3_262_000.0);

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use geo::{Coord, coord};
-use greenreach::check::CheckRun;
 use greenreach::crs::{LocalPlane, SourceCrs, china};
-use greenreach::load::CrsOptions;
+use greenreach::io::load::CrsOptions;
 use greenreach::progress::Silent;
+use greenreach::run::check::CheckRun;
 use greenreach::{CheckConfig, DemandSource, run_check};
 use proj4rs::proj::Proj;
 use serde_json::{Value, json};

@@ -5,8 +5,8 @@
 
 use geo::{Coord, Distance, Euclidean, Geometry, LineString, MultiPolygon, Point, Polygon};
 use greenreach::crs::PlaneScale;
-use greenreach::index::TierIndex;
-use greenreach::reach::{Reach, StraightLine};
+use greenreach::engine::index::TierIndex;
+use greenreach::engine::reach::{Reach, StraightLine};
 use proptest::prelude::*;
 
 /// A star-shaped (hence simple) ring around `c` with `n` vertices and radii in `[r0, r1]`,
@@ -238,7 +238,7 @@ proptest! {
         shapes in prop::collection::vec((shape(), 0usize..3), 1..10),
         points in prop::collection::vec((-3000.0..3000.0f64, -3000.0..3000.0f64), 1..30),
     ) {
-        use greenreach::reach::RadiusGroup;
+        use greenreach::engine::reach::RadiusGroup;
         let radii = [200.0, 500.0, 900.0];
         let features: Vec<(Geometry<f64>, f64)> =
             shapes.iter().map(|(s, r)| (build(s), radii[*r])).collect();

@@ -3,7 +3,7 @@
 //! a result or an error, never panics, and its counts add up. The unbounded, coverage-guided
 //! counterpart is `fuzz/` (cargo fuzz).
 
-use greenreach::check::check_geojson;
+use greenreach::run::check::check_geojson;
 use greenreach::standard::presets;
 use proptest::prelude::*;
 use serde_json::{Value, json};

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use geo::{Coord, Geometry, coord, polygon};
 use greenreach::crs::PlaneScale;
-use greenreach::index::TierIndex;
+use greenreach::engine::index::TierIndex;
+use greenreach::engine::reach::{Reach, StraightLine};
 use greenreach::progress::Silent;
-use greenreach::reach::{Reach, StraightLine};
 use greenreach::{CheckConfig, DemandSource, run_check};
 use serde_json::json;
 

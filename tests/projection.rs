@@ -3,8 +3,8 @@
 
 use geo::{Destination, Distance, Geodesic, Geometry, Point};
 use greenreach::crs::LocalPlane;
-use greenreach::index::TierIndex;
-use greenreach::reach::{Reach, StraightLine};
+use greenreach::engine::index::TierIndex;
+use greenreach::engine::reach::{Reach, StraightLine};
 use proptest::prelude::*;
 
 fn ground_distance(plane: &LocalPlane, a: Point, b: Point) -> f64 {

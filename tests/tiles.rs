@@ -2,11 +2,11 @@
 //! is not 1, random area polygons) its counts equal those of evaluating every point.
 
 use geo::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon, Rect};
-use greenreach::coverage::{Detail, EvalSettings, evaluate};
 use greenreach::crs::LocalPlane;
-use greenreach::grid::{self, AreaMask, GridSpec};
-use greenreach::index::TierIndex;
-use greenreach::reach::{RadiusGroup, StraightLine};
+use greenreach::engine::coverage::{Detail, EvalSettings, evaluate};
+use greenreach::engine::grid::{self, AreaMask, GridSpec};
+use greenreach::engine::index::TierIndex;
+use greenreach::engine::reach::{RadiusGroup, StraightLine};
 use proptest::prelude::*;
 
 fn blob(c: (f64, f64), r: f64, n: usize) -> Polygon<f64> {

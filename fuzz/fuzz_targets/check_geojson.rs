@@ -2,7 +2,7 @@
 //! layer, then optionally a 0 byte and the points layer (else a fixed two-point layer).
 #![no_main]
 
-use greenreach::check::check_geojson;
+use greenreach::run::check::check_geojson;
 use greenreach::standard::presets;
 use libfuzzer_sys::fuzz_target;
 

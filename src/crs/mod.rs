@@ -1,5 +1,5 @@
-//! Coordinate systems: the input layers' systems ([`SourceCrs`], converted to WGS84 lon/lat
-//! on reading) and the local metric plane everything is measured on ([`LocalPlane`]).
+//! Coordinate systems: input systems ([`SourceCrs`], converted to WGS84 lon/lat on reading)
+//! and the local metric plane ([`LocalPlane`]). Used by every other folder; uses only `io` layers.
 
 pub mod china;
 mod plane;

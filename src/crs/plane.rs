@@ -73,7 +73,7 @@ impl LonLatBox {
     }
 
     /// Grow the box to hold every coordinate of a layer (read as lon/lat).
-    pub fn include_layer(&mut self, layer: &crate::input::Layer) {
+    pub fn include_layer(&mut self, layer: &crate::io::input::Layer) {
         use geo::CoordsIter;
         for f in &layer.features {
             f.geometry.coords_iter().for_each(|c| self.include(c));

@@ -8,7 +8,7 @@ use proj4rs::proj::Proj;
 use serde_json::Value;
 
 use super::china;
-use crate::input::{InputError, Layer};
+use crate::io::input::{InputError, Layer};
 
 /// The coordinate system of an input layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -223,7 +223,7 @@ fn map_layer(layer: &mut Layer, f: fn(f64, f64) -> (f64, f64)) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{ReadOptions, parse_layer};
+    use crate::io::input::{ReadOptions, parse_layer};
     use std::path::Path;
 
     fn layer_with(x: f64, y: f64) -> Layer {

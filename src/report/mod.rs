@@ -1,30 +1,27 @@
-//! `greenreach report`: the check, aggregated the way planners quote it (share of homes, of
-//! residents, of residential land area; by zone; gaps), and rendered as a folder a planner can
-//! open offline: `index.html`, `summary.json`, `summary.md`, `zones.csv`, `areas.csv`,
-//! `points.csv`, `gaps.geojson`, `map.svg`.
+//! `greenreach report`: the check aggregated as planners quote it ([`compute`]) and written as an
+//! offline folder ([`render`]). Top of the library: uses `run`, `io`, `engine`; nothing imports it.
 
-pub mod gaps;
-pub mod land;
+pub mod compute;
 pub mod render;
-pub mod weights;
-pub mod zones;
+
+use compute::{gaps, land, weights, zones};
 
 use std::path::{Path, PathBuf};
 
 use geo::{Geometry, MultiPolygon};
 
-use crate::check::{
+use crate::engine::coverage::{Coverage, Detail};
+use crate::error::Error;
+use crate::io::input::ReadOptions;
+use crate::io::load::load_layer;
+use crate::io::output::Format;
+use crate::progress::Progress;
+use crate::run::check::{
     CheckConfig, DemandSource, LayerInfo, Prepared, evaluate_points, prepare, with_threads,
 };
-use crate::coverage::{Coverage, Detail};
-use crate::error::Error;
-use crate::green::project;
-use crate::input::ReadOptions;
-use crate::load::load_layer;
-use crate::output::Format;
-use crate::progress::Progress;
+use crate::run::green::project;
+use crate::run::summary::Summary;
 use crate::standard::TagMatch;
-use crate::summary::Summary;
 
 pub use gaps::Gap;
 pub use land::LandShares;
@@ -277,11 +274,11 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
                 let mut v = Vec::new();
                 for f in &l.layer.features {
                     if let Some(mp) = polygon_of(&project(&f.geometry, &prepared.plane)?) {
-                        let zone = crate::demand::representative(&f.geometry)
+                        let zone = crate::run::demand::representative(&f.geometry)
                             .map(|c| prepared.plane.forward(c.x, c.y))
                             .transpose()?
                             .and_then(|c| zones.as_ref().and_then(|z| z.zone_of(c)));
-                        v.push((crate::green::label(f, None), zone, mp));
+                        v.push((crate::run::green::label(f, None), zone, mp));
                     }
                 }
                 Some(v)
@@ -291,7 +288,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
                 for (i, &s) in prepared.demand.source.iter().enumerate() {
                     let f = &layer.features[s as usize];
                     if let Some(mp) = polygon_of(&project(&f.geometry, &prepared.plane)?) {
-                        v.push((crate::green::label(f, None), zone_of[i], mp));
+                        v.push((crate::run::green::label(f, None), zone_of[i], mp));
                     }
                 }
                 Some(v)

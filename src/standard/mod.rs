@@ -1,9 +1,8 @@
-//! Standards: named tiers, each a radius and the categories of green space it accepts, and the
-//! rules that give a green feature its category from an explicit `category` property or from
-//! its OpenStreetMap tags. Built-in presets live in [`presets`]; the TOML file format in
-//! [`file`].
+//! Standards: named tiers, their radii and the green categories they accept ([`presets`], the
+//! TOML [`file`] format), and which features are homes ([`homes`]). Imports no other folder.
 
 pub mod file;
+pub mod homes;
 pub mod presets;
 
 use std::fmt;

@@ -1,4 +1,5 @@
-//! Writing the report folder. Every number comes from [`Report`]; the renderers only format.
+//! Writing the report folder (HTML, SVG, JSON, Markdown, CSV). Every number comes from [`Report`];
+//! the renderers only format. Imported by `report` only.
 
 pub(crate) mod html;
 mod json;
@@ -8,8 +9,8 @@ mod tables;
 
 use std::path::Path;
 
-use crate::check::write_points;
 use crate::error::Error;
+use crate::run::check::write_points;
 
 use super::{POINTS_FORMAT, Report};
 

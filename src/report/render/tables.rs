@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::super::{Report, Shares};
 use crate::error::Error;
-use crate::output::csv_field;
+use crate::io::output::csv_field;
 
 fn share_cells(r: &Report, s: &Shares) -> String {
     let tiers = r.config.check.standard.tiers.len();

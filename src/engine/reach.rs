@@ -12,7 +12,7 @@
 use geo::Coord;
 
 use crate::crs::PlaneScale;
-use crate::index::TierIndex;
+use crate::engine::index::TierIndex;
 
 /// The feature that serves (or comes closest to serving) a point in a tier.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -7,10 +7,10 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use serde_json::Value;
 
 use crate::crs::LocalPlane;
+use crate::engine::index::containment_index;
 use crate::error::Error;
-use crate::green::project;
-use crate::index::containment_index;
-use crate::input::Layer;
+use crate::io::input::Layer;
+use crate::run::green::project;
 use crate::standard::TagMatch;
 
 /// Named zone polygons on the plane, in file order.

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::coverage::Coverage;
-use crate::demand::DemandPoints;
-use crate::green::GreenSpaces;
+use crate::engine::coverage::Coverage;
+use crate::run::demand::DemandPoints;
+use crate::run::green::GreenSpaces;
 use crate::standard::Standard;
 
 /// Figures for one tier.

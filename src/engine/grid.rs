@@ -10,10 +10,10 @@
 use geo::{Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 
-use crate::coverage::{Coverage, Detail, EvalSettings, evaluate};
-use crate::demand::{DemandPoints, GridTooLarge, MAX_GRID_CELLS, PointIds};
-use crate::index::TierIndex;
-use crate::reach::Reach;
+use crate::engine::coverage::{Coverage, Detail, EvalSettings, evaluate};
+use crate::engine::index::TierIndex;
+use crate::engine::reach::Reach;
+use crate::run::demand::{DemandPoints, GridTooLarge, MAX_GRID_CELLS, PointIds};
 
 /// A lattice of cell centres.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -7,8 +7,8 @@ use geo::{Area, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon
 use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
-use crate::homes::HomeFilter;
-use crate::input::Layer;
+use crate::io::input::Layer;
+use crate::standard::homes::HomeFilter;
 
 /// Largest grid lattice (columns × rows) accepted.
 pub const MAX_GRID_CELLS: u64 = 1_000_000_000;
@@ -115,7 +115,7 @@ pub fn from_layer(
             reason: s.reason.to_string(),
         })
         .collect();
-    let mut skip = |f: &crate::input::RawFeature, reason: &str| {
+    let mut skip = |f: &crate::io::input::RawFeature, reason: &str| {
         skipped_rows.push(SkippedRow {
             file_index: f.index,
             id: f.id_or_index(),
@@ -124,7 +124,7 @@ pub fn from_layer(
     };
     for (k, f) in layer.features.iter().enumerate() {
         if homes != HomeFilter::All {
-            let footprint = crate::green::project(&f.geometry, plane)?.unsigned_area();
+            let footprint = crate::run::green::project(&f.geometry, plane)?.unsigned_area();
             if let Some(reason) = homes.reject(&f.properties, footprint) {
                 skip(f, reason);
                 continue;

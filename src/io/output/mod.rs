@@ -8,10 +8,10 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::coverage::{Coverage, NO_FEATURE};
 use crate::crs::LocalPlane;
-use crate::demand::{DemandPoints, SkippedRow};
-use crate::green::GreenSpaces;
+use crate::engine::coverage::{Coverage, NO_FEATURE};
+use crate::run::demand::{DemandPoints, SkippedRow};
+use crate::run::green::GreenSpaces;
 use crate::standard::Standard;
 
 /// Per-point file format.

@@ -3,7 +3,7 @@
 use geo::Coord;
 use rayon::prelude::*;
 
-use crate::reach::Reach;
+use crate::engine::reach::Reach;
 
 /// Feature number meaning "nothing within the search limit".
 pub const NO_FEATURE: u32 = u32::MAX;

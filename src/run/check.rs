@@ -5,23 +5,23 @@ use std::path::{Path, PathBuf};
 
 use geo::{BoundingRect, Geometry, MultiPolygon, Rect};
 
-use crate::coverage::{Coverage, Detail, EvalSettings, evaluate};
 use crate::crs::SourceCrs;
 use crate::crs::{LocalPlane, LonLatBox, WIDE_SPAN_DEG};
-use crate::demand::{self, DemandPoints};
+use crate::engine::coverage::{Coverage, Detail, EvalSettings, evaluate};
+use crate::engine::grid::{self, AreaMask, GridSpec};
+use crate::engine::reach::Reach;
+use crate::engine::reach::StraightLine;
 use crate::error::Error;
-use crate::green::{self, GreenSpaces};
-use crate::grid::{self, AreaMask, GridSpec};
-use crate::homes::HomeFilter;
-use crate::input::{Layer, ReadOptions};
-use crate::load::CrsSource;
-use crate::load::{CrsOptions, LoadedLayer, consistency_warnings, load_layer};
-use crate::output::{self, Format, PointTable};
+use crate::io::input::{Layer, ReadOptions};
+use crate::io::load::CrsSource;
+use crate::io::load::{CrsOptions, LoadedLayer, consistency_warnings, load_layer};
+use crate::io::output::{self, Format, PointTable};
 use crate::progress::Progress;
-use crate::reach::Reach;
-use crate::reach::StraightLine;
+use crate::run::demand::{self, DemandPoints};
+use crate::run::green::{self, GreenSpaces};
+use crate::run::summary::{Counts, Summary};
 use crate::standard::Standard;
-use crate::summary::{Counts, Summary};
+use crate::standard::homes::HomeFilter;
 
 /// Where the demand points come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -416,10 +416,10 @@ pub fn check_geojson(
     standard: &Standard,
 ) -> Result<(Summary, Coverage), Error> {
     let opts = ReadOptions::default();
-    let g = crate::input::parse_layer(Path::new("green.geojson"), green, opts)?;
-    let p = crate::input::parse_layer(Path::new("points.geojson"), points, opts)?;
-    crate::input::check_lonlat(&g)?;
-    crate::input::check_lonlat(&p)?;
+    let g = crate::io::input::parse_layer(Path::new("green.geojson"), green, opts)?;
+    let p = crate::io::input::parse_layer(Path::new("points.geojson"), points, opts)?;
+    crate::io::input::check_lonlat(&g)?;
+    crate::io::input::check_lonlat(&p)?;
     let mut bbox = LonLatBox::empty();
     bbox.include_layer(&g);
     bbox.include_layer(&p);

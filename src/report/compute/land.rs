@@ -11,7 +11,7 @@
 use geo::{Area, BooleanOps, BoundingRect, Contains, Coord, Intersects, MultiPolygon, Rect};
 use rayon::prelude::*;
 
-use crate::reach::Reach;
+use crate::engine::reach::Reach;
 
 /// Covered land area per tier.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -208,8 +208,8 @@ fn decide(margin: f64, delta: f64) -> Option<bool> {
 mod tests {
     use super::*;
     use crate::crs::PlaneScale;
-    use crate::index::TierIndex;
-    use crate::reach::StraightLine;
+    use crate::engine::index::TierIndex;
+    use crate::engine::reach::StraightLine;
     use geo::{Geometry, Point, polygon};
 
     /// A 1000 × 1000 m block and a point park at its west edge, radius 500 m: the covered part

@@ -5,8 +5,8 @@ use geo::{Area, ConvexHull, Coord, MultiPoint, Point};
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use crate::coverage::{Coverage, NO_FEATURE};
-use crate::green::GreenSpaces;
+use crate::engine::coverage::{Coverage, NO_FEATURE};
+use crate::run::green::GreenSpaces;
 use crate::standard::Standard;
 
 /// One gap area of one tier.

@@ -9,7 +9,7 @@ use geo::BoundingRect;
 use crate::crs::source::to_wgs84;
 use crate::crs::{LonLatBox, SourceCrs};
 use crate::error::Error;
-use crate::input::{self, Layer, ReadOptions};
+use crate::io::input::{self, Layer, ReadOptions};
 
 /// How a layer's CRS was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,11 +6,11 @@ use geo::{Area, BoundingRect, Geometry, MapCoords};
 use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
-use crate::index::TierIndex;
-use crate::input::{Layer, RawFeature};
-use crate::reach::RadiusGroup;
+use crate::engine::index::TierIndex;
+use crate::engine::reach::RadiusGroup;
+use crate::engine::validity::has_self_intersection;
+use crate::io::input::{Layer, RawFeature};
 use crate::standard::{Classification, Kind, Standard};
-use crate::validity::has_self_intersection;
 
 /// A green feature that serves at least one tier.
 #[derive(Debug, Clone)]

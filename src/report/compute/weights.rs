@@ -8,11 +8,11 @@ use rstar::{PointDistance, RTree};
 use serde_json::Value;
 
 use crate::crs::LocalPlane;
-use crate::demand::DemandPoints;
+use crate::engine::index::containment_index;
 use crate::error::Error;
-use crate::green::project;
-use crate::index::containment_index;
-use crate::input::{InputError, Layer};
+use crate::io::input::{InputError, Layer};
+use crate::run::demand::DemandPoints;
+use crate::run::green::project;
 
 /// Where weights come from.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,8 @@
+//! The engine: green-space indexes, the distance seam (`Reach`), coverage, grids, validity.
+//! Pure computation on plane coordinates: no files, no CLI; imports nothing of io/run/report.
+
+pub mod coverage;
+pub mod grid;
+pub mod index;
+pub mod reach;
+pub mod validity;
