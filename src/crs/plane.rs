@@ -3,7 +3,7 @@
 //! Every geometry is projected onto one plane before anything is measured. The projection is
 //! proj4rs' exact (Poder/Engsager) transverse Mercator on the WGS84 ellipsoid with scale 1 on
 //! the central meridian. Its point scale grows as `1 + x²/(2R²)` with the distance `x` from that
-//! meridian (1e-5 at 28 km, 1.2e-4 at 100 km), so [`LocalPlane::scale_at`] gives the factor that
+//! meridian (1e-5 at 28 km, 1.2e-4 at 100 km), so [`PlaneScale::at`] gives the factor that
 //! turns a plane distance into a ground distance.
 
 use geo::Coord;
@@ -78,14 +78,6 @@ impl LonLatBox {
         for f in &layer.features {
             f.geometry.coords_iter().for_each(|c| self.include(c));
         }
-    }
-
-    /// Grow the box to hold another box.
-    pub fn merge(&mut self, other: &LonLatBox) {
-        self.min_lon = self.min_lon.min(other.min_lon);
-        self.min_lat = self.min_lat.min(other.min_lat);
-        self.max_lon = self.max_lon.max(other.max_lon);
-        self.max_lat = self.max_lat.max(other.max_lat);
     }
 
     /// True when nothing was included.
@@ -178,11 +170,6 @@ impl LocalPlane {
         })
     }
 
-    /// Point scale of the plane at `c`: plane distance / ground distance near `c`.
-    pub fn scale_at(&self, c: Coord) -> f64 {
-        1.0 + c.x * c.x / self.two_r2
-    }
-
     /// The scale model alone, cheap to copy into hot loops.
     pub fn scale(&self) -> PlaneScale {
         PlaneScale {
@@ -240,8 +227,8 @@ mod tests {
     #[test]
     fn scale_is_one_on_the_meridian_and_grows_east() {
         let plane = LocalPlane::at(106.5, 29.5).unwrap();
-        assert_eq!(plane.scale_at(Coord { x: 0.0, y: 5000.0 }), 1.0);
-        let k = plane.scale_at(Coord {
+        assert_eq!(plane.scale().at(Coord { x: 0.0, y: 5000.0 }), 1.0);
+        let k = plane.scale().at(Coord {
             x: 100_000.0,
             y: 0.0,
         });

@@ -480,7 +480,18 @@ pub fn now_utc() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs()) as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let (y, m, d) = civil_date(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The Gregorian date `(year, month, day)` of a day counted from 1970-01-01 (Howard
+/// Hinnant's `civil_from_days`).
+fn civil_date(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -489,13 +500,7 @@ pub fn now_utc() -> String {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// The per-point file format of the report folder.
@@ -510,6 +515,40 @@ mod tests {
         let h = histogram(&[0.0, 59.9, 60.0, 1000.0, f64::NAN], 60.0, 3);
         assert_eq!(h.counts, vec![2, 1, 0]);
         assert_eq!((h.beyond, h.none), (1, 1));
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(-1), (1969, 12, 31));
+        assert_eq!(civil_date(59), (1970, 3, 1));
+        assert_eq!(civil_date(11_016), (2000, 2, 29));
+        assert_eq!(civil_date(11_017), (2000, 3, 1));
+        assert_eq!(civil_date(20_414), (2025, 11, 22));
+        assert_eq!(civil_date(-25_508), (1900, 3, 1));
+        // Day by day over 1960–2100: the date advances by exactly one calendar day.
+        let month_len = |y: i64, m: i64| match m {
+            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        let mut prev = civil_date(-3653);
+        assert_eq!(prev, (1960, 1, 1));
+        for day in -3652..47_482 {
+            let (y, m, d) = civil_date(day);
+            let (py, pm, pd) = prev;
+            let expect = if pd < month_len(py, pm) {
+                (py, pm, pd + 1)
+            } else if pm < 12 {
+                (py, pm + 1, 1)
+            } else {
+                (py + 1, 1, 1)
+            };
+            assert_eq!((y, m, d), expect, "day {day}");
+            prev = (y, m, d);
+        }
+        assert_eq!(prev, (2099, 12, 31));
     }
 
     #[test]

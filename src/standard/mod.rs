@@ -39,14 +39,6 @@ impl TagMatch {
         format!("{}={}", self.key, self.values.join("|"))
     }
 
-    /// `TagMatch::new("leisure", &["park", "garden"])`.
-    pub fn new(key: &str, values: &[&str]) -> Self {
-        Self {
-            key: key.to_string(),
-            values: values.iter().map(|v| v.to_string()).collect(),
-        }
-    }
-
     /// The matching `key=value` if the properties pass the test.
     pub fn find(&self, props: &Map<String, Value>) -> Option<String> {
         let v = props.get(&self.key)?.as_str()?;
