@@ -4,14 +4,15 @@
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use geo::{Geometry, MultiPolygon};
+use geo::MultiPolygon;
 use greenreach::crs::{LocalPlane, LonLatBox};
 use greenreach::engine::coverage::{Detail, EvalSettings, evaluate};
 use greenreach::engine::grid;
+use greenreach::engine::lookup::areal;
 use greenreach::engine::reach::StraightLine;
 use greenreach::io::input::{ReadOptions, read_layer};
 use greenreach::run::demand;
-use greenreach::run::green::{GreenSpaces, project};
+use greenreach::run::green::GreenSpaces;
 use greenreach::standard::presets;
 
 fn layer(name: &str) -> greenreach::io::input::Layer {
@@ -42,11 +43,7 @@ fn engine(c: &mut Criterion) {
         .features
         .iter()
         .filter(|f| f.properties.get("admin_level").and_then(|v| v.as_str()) == Some("2"))
-        .map(|f| match project(&f.geometry, &plane).unwrap() {
-            Geometry::Polygon(p) => MultiPolygon(vec![p]),
-            Geometry::MultiPolygon(mp) => mp,
-            _ => unreachable!("the country is a polygon"),
-        })
+        .map(|f| areal(&plane.project(&f.geometry).unwrap()).expect("the country is a polygon"))
         .collect();
     let extent = geo::BoundingRect::bounding_rect(&country[0]).unwrap();
     let grid = grid::points(

@@ -6,7 +6,7 @@
 //! meridian (1e-5 at 28 km, 1.2e-4 at 100 km), so [`PlaneScale::at`] gives the factor that
 //! turns a plane distance into a ground distance.
 
-use geo::Coord;
+use geo::{Coord, Geometry, MapCoords};
 use proj4rs::proj::Proj;
 use thiserror::Error;
 
@@ -139,6 +139,11 @@ impl LocalPlane {
     /// The central meridian and origin latitude, degrees.
     pub fn origin(&self) -> (f64, f64) {
         (self.lon0, self.lat0)
+    }
+
+    /// Project a lon/lat geometry onto the plane: the one way geometries reach plane metres.
+    pub fn project(&self, g: &Geometry<f64>) -> Result<Geometry<f64>, CrsError> {
+        g.try_map_coords(|c| self.forward(c.x, c.y))
     }
 
     /// Project lon/lat degrees to plane metres.

@@ -6,14 +6,10 @@
 //! point-in-polygon test each, so that a point inside a polygon is at distance 0 however far it
 //! is from the boundary. Holes are outside: their rings are boundaries like any other.
 
-use geo::indexed::IntervalTreeMultiPolygon;
-use geo::orient::Direction;
-use geo::{
-    BoundingRect, Contains, Coord, Geometry, LineString, MultiPolygon, Orient, Polygon, Rect,
-};
-use rayon::prelude::*;
-use rstar::primitives::{GeomWithData, Rectangle};
+use geo::{Coord, Geometry, LineString, MultiPolygon, Polygon};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
+
+use crate::engine::lookup::PolygonLookup;
 
 /// One boundary segment (or a point, when `a == b`) of feature `feature`, with its envelope
 /// computed once (bulk loading asks for it many times).
@@ -64,8 +60,6 @@ pub fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
     ex * ex + ey * ey
 }
 
-type AreaBox = GeomWithData<Rectangle<[f64; 2]>, u32>;
-
 /// The nearest eligible feature of a query, in plane units.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlaneHit {
@@ -78,9 +72,8 @@ pub struct PlaneHit {
 /// Index over the features eligible for one tier.
 pub struct TierIndex {
     segments: RTree<Segment>,
-    area_boxes: RTree<AreaBox>,
-    /// `(feature, polygon)` for each areal feature; `AreaBox` data indexes this.
-    areas: Vec<(u32, IntervalTreeMultiPolygon<f64>)>,
+    /// Areal features, numbered by feature.
+    areas: PolygonLookup,
 }
 
 impl std::fmt::Debug for TierIndex {
@@ -100,25 +93,9 @@ impl TierIndex {
         for (feature, g) in features {
             collect(feature, g, &mut segments, &mut polys);
         }
-        let polys: Vec<(u32, Rect<f64>, IntervalTreeMultiPolygon<f64>)> = polys
-            .into_par_iter()
-            .filter_map(|(feature, mp)| {
-                Some((feature, mp.bounding_rect()?, containment_index(&mp)))
-            })
-            .collect();
-        let mut boxes = Vec::with_capacity(polys.len());
-        let mut areas = Vec::with_capacity(polys.len());
-        for (feature, r, tree) in polys {
-            boxes.push(AreaBox::new(
-                Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                areas.len() as u32,
-            ));
-            areas.push((feature, tree));
-        }
         Self {
             segments: RTree::bulk_load(segments),
-            area_boxes: RTree::bulk_load(boxes),
-            areas,
+            areas: PolygonLookup::new(polys),
         }
     }
 
@@ -148,12 +125,7 @@ impl TierIndex {
 
     /// The lowest-numbered polygon feature that has `p` in its interior.
     pub fn containing(&self, p: Coord) -> Option<u32> {
-        self.area_boxes
-            .locate_all_at_point(&[p.x, p.y])
-            .map(|b| &self.areas[b.data as usize])
-            .filter(|(_, poly)| poly.contains(&p))
-            .map(|(f, _)| *f)
-            .min()
+        self.areas.containing(p)
     }
 
     /// The nearest feature within plane distance `limit` of `p` (0 when inside a polygon).
@@ -172,13 +144,6 @@ impl TierIndex {
             feature: s.feature,
         })
     }
-}
-
-/// A point-in-polygon index that treats holes as outside whatever the rings' winding: the
-/// interval tree counts winding numbers, so shells are made counter-clockwise and holes
-/// clockwise first (files often have them the other way round).
-pub fn containment_index(mp: &MultiPolygon<f64>) -> IntervalTreeMultiPolygon<f64> {
-    IntervalTreeMultiPolygon::new(&mp.orient(Direction::Default))
 }
 
 fn collect(

@@ -4,5 +4,6 @@
 pub mod coverage;
 pub mod grid;
 pub mod index;
+pub mod lookup;
 pub mod reach;
 pub mod validity;

@@ -8,9 +8,10 @@ use compute::{gaps, land, weights, zones};
 
 use std::path::{Path, PathBuf};
 
-use geo::{Geometry, MultiPolygon};
+use geo::MultiPolygon;
 
 use crate::engine::coverage::{Coverage, Detail};
+use crate::engine::lookup::areal;
 use crate::error::Error;
 use crate::io::input::ReadOptions;
 use crate::io::load::load_layer;
@@ -19,7 +20,6 @@ use crate::progress::Progress;
 use crate::run::check::{
     CheckConfig, DemandSource, LayerInfo, Prepared, evaluate_points, prepare, with_threads,
 };
-use crate::run::green::project;
 use crate::run::summary::Summary;
 use crate::standard::TagMatch;
 
@@ -273,7 +273,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
                 prepared.layers.push(LayerInfo::of(&l, "land"));
                 let mut v = Vec::new();
                 for f in &l.layer.features {
-                    if let Some(mp) = polygon_of(&project(&f.geometry, &prepared.plane)?) {
+                    if let Some(mp) = areal(&prepared.plane.project(&f.geometry)?) {
                         let zone = crate::run::demand::representative(&f.geometry)
                             .map(|c| prepared.plane.forward(c.x, c.y))
                             .transpose()?
@@ -287,7 +287,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
                 let mut v = Vec::new();
                 for (i, &s) in prepared.demand.source.iter().enumerate() {
                     let f = &layer.features[s as usize];
-                    if let Some(mp) = polygon_of(&project(&f.geometry, &prepared.plane)?) {
+                    if let Some(mp) = areal(&prepared.plane.project(&f.geometry)?) {
                         v.push((crate::run::green::label(f, None), zone_of[i], mp));
                     }
                 }
@@ -435,14 +435,6 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
 
 /// A residential land polygon: its id, its zone and its shape on the plane.
 type LandPolygon = (String, Option<usize>, MultiPolygon<f64>);
-
-fn polygon_of(g: &Geometry<f64>) -> Option<MultiPolygon<f64>> {
-    match g {
-        Geometry::Polygon(p) => Some(MultiPolygon(vec![p.clone()])),
-        Geometry::MultiPolygon(mp) => Some(mp.clone()),
-        _ => None,
-    }
-}
 
 /// Bin distances: `bins` bins of `bin_m`, then "beyond" and "none within the limit".
 pub fn histogram(distances: &[f64], bin_m: f64, bins: usize) -> Histogram {

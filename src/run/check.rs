@@ -3,12 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use geo::{BoundingRect, Geometry, MultiPolygon, Rect};
+use geo::{BoundingRect, MultiPolygon, Rect};
 
 use crate::crs::SourceCrs;
 use crate::crs::{LocalPlane, LonLatBox, WIDE_SPAN_DEG};
 use crate::engine::coverage::{Coverage, Detail, EvalSettings, evaluate};
 use crate::engine::grid::{self, AreaMask, GridSpec};
+use crate::engine::lookup::areal;
 use crate::engine::reach::Reach;
 use crate::engine::reach::StraightLine;
 use crate::error::Error;
@@ -18,7 +19,7 @@ use crate::io::load::{CrsOptions, LoadedLayer, consistency_warnings, load_layer}
 use crate::io::output::{self, Format, PointTable};
 use crate::progress::Progress;
 use crate::run::demand::{self, DemandPoints};
-use crate::run::green::{self, GreenSpaces};
+use crate::run::green::GreenSpaces;
 use crate::run::summary::{Counts, Summary};
 use crate::standard::Standard;
 use crate::standard::homes::HomeFilter;
@@ -631,10 +632,9 @@ fn area_polygons(
 ) -> Result<Vec<MultiPolygon<f64>>, Error> {
     let mut out = Vec::new();
     for f in &layer.features {
-        match green::project(&f.geometry, plane)? {
-            Geometry::Polygon(p) => out.push(MultiPolygon(vec![p])),
-            Geometry::MultiPolygon(mp) => out.push(mp),
-            _ => warnings.warn(format!(
+        match areal(&plane.project(&f.geometry)?) {
+            Some(mp) => out.push(mp),
+            None => warnings.warn(format!(
                 "{}: feature {} is not a polygon and does not bound the grid",
                 layer.path.display(),
                 f.index

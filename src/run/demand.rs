@@ -7,6 +7,7 @@ use geo::{Area, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon
 use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
+use crate::engine::lookup::areal;
 use crate::io::input::Layer;
 use crate::standard::homes::HomeFilter;
 
@@ -124,7 +125,7 @@ pub fn from_layer(
     };
     for (k, f) in layer.features.iter().enumerate() {
         if homes != HomeFilter::All {
-            let footprint = crate::run::green::project(&f.geometry, plane)?.unsigned_area();
+            let footprint = plane.project(&f.geometry)?.unsigned_area();
             if let Some(reason) = homes.reject(&f.properties, footprint) {
                 skip(f, reason);
                 continue;
@@ -189,8 +190,7 @@ pub fn representative(g: &Geometry<f64>) -> Option<Coord> {
     match g {
         Geometry::Point(p) => Some(p.0),
         Geometry::MultiPoint(mp) => mp.0.first().map(|p| p.0),
-        Geometry::Polygon(p) => inside_or_interior(MultiPolygon(vec![p.clone()])),
-        Geometry::MultiPolygon(mp) => inside_or_interior(mp.clone()),
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) => inside_or_interior(areal(g)?),
         Geometry::Rect(r) => Some(r.center()),
         Geometry::Triangle(t) => Some(t.centroid().0),
         _ => None,

@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use geo::{Area, BoundingRect, Geometry, MapCoords};
+use geo::{Area, BoundingRect, Geometry};
 use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
 use crate::engine::index::TierIndex;
+use crate::engine::lookup::areal;
 use crate::engine::reach::RadiusGroup;
 use crate::engine::validity::has_self_intersection;
 use crate::io::input::{Layer, RawFeature};
@@ -64,7 +65,7 @@ impl GreenSpaces {
             let projected = layer
                 .features
                 .par_iter()
-                .map(|f| project(&f.geometry, plane))
+                .map(|f| plane.project(&f.geometry))
                 .collect::<Result<Vec<_>, _>>()?;
             for (f, geometry) in layer.features.iter().zip(projected) {
                 let (kind, area) = match &geometry {
@@ -100,13 +101,8 @@ impl GreenSpaces {
         out.invalid = to_validate
             .par_iter()
             .filter_map(|&(k, path, index, flat)| {
-                let crosses = match &out.features[k].geometry {
-                    Geometry::Polygon(p) => {
-                        has_self_intersection(&geo::MultiPolygon(vec![p.clone()]))
-                    }
-                    Geometry::MultiPolygon(mp) => has_self_intersection(mp),
-                    _ => false,
-                };
+                let crosses =
+                    areal(&out.features[k].geometry).is_some_and(|mp| has_self_intersection(&mp));
                 let problem = if crosses {
                     "its edges cross or touch (self-intersection)"
                 } else if flat {
@@ -178,11 +174,6 @@ fn is_flat(g: &Geometry<f64>) -> bool {
     };
     let diag2 = r.width() * r.width() + r.height() * r.height();
     g.unsigned_area() <= 1e-10 * diag2
-}
-
-/// Project a lon/lat geometry onto the plane.
-pub fn project(g: &Geometry<f64>, plane: &LocalPlane) -> Result<Geometry<f64>, CrsError> {
-    g.try_map_coords(|c| plane.forward(c.x, c.y))
 }
 
 /// How a feature is named in output: `name`, else `id`, else `osm_id`, else its index in the

@@ -1,18 +1,16 @@
 //! Weights of demand points: 1 each, a numeric property, or population spread from a
 //! population layer (points or grid cells) over the demand points that fall in each cell.
 
-use geo::indexed::IntervalTreeMultiPolygon;
-use geo::{BoundingRect, Contains, Geometry, MultiPolygon};
-use rstar::primitives::{GeomWithData, Rectangle};
+use geo::Geometry;
+use rstar::primitives::GeomWithData;
 use rstar::{PointDistance, RTree};
 use serde_json::Value;
 
 use crate::crs::LocalPlane;
-use crate::engine::index::containment_index;
+use crate::engine::lookup::{PolygonLookup, areal};
 use crate::error::Error;
 use crate::io::input::{InputError, Layer};
 use crate::run::demand::DemandPoints;
-use crate::run::green::project;
 
 /// Where weights come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,17 +108,14 @@ pub fn from_population(
 ) -> Result<Weights, Error> {
     let mut cells: Vec<(f64, Geometry<f64>)> = Vec::with_capacity(pop.features.len());
     for (k, f) in pop.features.iter().enumerate() {
-        cells.push((weight_of(pop, k, field)?, project(&f.geometry, plane)?));
+        cells.push((weight_of(pop, k, field)?, plane.project(&f.geometry)?));
     }
-    let polygons: Vec<(usize, MultiPolygon<f64>)> = cells
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (_, g))| match g {
-            Geometry::Polygon(p) => Some((i, MultiPolygon(vec![p.clone()]))),
-            Geometry::MultiPolygon(mp) => Some((i, mp.clone())),
-            _ => None,
-        })
-        .collect();
+    let polygons = PolygonLookup::new(
+        (0u32..)
+            .zip(&cells)
+            .filter_map(|(i, (_, g))| Some((i, areal(g)?)))
+            .collect(),
+    );
     let centres: Vec<GeomWithData<[f64; 2], usize>> = cells
         .iter()
         .enumerate()
@@ -128,23 +123,6 @@ pub fn from_population(
             Geometry::Point(p) => Some(GeomWithData::new([p.x(), p.y()], i)),
             _ => None,
         })
-        .collect();
-    let boxes: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
-        polygons
-            .iter()
-            .enumerate()
-            .filter_map(|(slot, (_, mp))| {
-                let r = mp.bounding_rect()?;
-                Some(GeomWithData::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                    slot,
-                ))
-            })
-            .collect(),
-    );
-    let pips: Vec<IntervalTreeMultiPolygon<f64>> = polygons
-        .iter()
-        .map(|(_, mp)| containment_index(mp))
         .collect();
     let centre_tree = RTree::bulk_load(centres);
     let cap2 = {
@@ -165,15 +143,10 @@ pub fn from_population(
         .iter()
         .map(|p| {
             let q = [p.x, p.y];
-            boxes
-                .locate_all_at_point(&q)
-                .filter(|b| pips[b.data].contains(p))
-                .map(|b| polygons[b.data].0)
-                .min()
-                .or_else(|| {
-                    let c = centre_tree.nearest_neighbor(&q)?;
-                    (c.distance_2(&q) <= cap2).then_some(c.data)
-                })
+            polygons.containing(*p).map(|c| c as usize).or_else(|| {
+                let c = centre_tree.nearest_neighbor(&q)?;
+                (c.distance_2(&q) <= cap2).then_some(c.data)
+            })
         })
         .collect();
     let mut members = vec![0usize; cells.len()];

@@ -1,16 +1,12 @@
 //! Zones (districts, municipalities, 街道): named polygons that demand points fall in.
 
-use geo::indexed::IntervalTreeMultiPolygon;
-use geo::{BoundingRect, Contains, Coord, Geometry, MultiPolygon};
-use rstar::RTree;
-use rstar::primitives::{GeomWithData, Rectangle};
+use geo::{Coord, MultiPolygon};
 use serde_json::Value;
 
 use crate::crs::LocalPlane;
-use crate::engine::index::containment_index;
+use crate::engine::lookup::{PolygonLookup, areal};
 use crate::error::Error;
 use crate::io::input::Layer;
-use crate::run::green::project;
 use crate::standard::TagMatch;
 
 /// Named zone polygons on the plane, in file order.
@@ -19,8 +15,7 @@ pub struct Zones {
     pub names: Vec<String>,
     /// Zone polygons, plane metres.
     pub shapes: Vec<MultiPolygon<f64>>,
-    boxes: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
-    pips: Vec<IntervalTreeMultiPolygon<f64>>,
+    lookup: PolygonLookup,
     /// Features left out, with the reason.
     pub skipped: Vec<String>,
 }
@@ -52,10 +47,9 @@ impl Zones {
                     continue;
                 }
             };
-            let mp = match project(&f.geometry, plane)? {
-                Geometry::Polygon(p) => MultiPolygon(vec![p]),
-                Geometry::MultiPolygon(mp) => mp,
-                _ => {
+            let mp = match areal(&plane.project(&f.geometry)?) {
+                Some(mp) => mp,
+                None => {
                     skipped.push(format!(
                         "{}: zone feature {} ({name}) is not a polygon and is left out",
                         layer.path.display(),
@@ -73,35 +67,22 @@ impl Zones {
                 layer.path.display()
             )));
         }
-        let boxes = RTree::bulk_load(
-            shapes
-                .iter()
-                .enumerate()
-                .filter_map(|(i, mp)| {
-                    let r = mp.bounding_rect()?;
-                    Some(GeomWithData::new(
-                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                        i,
-                    ))
-                })
+        let lookup = PolygonLookup::new(
+            (0u32..)
+                .zip(&shapes)
+                .map(|(i, mp)| (i, mp.clone()))
                 .collect(),
         );
-        let pips = shapes.iter().map(containment_index).collect();
         Ok(Self {
             names,
             shapes,
-            boxes,
-            pips,
+            lookup,
             skipped,
         })
     }
 
     /// The first zone (in file order) whose interior holds `p`.
     pub fn zone_of(&self, p: Coord) -> Option<usize> {
-        self.boxes
-            .locate_all_at_point(&[p.x, p.y])
-            .filter(|b| self.pips[b.data].contains(&p))
-            .map(|b| b.data)
-            .min()
+        self.lookup.containing(p).map(|z| z as usize)
     }
 }

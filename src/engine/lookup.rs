@@ -1,0 +1,136 @@
+//! `PolygonLookup`: which of many numbered polygons holds a point. An R-tree of bounding
+//! boxes picks the candidates, an interval-tree point-in-polygon test decides, and the lowest
+//! number wins when several hold the point. Used for green areas, area masks, zones and
+//! population cells.
+
+use geo::indexed::IntervalTreeMultiPolygon;
+use geo::orient::Direction;
+use geo::{BoundingRect, Contains, Coord, Geometry, MultiPolygon, Orient};
+use rayon::prelude::*;
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
+
+type NumberedBox = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+/// Numbered polygons indexed for point-in-polygon queries.
+pub struct PolygonLookup {
+    boxes: RTree<NumberedBox>,
+    /// `(number, polygon)`; a box's data indexes this.
+    polygons: Vec<(u32, IntervalTreeMultiPolygon<f64>)>,
+}
+
+impl std::fmt::Debug for PolygonLookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PolygonLookup")
+            .field("polygons", &self.polygons.len())
+            .finish()
+    }
+}
+
+impl PolygonLookup {
+    /// Index `(number, polygon)` pairs (plane coordinates); empty polygons are left out.
+    pub fn new(polygons: Vec<(u32, MultiPolygon<f64>)>) -> Self {
+        let built: Vec<(u32, [f64; 4], IntervalTreeMultiPolygon<f64>)> = polygons
+            .into_par_iter()
+            .filter_map(|(number, mp)| {
+                let r = mp.bounding_rect()?;
+                let corners = [r.min().x, r.min().y, r.max().x, r.max().y];
+                Some((number, corners, containment_index(&mp)))
+            })
+            .collect();
+        let mut boxes = Vec::with_capacity(built.len());
+        let mut polygons = Vec::with_capacity(built.len());
+        for (number, [x0, y0, x1, y1], tree) in built {
+            boxes.push(NumberedBox::new(
+                Rectangle::from_corners([x0, y0], [x1, y1]),
+                polygons.len() as u32,
+            ));
+            polygons.push((number, tree));
+        }
+        Self {
+            boxes: RTree::bulk_load(boxes),
+            polygons,
+        }
+    }
+
+    /// Polygons indexed.
+    pub fn len(&self) -> usize {
+        self.polygons.len()
+    }
+
+    /// True when no polygon is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.polygons.is_empty()
+    }
+
+    /// The lowest-numbered polygon that has `p` in its interior.
+    pub fn containing(&self, p: Coord) -> Option<u32> {
+        self.boxes
+            .locate_all_at_point(&[p.x, p.y])
+            .map(|b| &self.polygons[b.data as usize])
+            .filter(|(_, poly)| poly.contains(&p))
+            .map(|(number, _)| *number)
+            .min()
+    }
+}
+
+/// A point-in-polygon index that treats holes as outside whatever the rings' winding: the
+/// interval tree counts winding numbers, so shells are made counter-clockwise and holes
+/// clockwise first (files often have them the other way round).
+fn containment_index(mp: &MultiPolygon<f64>) -> IntervalTreeMultiPolygon<f64> {
+    IntervalTreeMultiPolygon::new(&mp.orient(Direction::Default))
+}
+
+/// The areal part of a geometry as one multipolygon: a polygon, a multipolygon, a rectangle or
+/// a triangle; `None` for points and lines (and collections).
+pub fn areal(g: &Geometry<f64>) -> Option<MultiPolygon<f64>> {
+    match g {
+        Geometry::Polygon(p) => Some(MultiPolygon(vec![p.clone()])),
+        Geometry::MultiPolygon(mp) => Some(mp.clone()),
+        Geometry::Rect(r) => Some(MultiPolygon(vec![r.to_polygon()])),
+        Geometry::Triangle(t) => Some(MultiPolygon(vec![t.to_polygon()])),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{coord, polygon};
+
+    fn square(x0: f64, side: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![
+            (x: x0, y: 0.), (x: x0 + side, y: 0.), (x: x0 + side, y: side), (x: x0, y: side)
+        ]])
+    }
+
+    #[test]
+    fn lowest_number_wins_and_holes_are_outside() {
+        let holed = polygon!(
+            exterior: [(x: 0., y: 0.), (x: 0., y: 10.), (x: 10., y: 10.), (x: 10., y: 0.)],
+            interiors: [[(x: 4., y: 4.), (x: 6., y: 4.), (x: 6., y: 6.), (x: 4., y: 6.)]],
+        );
+        let lookup = PolygonLookup::new(vec![
+            (7, square(0.0, 20.0)),
+            (3, MultiPolygon(vec![holed])),
+            (5, square(100.0, 1.0)),
+            (9, MultiPolygon(vec![])),
+        ]);
+        assert_eq!(lookup.len(), 3);
+        assert_eq!(lookup.containing(coord! { x: 1.0, y: 1.0 }), Some(3));
+        assert_eq!(lookup.containing(coord! { x: 5.0, y: 5.0 }), Some(7));
+        assert_eq!(lookup.containing(coord! { x: 15.0, y: 5.0 }), Some(7));
+        assert_eq!(lookup.containing(coord! { x: 100.5, y: 0.5 }), Some(5));
+        assert_eq!(lookup.containing(coord! { x: 50.0, y: 5.0 }), None);
+    }
+
+    #[test]
+    fn areal_parts() {
+        let p = polygon![(x: 0., y: 0.), (x: 1., y: 0.), (x: 0., y: 1.)];
+        assert_eq!(
+            areal(&Geometry::Polygon(p.clone())),
+            Some(MultiPolygon(vec![p]))
+        );
+        assert_eq!(areal(&Geometry::Point(geo::Point::new(0.0, 0.0))), None);
+    }
+}
