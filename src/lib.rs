@@ -27,5 +27,6 @@ pub mod run;
 pub mod standard;
 
 pub use error::Error;
-pub use run::check::{CheckConfig, CheckRun, DemandSource, run_check};
+pub use run::check::{CheckRun, run_check};
+pub use run::config::{CheckConfig, DemandSource};
 pub use standard::Standard;

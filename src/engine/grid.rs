@@ -59,6 +59,7 @@ impl GridSpec {
 }
 
 /// Which cell centres a grid keeps: those inside the area polygons, or all without any.
+#[derive(Debug)]
 pub struct AreaMask {
     index: Option<TierIndex>,
 }

@@ -17,9 +17,10 @@ use crate::io::input::ReadOptions;
 use crate::io::load::load_layer;
 use crate::io::output::Format;
 use crate::progress::Progress;
-use crate::run::check::{
-    CheckConfig, DemandSource, LayerInfo, Prepared, evaluate_points, prepare, with_threads,
-};
+use crate::run::check::{evaluate_points, with_threads};
+use crate::run::config::{CheckConfig, DemandSource};
+use crate::run::demand::DemandPoints;
+use crate::run::prepare::{LayerInfo, Prepared, prepare};
 use crate::run::summary::Summary;
 use crate::standard::TagMatch;
 
@@ -194,8 +195,10 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// When it ran, UTC, RFC 3339.
     pub generated_utc: String,
-    /// The evaluated run (plane, green spaces, points).
+    /// The evaluated run (plane, green spaces, layers).
     pub prepared: Prepared,
+    /// The demand points.
+    pub points: DemandPoints,
     /// Per-point results (with distances).
     pub coverage: Coverage,
     /// Zone polygons, plane metres.
@@ -212,18 +215,19 @@ pub fn run_report(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report,
 
 fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let check = &cfg.check;
-    let mut prepared = prepare(check)?;
+    let (mut prepared, demand) = prepare(check)?;
+    let points = demand.into_points(&prepared)?;
     let coverage = evaluate_points(
         &prepared.reach,
-        &prepared.demand,
-        check,
+        &points,
+        check.max_distance_m,
         Detail::Distances,
         progress,
     );
     let summary = Summary::new(
         &check.standard,
         &prepared.green,
-        &prepared.demand,
+        &points,
         &coverage,
         check.max_distance_m,
     );
@@ -234,9 +238,9 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let mut notes = Vec::new();
 
     let weights = match (&cfg.weight, &prepared.demand_layer) {
-        (WeightSource::Points, _) => weights::unit(&prepared.demand),
+        (WeightSource::Points, _) => weights::unit(&points),
         (WeightSource::Property(field), Some(layer)) => {
-            weights::from_property(layer, &prepared.demand, field)?
+            weights::from_property(layer, &points, field)?
         }
         (WeightSource::Property(_), None) => {
             return Err(Error::Config(
@@ -246,7 +250,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         (WeightSource::Population { path, field }, _) => {
             let l = load_layer(path, None, &check.crs, opts, &mut notes)?;
             prepared.layers.push(LayerInfo::of(&l, "population"));
-            weights::from_population(&l.layer, field, &prepared.demand, &prepared.plane)?
+            weights::from_population(&l.layer, field, &points, &prepared.plane)?
         }
     };
 
@@ -261,8 +265,8 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         None => None,
     };
     let zone_of: Vec<Option<usize>> = match &zones {
-        Some(z) => prepared.demand.xy.iter().map(|&p| z.zone_of(p)).collect(),
-        None => vec![None; prepared.demand.len()],
+        Some(z) => points.xy.iter().map(|&p| z.zone_of(p)).collect(),
+        None => vec![None; points.len()],
     };
 
     // Residential land: the residential layer's polygons (one per demand point), or --land.
@@ -285,7 +289,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
             }
             (None, DemandSource::Residential(_), Some(layer)) => {
                 let mut v = Vec::new();
-                for (i, &s) in prepared.demand.source.iter().enumerate() {
+                for (i, &s) in points.source.iter().enumerate() {
                     let f = &layer.features[s as usize];
                     if let Some(mp) = areal(&prepared.plane.project(&f.geometry)?) {
                         v.push((crate::run::green::label(f, None), zone_of[i], mp));
@@ -321,7 +325,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let mut totals = Shares::new(tiers);
     let n_zones = zones.as_ref().map_or(0, |z| z.names.len());
     let mut per_zone: Vec<Shares> = vec![Shares::new(tiers); n_zones + 1];
-    for i in 0..prepared.demand.len() {
+    for i in 0..points.len() {
         let w = weights.per_point[i];
         totals.add_point(i, &coverage, w);
         if zones.is_some() {
@@ -383,7 +387,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         _ => 150.0,
     });
     let gaps = gaps::find_gaps(
-        &prepared.demand.xy,
+        &points.xy,
         &coverage,
         &weights.per_point,
         &check.standard,
@@ -428,6 +432,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         warnings,
         generated_utc: now_utc(),
         prepared,
+        points,
         coverage,
         zone_shapes,
     })

@@ -1,7 +1,10 @@
-//! The stages of a run: prepare the layers, make the demand, classify green, check, summarise.
+//! The stages of a run: config, prepare (layers, plane, green, demand), check, summary, warnings.
 //! Imported by `report`, `lib.rs` and the binary; uses `io`, `crs`, `standard` and `engine`.
 
 pub mod check;
+pub mod config;
 pub mod demand;
 pub mod green;
+pub mod prepare;
 pub mod summary;
+pub mod warnings;

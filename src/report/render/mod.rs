@@ -40,8 +40,9 @@ pub fn write_folder(r: &Report) -> Result<(), Error> {
     write_points(
         &dir.join("points.csv"),
         POINTS_FORMAT,
-        &r.config.check,
+        &r.config.check.standard,
         &r.prepared,
+        &r.points,
         &r.coverage,
     )
 }

@@ -104,7 +104,7 @@ fn bar_length(width_m: f64) -> f64 {
 pub fn map(r: &Report) -> String {
     let std = &r.config.check.standard;
     let tiers = std.tiers.len();
-    let pts = &r.prepared.demand.xy;
+    let pts = &r.points.xy;
     let mut extent: Option<Rect<f64>> = None;
     let mut grow = |b: Option<Rect<f64>>| {
         if let Some(b) = b {

@@ -77,7 +77,7 @@ pub fn areas_csv(r: &Report) -> String {
 /// Gaps as lon/lat features: the convex hull of their points (the points when fewer than 3).
 pub fn gaps_geojson(r: &Report) -> Result<String, Error> {
     let plane = &r.prepared.plane;
-    let xy = &r.prepared.demand.xy;
+    let xy = &r.points.xy;
     let mut features = Vec::with_capacity(r.gaps.len());
     let mut rank = vec![0usize; r.config.check.standard.tiers.len()];
     for g in &r.gaps {

@@ -1,0 +1,115 @@
+//! The validated configuration of a `check` run: inputs, demand source, standard, limits.
+//! Built by the binary (or a library user); read by the stages of `run` and by `report`.
+
+use std::path::PathBuf;
+
+use crate::crs::SourceCrs;
+use crate::error::Error;
+use crate::io::load::CrsOptions;
+use crate::io::output::Format;
+use crate::standard::Standard;
+use crate::standard::homes::HomeFilter;
+
+/// Where the demand points come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DemandSource {
+    /// Point features (polygons give a representative point).
+    Points(PathBuf),
+    /// Residential polygons (buildings or areas), one representative point each.
+    Residential(PathBuf),
+    /// A regular grid with this spacing in metres, over the polygons of `area` or, without
+    /// one, over the extent of the green spaces that serve a tier.
+    Grid {
+        /// Grid spacing, metres.
+        spacing_m: f64,
+        /// Area polygons to cover.
+        area: Option<PathBuf>,
+    },
+}
+
+/// A validated `check` run.
+#[derive(Debug, Clone)]
+pub struct CheckConfig {
+    /// Green layers.
+    pub green: Vec<PathBuf>,
+    /// Demand points.
+    pub demand: DemandSource,
+    /// The standard to check.
+    pub standard: Standard,
+    /// Search limit for the nearest feature, metres.
+    pub max_distance_m: f64,
+    /// Per-point output file; `None` computes flags only (summary only).
+    pub out: Option<PathBuf>,
+    /// Warnings become errors.
+    pub strict: bool,
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+    /// `--crs` and `--swap-xy`.
+    pub crs: CrsOptions,
+    /// `--green-crs`.
+    pub green_crs: Option<SourceCrs>,
+    /// `--points-crs` (points or residential layer).
+    pub points_crs: Option<SourceCrs>,
+    /// `--area-crs`.
+    pub area_crs: Option<SourceCrs>,
+    /// Which residential features are homes.
+    pub homes: HomeFilter,
+    /// Also write the green features that count, with their category (GeoJSON).
+    pub classified_out: Option<PathBuf>,
+}
+
+impl CheckConfig {
+    /// A run with the default standard and limits.
+    pub fn new(green: Vec<PathBuf>, demand: DemandSource) -> Self {
+        Self {
+            green,
+            demand,
+            standard: crate::standard::presets::jiangbei(),
+            max_distance_m: 5000.0,
+            out: None,
+            strict: false,
+            threads: None,
+            crs: CrsOptions::default(),
+            green_crs: None,
+            points_crs: None,
+            area_crs: None,
+            homes: HomeFilter::All,
+            classified_out: None,
+        }
+    }
+
+    /// Check the options before any file is read.
+    pub fn validate(&self) -> Result<Format, Error> {
+        if self.green.is_empty() {
+            return Err(Error::Config(
+                "give at least one green layer (--green FILE)".into(),
+            ));
+        }
+        let max_r = self.standard.max_radius();
+        if !(self.max_distance_m.is_finite() && self.max_distance_m >= max_r) {
+            return Err(Error::Config(format!(
+                "--max-distance {} m must be a number at least the largest tier radius ({max_r} m)",
+                self.max_distance_m
+            )));
+        }
+        if let DemandSource::Grid { spacing_m, .. } = self.demand
+            && !(spacing_m.is_finite() && spacing_m > 0.0)
+        {
+            return Err(Error::Config(format!(
+                "--grid spacing must be a positive number of metres, got {spacing_m}"
+            )));
+        }
+        if let Some(0) = self.threads {
+            return Err(Error::Config("--threads must be at least 1".into()));
+        }
+        match &self.out {
+            None => Ok(Format::Csv),
+            Some(p) => Format::from_path(p).ok_or_else(|| {
+                Error::Config(format!(
+                    "{}: unknown output format; use a .csv or .geojson file name",
+                    p.display()
+                ))
+            }),
+        }
+    }
+}
