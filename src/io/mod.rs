@@ -1,6 +1,7 @@
-//! Files in and out: input readers (GeoJSON), loading a layer with its CRS, per-point writers.
+//! Files in and out: readers (GeoJSON), layers with their CRS, per-point writers, atomic writes.
 //! Used by `run` and `report`; uses `crs`, `standard`, `engine` and run's demand/green types.
 
+pub mod atomic;
 pub mod input;
 pub mod load;
 pub mod output;

@@ -1,15 +1,15 @@
 //! Per-point output: CSV, GeoJSON or FlatGeobuf, one row or feature per input point in input order,
-//! skipped features included (empty results, `status` saying why). Files are written under a
-//! temporary name and renamed when complete.
+//! skipped features included (empty results, `status` saying why). Files are written atomically
+//! ([`crate::io::atomic`]).
 
 mod fgb;
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::Path;
 
 use crate::crs::LocalPlane;
 use crate::engine::coverage::{Coverage, NO_FEATURE};
+use crate::io::atomic::AtomicFile;
 use crate::run::demand::{DemandPoints, SkippedRow};
 use crate::run::green::GreenSpaces;
 use crate::standard::Standard;
@@ -62,20 +62,17 @@ pub fn write(path: &Path, format: Format, table: &PointTable<'_>) -> io::Result<
 /// the file renamed into place only by [`Writer::finish`]. Dropped unfinished, it removes its
 /// temporary file.
 pub struct Writer {
-    path: PathBuf,
-    tmp: PathBuf,
     format: Format,
-    out: Option<BufWriter<File>>,
+    out: AtomicFile,
     rows: usize,
     standard: Standard,
     fbb: flatbuffers::FlatBufferBuilder<'static>,
 }
 
 impl Writer {
-    /// Start `path` (as `path.partial`) and write the header.
+    /// Start `path` (as a temporary file) and write the header.
     pub fn create(path: &Path, format: Format, standard: &Standard) -> io::Result<Self> {
-        let tmp = temp_path(path);
-        let mut out = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+        let mut out = AtomicFile::create(path)?;
         match format {
             Format::Csv => {
                 write!(out, "id,lon,lat")?;
@@ -88,10 +85,8 @@ impl Writer {
             Format::FlatGeobuf => out.write_all(&fgb::header(standard, 0))?,
         }
         Ok(Self {
-            path: path.to_path_buf(),
-            tmp,
             format,
-            out: Some(out),
+            out,
             rows: 0,
             standard: standard.clone(),
             fbb: flatbuffers::FlatBufferBuilder::new(),
@@ -100,7 +95,7 @@ impl Writer {
 
     /// Append the rows of `table`.
     pub fn write(&mut self, table: &PointTable<'_>) -> io::Result<()> {
-        let out = self.out.as_mut().expect("not finished");
+        let out = &mut self.out;
         match self.format {
             Format::Csv => write_csv(out, table),
             Format::GeoJson => write_geojson(out, table, &mut self.rows),
@@ -110,31 +105,14 @@ impl Writer {
 
     /// Close the file and move it into place.
     pub fn finish(mut self) -> io::Result<()> {
-        let mut out = self.out.take().expect("not finished");
         if self.format == Format::GeoJson {
-            writeln!(out, "\n]}}")?;
+            writeln!(self.out, "\n]}}")?;
         }
-        let mut file = out.into_inner().map_err(|e| e.into_error())?;
         if self.format == Format::FlatGeobuf {
-            fgb::patch_count(&mut file, &self.standard, self.rows as u64)?;
+            fgb::patch_count(self.out.file()?, &self.standard, self.rows as u64)?;
         }
-        file.sync_all()?;
-        std::fs::rename(&self.tmp, &self.path)
+        self.out.commit()
     }
-}
-
-impl Drop for Writer {
-    fn drop(&mut self) {
-        if self.out.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
-    path.with_file_name(name)
 }
 
 fn lonlat(table: &PointTable<'_>, i: usize) -> io::Result<(f64, f64)> {
@@ -328,9 +306,8 @@ pub fn write_classified(
     plane: &LocalPlane,
 ) -> io::Result<()> {
     use geo::MapCoords;
-    let tmp = temp_path(path);
-    let result = (|| {
-        let mut w = BufWriter::with_capacity(1 << 20, File::create(&tmp)?);
+    let mut w = AtomicFile::create(path)?;
+    {
         writeln!(w, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
         for (k, f) in green.features.iter().enumerate() {
             let ll = f
@@ -358,15 +335,8 @@ pub fn write_classified(
             serde_json::to_writer(&mut w, &feature).map_err(io::Error::other)?;
         }
         writeln!(w, "\n]}}")?;
-        w.into_inner().map_err(|e| e.into_error())?.sync_all()
-    })();
-    match result {
-        Ok(()) => std::fs::rename(&tmp, path),
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
     }
+    w.commit()
 }
 
 #[cfg(test)]

@@ -30,6 +30,18 @@ pub struct Gap {
     pub beyond_limit: usize,
 }
 
+impl Gap {
+    /// The shortfall as the report states it: `77 m`, `120–480 m`, or `nothing within 5000 m`
+    /// (`limit_m`, the search limit) when no point of the gap has a space within it.
+    pub fn shortfall_text(&self, limit_m: f64) -> String {
+        match (self.shortfall_min_m, self.shortfall_max_m) {
+            (Some(a), Some(b)) if (b - a).abs() < 0.5 => format!("{a:.0} m"),
+            (Some(a), Some(b)) => format!("{a:.0}–{b:.0} m"),
+            _ => format!("nothing within {limit_m} m"),
+        }
+    }
+}
+
 /// Gaps of every tier, each tier's ranked by weight then points (largest first).
 pub fn find_gaps(
     xy: &[Coord],
@@ -135,5 +147,33 @@ fn union(parent: &mut [usize], a: usize, b: usize) {
     let (ra, rb) = (find(parent, a), find(parent, b));
     if ra != rb {
         parent[ra.max(rb)] = ra.min(rb);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortfall_text() {
+        let gap = |min, max| Gap {
+            tier: 0,
+            members: vec![],
+            weight: 0.0,
+            hull_area_m2: 0.0,
+            nearest: None,
+            shortfall_min_m: min,
+            shortfall_max_m: max,
+            beyond_limit: 0,
+        };
+        assert_eq!(gap(Some(76.8), Some(77.1)).shortfall_text(5000.0), "77 m");
+        assert_eq!(
+            gap(Some(120.0), Some(480.4)).shortfall_text(5000.0),
+            "120–480 m"
+        );
+        assert_eq!(
+            gap(None, None).shortfall_text(5000.0),
+            "nothing within 5000 m"
+        );
     }
 }

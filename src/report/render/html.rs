@@ -239,11 +239,7 @@ pub fn page(r: &Report, map_svg: &str) -> String {
         if weighted {
             let _ = write!(s, "<td>{:.0}</td>", g.weight);
         }
-        let short = match (g.shortfall_min_m, g.shortfall_max_m) {
-            (Some(a), Some(b)) if (b - a).abs() < 0.5 => format!("{a:.0} m"),
-            (Some(a), Some(b)) => format!("{a:.0}–{b:.0} m"),
-            _ => format!("nothing within {} m", r.config.check.max_distance_m),
-        };
+        let short = g.shortfall_text(r.config.check.max_distance_m);
         let _ = write!(
             s,
             "<td>{:.1} ha</td><td>{}</td><td>{short}</td></tr>",

@@ -128,10 +128,7 @@ pub fn summary_md(r: &Report) -> String {
             g.nearest
                 .as_deref()
                 .unwrap_or("none within the search limit"),
-            match (g.shortfall_min_m, g.shortfall_max_m) {
-                (Some(a), Some(b)) => format!("{a:.0}–{b:.0} m"),
-                _ => "beyond the search limit".into(),
-            }
+            g.shortfall_text(r.config.check.max_distance_m)
         );
     }
     out += "\n## Inputs\n\n| file | role | CRS | features | SHA-256 |\n|---|---|---|---|---|\n";

@@ -10,6 +10,7 @@ mod tables;
 use std::path::Path;
 
 use crate::error::Error;
+use crate::io::atomic::write_file;
 use crate::run::check::write_points;
 
 use super::{POINTS_FORMAT, Report};
@@ -49,10 +50,7 @@ pub fn write_folder(r: &Report) -> Result<(), Error> {
 
 fn put(dir: &Path, name: &str, text: &str) -> Result<(), Error> {
     let path = dir.join(name);
-    let tmp = dir.join(format!("{name}.partial"));
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, &path))
-        .map_err(|source| Error::Output { path, source })
+    write_file(&path, text.as_bytes()).map_err(|source| Error::Output { path, source })
 }
 
 /// `12.3%`.
