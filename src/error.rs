@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::crs::CrsError;
+use crate::engine::grid::GridTooLarge;
 use crate::io::input::InputError;
-use crate::run::demand::GridTooLarge;
 use crate::standard::file::StandardError;
 
 /// Why a run failed.

@@ -13,7 +13,42 @@ use rayon::prelude::*;
 use crate::engine::coverage::{Coverage, Detail, EvalSettings, evaluate};
 use crate::engine::index::TierIndex;
 use crate::engine::reach::Reach;
-use crate::run::demand::{DemandPoints, GridTooLarge, MAX_GRID_CELLS, PointIds};
+
+/// Largest grid lattice (columns × rows) accepted.
+pub const MAX_GRID_CELLS: u64 = 1_000_000_000;
+
+/// Too many grid cells for one run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "a {spacing_m} m grid over this extent has {cells} cells (limit {MAX_GRID_CELLS}): use a larger spacing or a smaller area"
+)]
+pub struct GridTooLarge {
+    /// Spacing asked for.
+    pub spacing_m: f64,
+    /// Lattice size.
+    pub cells: u64,
+}
+
+/// Kept grid cells in row-major order: cell numbers (`j · nx + i`) and plane centres.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Cells {
+    /// Cell numbers.
+    pub ids: Vec<u64>,
+    /// Cell centres, plane metres.
+    pub xy: Vec<Coord>,
+}
+
+impl Cells {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.xy.len()
+    }
+
+    /// True when no cell is kept.
+    pub fn is_empty(&self) -> bool {
+        self.xy.is_empty()
+    }
+}
 
 /// A lattice of cell centres.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -108,7 +143,7 @@ impl AreaMask {
 }
 
 /// Every kept point of a grid, in row-major order (the in-memory path).
-pub fn points(spec: &GridSpec, mask: &AreaMask) -> DemandPoints {
+pub fn points(spec: &GridSpec, mask: &AreaMask) -> Cells {
     let rows: Vec<(Vec<u64>, Vec<Coord>)> = (0..spec.ny)
         .into_par_iter()
         .map(|j| mask.row(spec, j))
@@ -120,20 +155,7 @@ pub fn points(spec: &GridSpec, mask: &AreaMask) -> DemandPoints {
         ids.extend(i);
         xy.extend(c);
     }
-    band_points(ids, xy)
-}
-
-fn band_points(ids: Vec<u64>, xy: Vec<Coord>) -> DemandPoints {
-    DemandPoints {
-        ids: PointIds::Cells(ids),
-        lonlat: None,
-        read: xy.len(),
-        xy,
-        source: Vec::new(),
-        file_index: Vec::new(),
-        skipped_rows: Vec::new(),
-        duplicate_ids: (0, None),
-    }
+    Cells { ids, xy }
 }
 
 /// Counts of a flags-only grid run.
@@ -279,7 +301,7 @@ pub fn stream_bands<E>(
     limit_m: f64,
     band_rows: u64,
     progress: &(dyn Fn(u64) + Sync),
-    mut sink: impl FnMut(DemandPoints, Coverage) -> Result<(), E>,
+    mut sink: impl FnMut(Cells, Coverage) -> Result<(), E>,
 ) -> Result<(), E> {
     let settings = EvalSettings {
         limit_m,
@@ -299,7 +321,7 @@ pub fn stream_bands<E>(
         }
         let coverage = evaluate(reach, &xy, &settings, &|_| {});
         progress((j1 - j0) * spec.nx);
-        sink(band_points(ids, xy), coverage)?;
+        sink(Cells { ids, xy }, coverage)?;
         j0 = j1;
     }
     Ok(())
@@ -320,7 +342,7 @@ mod tests {
         assert_eq!((spec.nx, spec.ny), (3, 2));
         assert_eq!(spec.centre(1, 1), coord! { x: 15., y: 15. });
         let g = points(&spec, &AreaMask::new(None));
-        assert_eq!(g.ids, PointIds::Cells((0..6).collect()));
+        assert_eq!(g.ids, (0..6).collect::<Vec<u64>>());
     }
 
     #[test]
@@ -334,7 +356,7 @@ mod tests {
             polygon![(x: 0., y: 0.), (x: 40., y: 0.), (x: 0., y: 40.), (x: 0., y: 0.)],
         ]);
         let g = points(&spec, &AreaMask::new(Some(&[tri])));
-        assert_eq!(g.ids, PointIds::Cells(vec![0, 1, 2, 4, 5, 8]));
+        assert_eq!(g.ids, vec![0, 1, 2, 4, 5, 8]);
     }
 
     #[test]

@@ -149,6 +149,7 @@ fn run_grid(
                 band_rows(spec),
                 &advance,
                 |band, coverage| {
+                    let band = DemandPoints::from_cells(band);
                     counts.merge(&Counts::of(&cfg.standard, &prepared.green, &coverage));
                     let table = PointTable {
                         standard: &cfg.standard,

@@ -7,12 +7,10 @@ use geo::{Area, Centroid, Contains, Coord, Geometry, InteriorPoint, MultiPolygon
 use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
+use crate::engine::grid::Cells;
 use crate::engine::lookup::areal;
 use crate::io::input::Layer;
 use crate::standard::homes::HomeFilter;
-
-/// Largest grid lattice (columns × rows) accepted.
-pub const MAX_GRID_CELLS: u64 = 1_000_000_000;
 
 /// How points are named in output.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +65,20 @@ pub struct SkippedRow {
 }
 
 impl DemandPoints {
+    /// Grid cells as demand points (ids are cell numbers; lon/lat computed on output).
+    pub fn from_cells(cells: Cells) -> Self {
+        DemandPoints {
+            ids: PointIds::Cells(cells.ids),
+            lonlat: None,
+            read: cells.xy.len(),
+            xy: cells.xy,
+            source: Vec::new(),
+            file_index: Vec::new(),
+            skipped_rows: Vec::new(),
+            duplicate_ids: (0, None),
+        }
+    }
+
     /// Number of points.
     pub fn len(&self) -> usize {
         self.xy.len()
@@ -195,18 +207,6 @@ pub fn representative(g: &Geometry<f64>) -> Option<Coord> {
         Geometry::Triangle(t) => Some(t.centroid().0),
         _ => None,
     }
-}
-
-/// Too many grid cells for one run.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error(
-    "a {spacing_m} m grid over this extent has {cells} cells (limit {MAX_GRID_CELLS}): use a larger spacing or a smaller area"
-)]
-pub struct GridTooLarge {
-    /// Spacing asked for.
-    pub spacing_m: f64,
-    /// Lattice size.
-    pub cells: u64,
 }
 
 #[cfg(test)]

@@ -152,7 +152,7 @@ impl Demand {
         match self {
             Demand::Points(points) => Ok(points),
             Demand::Grid(spec, mask) => {
-                let points = grid::points(&spec, &mask);
+                let points = DemandPoints::from_cells(grid::points(&spec, &mask));
                 if points.is_empty() {
                     return Err(no_points(prepared.demand_path.as_deref(), &points));
                 }
