@@ -165,3 +165,30 @@ fn tiers_nest_through_the_whole_pipeline() {
     );
     assert!(lines[3].contains(",true,C park,false"), "{}", lines[3]);
 }
+
+/// Tier names are data: quotes and backslashes in them still give valid GeoJSON keys.
+#[test]
+fn tier_names_are_escaped_in_geojson() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lon0, lat0) = (106.5, 29.5);
+    let green = write_fc(
+        dir.path(),
+        "green.geojson",
+        vec![
+            json!({"type": "Feature", "properties": {"leisure": "park"}, "geometry": lonlat_square(lon0, lat0, 100.0, 300.0)}),
+        ],
+    );
+    let pt = json!({"type": "Feature", "id": "A", "properties": {}, "geometry": {"type": "Point", "coordinates": [lon0, lat0]}});
+    let homes = write_fc(dir.path(), "homes.geojson", vec![pt]);
+    let mut cfg = CheckConfig::new(vec![green], DemandSource::Points(homes));
+    cfg.standard.tiers[0].name = "a\\b\"c".into();
+    let out = dir.path().join("out.geojson");
+    cfg.out = Some(out.clone());
+    run_check(&cfg, &Silent).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).unwrap()).expect("valid JSON");
+    let props = &v["features"][0]["properties"];
+    assert!(props["a\\b\"c_m"].is_number(), "{props}");
+    assert_eq!(props["a\\b\"c_ok"], json!(true));
+    assert!(props["a\\b\"c_nearest"].is_string());
+}

@@ -318,3 +318,94 @@ fn default_report_agrees_with_check_and_across_files() {
         "every failing home is in exactly one gap"
     );
 }
+
+/// The backticked keys of a cell of docs/summary-schema.md (`inputs[]` → `inputs`).
+fn doc_keys(cell: &str) -> Vec<String> {
+    cell.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|k| k.trim_end_matches("[]").to_string())
+        .collect()
+}
+
+/// summary.json has exactly the keys docs/summary-schema.md lists, and every object in it
+/// has only keys its row names.
+#[test]
+fn summary_json_matches_its_schema() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/summary-schema.md"),
+    )
+    .unwrap();
+    // Rows of the two tables: the top level, then SHARES.
+    let mut tables: Vec<Vec<(Vec<String>, String)>> = vec![];
+    for line in doc.lines() {
+        if line.starts_with("| key |") {
+            tables.push(vec![]);
+        } else if line.starts_with("| `") {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let row = (doc_keys(cells[1]), cells[3].to_string());
+            tables.last_mut().unwrap().push(row);
+        }
+    }
+    assert_eq!(tables.len(), 2, "top-level and SHARES tables");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rep");
+    let o = greenreach(&["report", "--out", out.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+
+    // An object's keys must each appear backticked in `meaning` (maps of reasons excepted).
+    let check_object = |what: &str, v: &Value, meaning: &str| {
+        let v = match v {
+            Value::Array(a) => a.first().unwrap_or(&Value::Null),
+            v => v,
+        };
+        if let Value::Object(m) = v {
+            for k in m.keys() {
+                assert!(
+                    meaning.contains(&format!("`{k}`")) || meaning.contains(&format!("`{k}[]`")),
+                    "{what}.{k} is not in docs/summary-schema.md"
+                );
+            }
+        }
+    };
+    let top = json.as_object().unwrap();
+    let mut documented: Vec<String> = tables[0].iter().flat_map(|(k, _)| k.clone()).collect();
+    documented.sort();
+    let mut actual: Vec<String> = top.keys().cloned().collect();
+    actual.sort();
+    assert_eq!(actual, documented, "top-level keys");
+    for (keys, meaning) in &tables[0] {
+        for k in keys {
+            if !matches!(k.as_str(), "totals" | "zones") {
+                for (name, v) in top[k].as_object().into_iter().flatten() {
+                    // Maps from reason to count are data, not schema.
+                    if !matches!(name.as_str(), "ignored" | "skipped") {
+                        check_object(&format!("{k}.{name}"), v, meaning);
+                    }
+                }
+                check_object(k, &top[k], meaning);
+            }
+        }
+    }
+    // SHARES: totals, and each zone with its name.
+    let shares_keys: Vec<String> = tables[1].iter().flat_map(|(k, _)| k.clone()).collect();
+    let zones = json["zones"].as_array().unwrap();
+    assert!(!zones.is_empty() && json["totals"]["land"].is_object());
+    for (what, s) in
+        std::iter::once(("totals", &json["totals"])).chain(zones.iter().map(|z| ("zones", z)))
+    {
+        for (k, v) in s.as_object().unwrap() {
+            if what == "zones" && k == "name" {
+                continue;
+            }
+            assert!(shares_keys.contains(k), "{what}.{k} is not in SHARES");
+            let meaning = &tables[1].iter().find(|(ks, _)| ks.contains(k)).unwrap().1;
+            check_object(&format!("{what}.{k}"), v, meaning);
+        }
+        for k in &shares_keys {
+            assert!(s.get(k).is_some(), "{what} lacks {k}");
+        }
+    }
+}

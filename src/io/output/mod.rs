@@ -284,8 +284,11 @@ fn write_geojson(
             };
             write!(
                 w,
-                ",\"{0}_m\":{d},\"{0}_ok\":{1},\"{0}_nearest\":{nearest}",
-                t.name, col.ok[i]
+                ",{}:{d},{}:{},{}:{nearest}",
+                json(&format!("{}_m", t.name))?,
+                json(&format!("{}_ok", t.name))?,
+                col.ok[i],
+                json(&format!("{}_nearest", t.name))?,
             )?;
         }
         write!(

@@ -1,124 +1,336 @@
-//! `summary.json`: every number of the report, machine-readable (schema in
-//! `docs/summary-schema.md`).
+//! `summary.json`: every number of the report, machine-readable. The types below are the
+//! schema of `docs/summary-schema.md` (tested against it); fields are declared in
+//! alphabetical order, the order the file has always had.
 
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 
 use super::super::{Report, Shares};
 use super::grade;
 
-fn shares(r: &Report, s: &Shares) -> Value {
-    let tiers: Vec<Value> = r
+/// The whole `summary.json`.
+#[derive(Debug, Serialize)]
+pub struct SummaryJson<'a> {
+    gaps: Vec<GapJson<'a>>,
+    generated_utc: &'a str,
+    green: GreenJson<'a>,
+    greenreach_version: &'static str,
+    histograms: Vec<HistogramJson<'a>>,
+    homes_rule: &'a str,
+    inputs: Vec<InputJson<'a>>,
+    plane: PlaneJson,
+    points: PointsJson<'a>,
+    residential_areas: Vec<AreaJson<'a>>,
+    schema: &'static str,
+    search_limit_m: f64,
+    standard: StandardJson<'a>,
+    totals: SharesJson<'a>,
+    warnings: &'a [String],
+    weighting: WeightingJson<'a>,
+    zones: Vec<SharesJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct GapJson<'a> {
+    beyond_limit: usize,
+    hull_area_m2: f64,
+    nearest: Option<&'a str>,
+    points: usize,
+    shortfall_max_m: Option<f64>,
+    shortfall_min_m: Option<f64>,
+    tier: &'a str,
+    weight: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct GreenJson<'a> {
+    ignored: &'a BTreeMap<String, usize>,
+    per_tier: Vec<TierFeaturesJson<'a>>,
+    read: usize,
+    skipped: usize,
+    used: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct TierFeaturesJson<'a> {
+    features: usize,
+    tier: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct HistogramJson<'a> {
+    beyond: usize,
+    bin_m: f64,
+    counts: &'a [usize],
+    none_within_limit: usize,
+    tier: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct InputJson<'a> {
+    crs: &'a str,
+    crs_source: String,
+    features: usize,
+    path: String,
+    role: &'a str,
+    sha256: &'a str,
+    skipped: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct PlaneJson {
+    lat0: f64,
+    lon0: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct PointsJson<'a> {
+    evaluated: usize,
+    read: usize,
+    skipped: &'a BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Serialize)]
+struct AreaJson<'a> {
+    all_share: f64,
+    area_m2: f64,
+    error_bound_pp: f64,
+    id: &'a str,
+    land_share: Vec<f64>,
+    zone: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct StandardJson<'a> {
+    name: &'a str,
+    source: &'a str,
+    tiers: Vec<TierJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct TierJson<'a> {
+    accepts: Vec<&'a str>,
+    label: &'a str,
+    name: &'a str,
+    radius_m: f64,
+    size_classes: Vec<SizeClassJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct SizeClassJson {
+    min_area_m2: f64,
+    radius_m: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct WeightingJson<'a> {
+    description: &'a str,
+    points_outside_population_cells: usize,
+    unassigned_population: f64,
+}
+
+/// SHARES of the schema: totals, and each zone (with its `name`).
+#[derive(Debug, Serialize)]
+struct SharesJson<'a> {
+    all: AllJson,
+    land: Option<LandJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a str>,
+    points: usize,
+    tiers: Vec<TierSharesJson<'a>>,
+    weight: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct AllJson {
+    land_covered_m2: Option<f64>,
+    land_share: Option<f64>,
+    point_share: f64,
+    points_within: usize,
+    weight_share: f64,
+    weight_within: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct LandJson {
+    area_m2: f64,
+    error_bound_pp: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct TierSharesJson<'a> {
+    land_covered_m2: Option<f64>,
+    land_grade: Option<&'static str>,
+    land_share: Option<f64>,
+    point_share: f64,
+    points_within: usize,
+    tier: &'a str,
+    weight_share: f64,
+    weight_within: f64,
+}
+
+fn shares<'a>(r: &'a Report, s: &Shares, name: Option<&'a str>) -> SharesJson<'a> {
+    let land = s.land.as_ref();
+    let tiers = r
         .config
         .check
         .standard
         .tiers
         .iter()
         .enumerate()
-        .map(|(t, tier)| {
-            json!({
-                "tier": tier.name,
-                "points_within": s.within[t],
-                "point_share": s.point_share(Some(t)),
-                "weight_within": s.weight_within[t],
-                "weight_share": s.weight_share(Some(t)),
-                "land_covered_m2": s.land.as_ref().map(|l| l.covered_m2[t]),
-                "land_share": s.land.as_ref().map(|l| l.share(t)),
-                "land_grade": s.land.as_ref().map(|l| grade(l.share(t))),
-            })
+        .map(|(t, tier)| TierSharesJson {
+            land_covered_m2: land.map(|l| l.covered_m2[t]),
+            land_grade: land.map(|l| grade(l.share(t))),
+            land_share: land.map(|l| l.share(t)),
+            point_share: s.point_share(Some(t)),
+            points_within: s.within[t],
+            tier: &tier.name,
+            weight_share: s.weight_share(Some(t)),
+            weight_within: s.weight_within[t],
         })
         .collect();
-    json!({
-        "points": s.points,
-        "weight": s.weight,
-        "tiers": tiers,
-        "all": {
-            "points_within": s.all,
-            "point_share": s.point_share(None),
-            "weight_within": s.weight_all,
-            "weight_share": s.weight_share(None),
-            "land_covered_m2": s.land.as_ref().map(|l| l.all_m2),
-            "land_share": s.land.as_ref().map(|l| l.all_share()),
+    SharesJson {
+        all: AllJson {
+            land_covered_m2: land.map(|l| l.all_m2),
+            land_share: land.map(|l| l.all_share()),
+            point_share: s.point_share(None),
+            points_within: s.all,
+            weight_share: s.weight_share(None),
+            weight_within: s.weight_all,
         },
-        "land": s.land.as_ref().map(|l| json!({"area_m2": l.area_m2, "error_bound_pp": l.bound_pp()})),
-    })
+        land: land.map(|l| LandJson {
+            area_m2: l.area_m2,
+            error_bound_pp: l.bound_pp(),
+        }),
+        name,
+        points: s.points,
+        tiers,
+        weight: s.weight,
+    }
 }
 
-/// The whole report as JSON.
-pub fn summary_json(r: &Report) -> Value {
+/// The whole report as `summary.json`'s typed value.
+pub fn summary_json(r: &Report) -> SummaryJson<'_> {
     let std = &r.config.check.standard;
     let sum = &r.summary;
     let per_tier = r.prepared.green.per_tier(std);
-    json!({
-        "schema": "greenreach-report/1",
-        "greenreach_version": env!("CARGO_PKG_VERSION"),
-        "generated_utc": r.generated_utc,
-        "standard": {
-            "name": std.name,
-            "source": std.source,
-            "tiers": std.tiers.iter().map(|t| json!({
-                "name": t.name,
-                "label": t.label,
-                "radius_m": t.radius_m,
-                "size_classes": t.size_classes.iter().map(|c| json!({"min_area_m2": c.min_area_m2, "radius_m": c.radius_m})).collect::<Vec<_>>(),
-                "accepts": t.accepts.iter().map(|&c| std.categories[c].name.clone()).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
+    let (lon0, lat0) = r.prepared.plane.origin();
+    SummaryJson {
+        gaps: r
+            .gaps
+            .iter()
+            .map(|g| GapJson {
+                beyond_limit: g.beyond_limit,
+                hull_area_m2: g.hull_area_m2,
+                nearest: g.nearest.as_deref(),
+                points: g.members.len(),
+                shortfall_max_m: g.shortfall_max_m,
+                shortfall_min_m: g.shortfall_min_m,
+                tier: &std.tiers[g.tier].name,
+                weight: g.weight,
+            })
+            .collect(),
+        generated_utc: &r.generated_utc,
+        green: GreenJson {
+            ignored: &sum.green_ignored,
+            per_tier: std
+                .tiers
+                .iter()
+                .zip(per_tier)
+                .map(|(t, features)| TierFeaturesJson {
+                    features,
+                    tier: &t.name,
+                })
+                .collect(),
+            read: sum.green_read,
+            skipped: sum.green_skipped,
+            used: sum.green_used,
         },
-        "search_limit_m": r.config.check.max_distance_m,
-        "weighting": {
-            "description": r.weights.description,
-            "unassigned_population": r.weights.unassigned,
-            "points_outside_population_cells": r.weights.points_outside,
+        greenreach_version: env!("CARGO_PKG_VERSION"),
+        histograms: std
+            .tiers
+            .iter()
+            .zip(&r.histograms)
+            .map(|(t, h)| HistogramJson {
+                beyond: h.beyond,
+                bin_m: h.bin_m,
+                counts: &h.counts,
+                none_within_limit: h.none,
+                tier: &t.name,
+            })
+            .collect(),
+        homes_rule: &r.homes_rule,
+        inputs: r
+            .inputs
+            .iter()
+            .map(|f| InputJson {
+                crs: &f.info.crs,
+                crs_source: format!("{:?}", f.info.crs_source),
+                features: f.info.read,
+                path: f.info.path.display().to_string(),
+                role: &f.info.role,
+                sha256: &f.sha256,
+                skipped: f.info.skipped,
+            })
+            .collect(),
+        plane: PlaneJson { lat0, lon0 },
+        points: PointsJson {
+            evaluated: sum.points_evaluated,
+            read: sum.points_read,
+            skipped: &sum.points_skipped,
         },
-        "homes_rule": r.homes_rule,
-        "plane": {"lon0": r.prepared.plane.origin().0, "lat0": r.prepared.plane.origin().1},
-        "inputs": r.inputs.iter().map(|f| json!({
-            "path": f.info.path.display().to_string(),
-            "role": f.info.role,
-            "crs": f.info.crs,
-            "crs_source": format!("{:?}", f.info.crs_source),
-            "features": f.info.read,
-            "skipped": f.info.skipped,
-            "sha256": f.sha256,
-        })).collect::<Vec<_>>(),
-        "green": {
-            "read": sum.green_read,
-            "used": sum.green_used,
-            "skipped": sum.green_skipped,
-            "ignored": sum.green_ignored,
-            "per_tier": std.tiers.iter().zip(&per_tier).map(|(t, n)| json!({"tier": t.name, "features": n})).collect::<Vec<_>>(),
+        residential_areas: r
+            .areas
+            .iter()
+            .map(|a| AreaJson {
+                all_share: a.land.all_share(),
+                area_m2: a.land.area_m2,
+                error_bound_pp: a.land.bound_pp(),
+                id: &a.id,
+                land_share: (0..std.tiers.len()).map(|t| a.land.share(t)).collect(),
+                zone: a.zone.as_deref(),
+            })
+            .collect(),
+        schema: "greenreach-report/1",
+        search_limit_m: r.config.check.max_distance_m,
+        standard: StandardJson {
+            name: &std.name,
+            source: &std.source,
+            tiers: std
+                .tiers
+                .iter()
+                .map(|t| TierJson {
+                    accepts: t
+                        .accepts
+                        .iter()
+                        .map(|&c| std.categories[c].name.as_str())
+                        .collect(),
+                    label: &t.label,
+                    name: &t.name,
+                    radius_m: t.radius_m,
+                    size_classes: t
+                        .size_classes
+                        .iter()
+                        .map(|c| SizeClassJson {
+                            min_area_m2: c.min_area_m2,
+                            radius_m: c.radius_m,
+                        })
+                        .collect(),
+                })
+                .collect(),
         },
-        "points": {
-            "read": sum.points_read,
-            "evaluated": sum.points_evaluated,
-            "skipped": sum.points_skipped,
+        totals: shares(r, &r.totals, None),
+        warnings: &r.warnings,
+        weighting: WeightingJson {
+            description: &r.weights.description,
+            points_outside_population_cells: r.weights.points_outside,
+            unassigned_population: r.weights.unassigned,
         },
-        "totals": shares(r, &r.totals),
-        "zones": r.zones.iter().map(|z| {
-            let mut v = shares(r, &z.shares);
-            v["name"] = json!(z.name);
-            v
-        }).collect::<Vec<_>>(),
-        "residential_areas": r.areas.iter().map(|a| json!({
-            "id": a.id,
-            "zone": a.zone,
-            "area_m2": a.land.area_m2,
-            "land_share": (0..std.tiers.len()).map(|t| a.land.share(t)).collect::<Vec<_>>(),
-            "all_share": a.land.all_share(),
-            "error_bound_pp": a.land.bound_pp(),
-        })).collect::<Vec<_>>(),
-        "gaps": r.gaps.iter().map(|g| json!({
-            "tier": std.tiers[g.tier].name,
-            "points": g.members.len(),
-            "weight": g.weight,
-            "hull_area_m2": g.hull_area_m2,
-            "nearest": g.nearest,
-            "shortfall_min_m": g.shortfall_min_m,
-            "shortfall_max_m": g.shortfall_max_m,
-            "beyond_limit": g.beyond_limit,
-        })).collect::<Vec<_>>(),
-        "histograms": std.tiers.iter().zip(&r.histograms).map(|(t, h)| json!({
-            "tier": t.name, "bin_m": h.bin_m, "counts": h.counts, "beyond": h.beyond, "none_within_limit": h.none,
-        })).collect::<Vec<_>>(),
-        "warnings": r.warnings,
-    })
+        zones: r
+            .zones
+            .iter()
+            .map(|z| shares(r, &z.shares, Some(&z.name)))
+            .collect(),
+    }
 }
