@@ -21,6 +21,13 @@ pub enum SourceCrs {
     Gcj02,
     /// BD-09 lon/lat (Baidu).
     Bd09,
+    /// Another geographic (lon/lat) system with its own datum, e.g. EPSG:4214 Beijing 1954.
+    Geographic {
+        /// How the user named it (`EPSG:4214`).
+        name: String,
+        /// The proj string (`+proj=longlat ...`).
+        proj: String,
+    },
     /// A projected system in metres.
     Projected {
         /// How the user named it (`EPSG:4544`, or the `+proj=` string).
@@ -37,7 +44,9 @@ impl fmt::Display for SourceCrs {
             SourceCrs::Cgcs2000 => f.write_str("CGCS2000"),
             SourceCrs::Gcj02 => f.write_str("GCJ-02"),
             SourceCrs::Bd09 => f.write_str("BD-09"),
-            SourceCrs::Projected { name, .. } => f.write_str(name),
+            SourceCrs::Projected { name, .. } | SourceCrs::Geographic { name, .. } => {
+                f.write_str(name)
+            }
         }
     }
 }
@@ -53,7 +62,9 @@ impl SourceCrs {
         matches!(self, SourceCrs::Projected { .. })
     }
 
-    /// The proj string of an EPSG code greenreach knows.
+    /// The system of an EPSG code: the Chinese, UTM and Web Mercator codes as written here,
+    /// every other code from the EPSG table of the `crs-definitions` crate (its proj strings
+    /// come from the EPSG database through crs-csv).
     pub fn from_epsg(code: u32) -> Option<Self> {
         let gk = |lon0: u32, x0: u64| {
             format!(
@@ -82,11 +93,45 @@ impl SourceCrs {
                 format!("+proj=utm +zone={} +south +datum=WGS84 +units=m +no_defs", code - 32700)
             }
             3857 => "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +no_defs".into(),
-            _ => return None,
+            _ => return Self::from_epsg_table(code),
         };
         Some(SourceCrs::Projected {
             name: format!("EPSG:{code}"),
             proj,
+        })
+    }
+
+    /// A code from the EPSG table, when proj4rs can use its definition.
+    fn from_epsg_table(code: u32) -> Option<Self> {
+        let def = crs_definitions::from_code(u16::try_from(code).ok()?)?;
+        let proj = def.proj4.to_string();
+        Proj::from_proj_string(&proj).ok()?;
+        let name = format!("EPSG:{code}");
+        Some(if proj.starts_with("+proj=longlat") {
+            SourceCrs::Geographic { name, proj }
+        } else {
+            SourceCrs::Projected { name, proj }
+        })
+    }
+
+    /// A caution about the datum: a system on another ellipsoid than WGS84/GRS80 whose
+    /// definition gives no shift to WGS84 (Xian 1980, some Beijing 1954 files) is placed with
+    /// an error of up to a few hundred metres.
+    pub fn datum_caution(&self) -> Option<String> {
+        let proj = match self {
+            SourceCrs::Projected { proj, .. } | SourceCrs::Geographic { proj, .. } => proj,
+            _ => return None,
+        };
+        let on_wgs84 = proj.contains("+datum=WGS84")
+            || proj.contains("+ellps=WGS84")
+            || proj.contains("+ellps=GRS80")
+            || (proj.contains("+a=6378137") && !proj.contains("+b=6356752.314"));
+        let shifted = proj.contains("+towgs84=") || proj.contains("+datum=");
+        (!on_wgs84 && !shifted).then(|| {
+            format!(
+                "{self} gives no datum shift to WGS84: positions may be off by up to a few hundred \
+                 metres; reproject the data to CGCS2000 or WGS84 first if you can"
+            )
         })
     }
 
@@ -131,8 +176,8 @@ impl FromStr for SourceCrs {
                 .ok_or_else(|| format!("cannot read an EPSG code from \"{t}\""))?;
             return SourceCrs::from_epsg(code).ok_or_else(|| {
                 format!(
-                    "EPSG:{code} is not supported: use EPSG:4326, 4490, 4491–4554 (CGCS2000 Gauss-Kruger), \
-                     32601–32660, 32701–32760 (UTM), 3857, or give a +proj= string"
+                    "EPSG:{code} is not in the EPSG table or uses a projection greenreach cannot \
+                     compute: give its +proj= string instead"
                 )
             });
         }
@@ -156,17 +201,23 @@ pub fn to_wgs84(layer: &mut Layer, crs: &SourceCrs, swap_xy: bool) -> Result<(),
             map_layer(layer, china::bd09_to_wgs84);
             Ok(())
         }
-        SourceCrs::Projected { name, proj } => {
+        SourceCrs::Projected { name, proj } | SourceCrs::Geographic { name, proj } => {
+            // proj4rs takes and gives geographic coordinates in radians.
+            let unit_in = if matches!(crs, SourceCrs::Geographic { .. }) {
+                1f64.to_radians()
+            } else {
+                1.0
+            };
             let src = Proj::from_proj_string(proj).map_err(|e| InputError::File {
                 path: layer.path.clone(),
                 problem: format!("cannot use {name}: {e}"),
             })?;
-            let dst = Proj::from_proj_string("+proj=longlat +ellps=WGS84 +no_defs")
+            let dst = Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
                 .expect("static proj string");
             let is_tm = matches!(src.projname(), "tmerc" | "etmerc" | "utm");
             let lon0 = src.longitude_of_origin().to_degrees();
             let inverse = |x: f64, y: f64| -> Option<Coord> {
-                let mut p = (x, y, 0.0);
+                let mut p = (x * unit_in, y * unit_in, 0.0);
                 proj4rs::transform::transform(&src, &dst, &mut p).ok()?;
                 let c = Coord {
                     x: p.0.to_degrees(),
@@ -311,6 +362,47 @@ mod tests {
         }
     }
 
+    /// Every code of tests/fixtures/epsg_reference.csv (PROJ 9.5.1 forward values, made by
+    /// tests/fixtures/make_epsg_fixture.py) inverts to its lon/lat.
+    #[test]
+    fn epsg_table_codes_invert_proj_reference_values() {
+        let csv = include_str!("../../tests/fixtures/epsg_reference.csv");
+        let mut n = 0;
+        for line in csv
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("code"))
+        {
+            let v: Vec<f64> = line.split(',').map(|x| x.parse().unwrap()).collect();
+            let (code, lon, lat, x, y) = (v[0] as u32, v[1], v[2], v[3], v[4]);
+            let crs = SourceCrs::from_epsg(code).unwrap_or_else(|| panic!("EPSG:{code}"));
+            let mut l = layer_with(x, y);
+            to_wgs84(&mut l, &crs, false).unwrap();
+            let c = point(&l);
+            // 1e-7° is about 1 cm; EPSG:27700's published 7-parameter shift is the one PROJ
+            // uses without the OSTN15 grid, so it agrees to the same precision.
+            let (dx, dy) = ((c.x - lon).abs(), (c.y - lat).abs());
+            assert!(
+                dx < 1e-7 && dy < 1e-7,
+                "EPSG:{code} at {lon},{lat}: off by {dx:e}, {dy:e}"
+            );
+            n += 1;
+        }
+        assert_eq!(n, 18);
+    }
+
+    #[test]
+    fn datum_caution_for_xian_1980_only() {
+        let xian = SourceCrs::from_epsg(2383).unwrap();
+        assert!(xian.datum_caution().unwrap().contains("no datum shift"));
+        for code in [4544, 25832, 2056, 27700, 2154, 4214, 3067] {
+            assert_eq!(
+                SourceCrs::from_epsg(code).unwrap().datum_caution(),
+                None,
+                "{code}"
+            );
+        }
+    }
+
     #[test]
     fn northing_first_is_detected_and_swap_xy_fixes_it() {
         let crs: SourceCrs = "EPSG:4523".parse().unwrap();
@@ -336,6 +428,7 @@ mod tests {
 
     #[test]
     fn names_and_members_parse() {
+        assert!("EPSG:2056".parse::<SourceCrs>().is_ok());
         assert_eq!("wgs84".parse::<SourceCrs>().unwrap(), SourceCrs::Wgs84);
         assert_eq!(
             "EPSG:4490".parse::<SourceCrs>().unwrap(),
@@ -349,10 +442,10 @@ mod tests {
         let m: Value = serde_json::json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}});
         assert_eq!(SourceCrs::from_crs_member(&m).unwrap(), SourceCrs::Wgs84);
         assert!(
-            "EPSG:2056"
+            "EPSG:9999"
                 .parse::<SourceCrs>()
                 .unwrap_err()
-                .contains("not supported")
+                .contains("not in the EPSG table")
         );
         assert!(
             "mercator"
