@@ -22,8 +22,22 @@ pub struct GreenFeature {
     pub category: usize,
     /// Area on the plane, m² (0 for lines and points).
     pub area_m2: f64,
+    /// The rule that admitted it, e.g. `leisure=park, 1.30 ha ≥ 1 ha`.
+    pub reason: String,
     /// Geometry in plane metres.
     pub geometry: Geometry<f64>,
+}
+
+/// A feature whose tags looked like green space but that does not count, and why (excluded,
+/// too small, or an exception of the rule).
+#[derive(Debug, Clone)]
+pub struct NotCounted {
+    /// How output names it.
+    pub label: String,
+    /// Area on the plane, m² (0 for lines and points).
+    pub area_m2: f64,
+    /// Why it does not count, e.g. `access=private: not open to the public`.
+    pub reason: String,
 }
 
 /// The classified green layer(s).
@@ -39,6 +53,9 @@ pub struct GreenSpaces {
     pub ignored: BTreeMap<String, usize>,
     /// `category` values that name no category of the standard, with counts.
     pub unknown_categories: BTreeMap<String, usize>,
+    /// Features that looked like green space but do not count (excluded, too small, an
+    /// exception), in file order: what the standard kept out, and why.
+    pub not_counted: Vec<NotCounted>,
     /// Used polygons that are not valid (self-intersections, holes outside their shell, ...),
     /// as `file: feature N: problem`. They are evaluated as given.
     pub invalid: Vec<String>,
@@ -75,7 +92,8 @@ impl GreenSpaces {
                     Geometry::LineString(_) | Geometry::MultiLineString(_) => (Kind::Line, 0.0),
                     _ => (Kind::Point, 0.0),
                 };
-                match standard.classify(&f.properties, kind, area) {
+                let verdict = standard.explain(&f.properties, kind, area);
+                match verdict.class {
                     Classification::Category(category) => {
                         if kind == Kind::Area {
                             let flat = is_flat(&f.geometry);
@@ -85,6 +103,7 @@ impl GreenSpaces {
                             label: label(f, several.then_some(stem.as_str())),
                             category,
                             area_m2: area,
+                            reason: verdict.reason,
                             geometry,
                         })
                     }
@@ -94,7 +113,16 @@ impl GreenSpaces {
                             .entry(format!("unknown category \"{c}\""))
                             .or_default() += 1;
                     }
-                    other => *out.ignored.entry(other.to_string()).or_default() += 1,
+                    other => {
+                        if !matches!(other, Classification::NotGreenSpace) {
+                            out.not_counted.push(NotCounted {
+                                label: label(f, several.then_some(stem.as_str())),
+                                area_m2: area,
+                                reason: verdict.reason,
+                            });
+                        }
+                        *out.ignored.entry(other.to_string()).or_default() += 1
+                    }
                 }
             }
         }

@@ -46,6 +46,10 @@ struct StandardFile {
     source: String,
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    grades: Vec<Spanned<f64>>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    grades_source: String,
     tiers: Vec<TierFile>,
     categories: Vec<CategoryFile>,
 }
@@ -86,6 +90,8 @@ struct RuleFile {
     kinds: Vec<Spanned<String>>,
     #[serde(default = "zero")]
     min_area_m2: Spanned<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    unless: Vec<Spanned<String>>,
 }
 
 fn default_kinds() -> Vec<Spanned<String>> {
@@ -130,6 +136,8 @@ pub fn to_toml(s: &Standard) -> String {
         name: s.name.clone(),
         source: s.source.clone(),
         exclude: s.exclude.iter().map(|t| unspanned(t.to_spec())).collect(),
+        grades: s.grades.iter().map(|&g| unspanned(g)).collect(),
+        grades_source: s.grades_source.clone(),
         tiers: s
             .tiers
             .iter()
@@ -169,6 +177,7 @@ pub fn to_toml(s: &Standard) -> String {
                             .map(|&k| unspanned(kind_name(k).to_string()))
                             .collect(),
                         min_area_m2: unspanned(r.min_area_m2),
+                        unless: r.unless.iter().map(|t| unspanned(t.to_spec())).collect(),
                     })
                     .collect(),
             })
@@ -180,7 +189,9 @@ pub fn to_toml(s: &Standard) -> String {
          # Tiers are checked in this order. A tier accepts green spaces of the listed categories;\n\
          # size_classes give larger spaces a larger radius. A feature takes the first category\n\
          # whose rules it meets (a rule: any of its tags, one of its kinds, at least min_area_m2).\n\
-         # A feature matching an `exclude` tag never counts. Tags are key=value1|value2.\n\n{body}",
+         # A rule does not apply to a feature matching one of its `unless` tags. A feature\n\
+         # matching an `exclude` tag never counts. Tags are key=value1|value2 (value * = any).\n\
+         # grades: coverage thresholds in percent that grade a result (none: no grade).\n\n{body}",
         s.name
     )
 }
@@ -264,10 +275,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Standard, StandardError> {
                     "must be a number ≥ 0".into(),
                 ));
             }
+            let mut unless = Vec::new();
+            for t in &r.unless {
+                unless.push(
+                    TagMatch::parse(t.get_ref())
+                        .map_err(|p| invalid(sp(t.span()), &rf("unless"), p))?,
+                );
+            }
             rules.push(Rule {
                 any_tag,
                 kinds,
                 min_area_m2,
+                unless,
             });
         }
         categories.push(Category {
@@ -369,12 +388,27 @@ pub fn parse(path: &Path, text: &str) -> Result<Standard, StandardError> {
         exclude
             .push(TagMatch::parse(e.get_ref()).map_err(|p| invalid(sp(e.span()), "exclude", p))?);
     }
+    let mut grades = Vec::new();
+    for g in &file.grades {
+        let v = *g.get_ref();
+        if !(v > 0.0 && v <= 100.0) {
+            return Err(invalid(
+                sp(g.span()),
+                "grades",
+                format!("{v} is not a percentage in (0, 100]"),
+            ));
+        }
+        grades.push(v);
+    }
+    grades.sort_by(f64::total_cmp);
     Ok(Standard {
         name: file.name,
         source: file.source,
         tiers,
         categories,
         exclude,
+        grades,
+        grades_source: file.grades_source,
     })
 }
 

@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-/// A `key=value1|value2` tag test.
+/// A `key=value1|value2` tag test; the value `*` accepts any value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TagMatch {
     /// OSM key, e.g. `leisure`.
@@ -44,7 +44,7 @@ impl TagMatch {
         let v = props.get(&self.key)?.as_str()?;
         self.values
             .iter()
-            .any(|x| x == v)
+            .any(|x| x == v || x == "*")
             .then(|| format!("{}={v}", self.key))
     }
 }
@@ -70,6 +70,9 @@ pub struct Rule {
     /// Minimum area in m² for areas. A rule with a minimum never matches a line or a point,
     /// whose area is unknown.
     pub min_area_m2: f64,
+    /// The rule does not apply to a feature passing any of these tests (e.g. `sport=*`: a
+    /// "park" tagged with a sport is a sports facility).
+    pub unless: Vec<TagMatch>,
 }
 
 /// A category of green space (e.g. `park`), defined by rules tried in order.
@@ -140,6 +143,11 @@ pub struct Standard {
     pub categories: Vec<Category>,
     /// A feature passing any of these tests never serves the public (private, fee-only, ...).
     pub exclude: Vec<TagMatch>,
+    /// Coverage thresholds in percent that grade a result (e.g. 80 and 90 for the Chinese
+    /// garden-city grades), with where they come from; empty when the standard sets none.
+    pub grades: Vec<f64>,
+    /// Where the grades come from (empty without grades).
+    pub grades_source: String,
 }
 
 /// What a green feature is under a standard.
@@ -153,6 +161,9 @@ pub enum Classification {
     UnknownCategory(String),
     /// Its tags fit a category but it is smaller than that category's minimum area.
     BelowMinimumArea,
+    /// Its tags fit a rule but an exception of the rule applies (`leisure=park with
+    /// sport=swimming`).
+    Exception(String),
     /// Nothing in the standard matches it.
     NotGreenSpace,
 }
@@ -164,46 +175,126 @@ impl fmt::Display for Classification {
             Classification::Excluded(tag) => write!(f, "excluded ({tag})"),
             Classification::UnknownCategory(c) => write!(f, "unknown category \"{c}\""),
             Classification::BelowMinimumArea => f.write_str("below the minimum area"),
+            Classification::Exception(r) => write!(f, "not counted ({r})"),
             Classification::NotGreenSpace => f.write_str("not green space under the standard"),
         }
     }
 }
 
+/// A classification with the reason for it, in words a planner can check: the rule that
+/// admitted the feature (`leisure=park, 1.3 ha ≥ 1 ha`), or what kept it out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// What the feature is.
+    pub class: Classification,
+    /// Why.
+    pub reason: String,
+}
+
+fn hectares(m2: f64) -> String {
+    let ha = m2 / 10_000.0;
+    if ha >= 10.0 {
+        format!("{ha:.0} ha")
+    } else if ha >= 0.1 {
+        format!("{ha:.2} ha").replace(".00 ha", " ha")
+    } else {
+        format!("{m2:.0} m²")
+    }
+}
+
+impl Rule {
+    /// Does the rule admit a feature? `Ok(reason)`, or `Err` with why not when the tags fit
+    /// but the size or an exception does not (`None` when the tags do not fit at all).
+    fn test(&self, props: &Map<String, Value>, kind: Kind, area_m2: f64) -> Option<Result<String, Miss>> {
+        if !self.kinds.contains(&kind) {
+            return None;
+        }
+        let tag = self.any_tag.iter().find_map(|t| t.find(props))?;
+        if let Some(ex) = self.unless.iter().find_map(|t| t.find(props)) {
+            return Some(Err(Miss::Exception(format!("{tag} with {ex}"))));
+        }
+        if self.min_area_m2 > 0.0 {
+            if kind != Kind::Area || area_m2 < self.min_area_m2 {
+                return Some(Err(Miss::TooSmall(
+                    format!(
+                        "{tag}, {} < {}",
+                        hectares(area_m2),
+                        hectares(self.min_area_m2)
+                    ),
+                    self.min_area_m2,
+                )));
+            }
+            return Some(Ok(format!(
+                "{tag}, {} ≥ {}",
+                hectares(area_m2),
+                hectares(self.min_area_m2)
+            )));
+        }
+        Some(Ok(match kind {
+            Kind::Area => tag,
+            Kind::Line => format!("{tag} (line)"),
+            Kind::Point => format!("{tag} (point)"),
+        }))
+    }
+}
+
+/// Why a rule whose tags fit did not admit a feature.
+enum Miss {
+    /// Smaller than the rule's minimum (the reason, the minimum).
+    TooSmall(String, f64),
+    /// An exception of the rule applies.
+    Exception(String),
+}
+
 impl Standard {
     /// Classify a feature from its properties, geometry kind and area (m², 0 for lines/points).
     pub fn classify(&self, props: &Map<String, Value>, kind: Kind, area_m2: f64) -> Classification {
+        self.explain(props, kind, area_m2).class
+    }
+
+    /// Classify a feature and say why: the first category whose rule admits it (with the tag
+    /// and size that did), or the exclusion, the size or the exception that kept it out.
+    pub fn explain(&self, props: &Map<String, Value>, kind: Kind, area_m2: f64) -> Verdict {
+        let verdict = |class, reason| Verdict { class, reason };
         if let Some(tag) = self.exclude.iter().find_map(|t| t.find(props)) {
-            return Classification::Excluded(tag);
+            return verdict(
+                Classification::Excluded(tag.clone()),
+                format!("{tag}: not open to the public"),
+            );
         }
         if let Some(c) = props.get("category").and_then(Value::as_str) {
             return match self.category_index(c) {
-                Some(i) => Classification::Category(i),
-                None => Classification::UnknownCategory(c.to_string()),
+                Some(i) => verdict(Classification::Category(i), format!("category={c}")),
+                None => verdict(
+                    Classification::UnknownCategory(c.to_string()),
+                    format!("category={c} is no category of {}", self.name),
+                ),
             };
         }
-        let mut too_small = false;
+        let mut first_miss: Option<Miss> = None;
         for (i, cat) in self.categories.iter().enumerate() {
             for rule in &cat.rules {
-                if !rule.kinds.contains(&kind)
-                    || !rule.any_tag.iter().any(|t| t.find(props).is_some())
-                {
-                    continue;
+                match rule.test(props, kind, area_m2) {
+                    Some(Ok(reason)) => return verdict(Classification::Category(i), reason),
+                    // Keep the exception if any, else the smallest minimum missed: the
+                    // nearest the feature came to counting.
+                    Some(Err(m)) => match (&first_miss, &m) {
+                        (None, _) | (Some(Miss::TooSmall(..)), Miss::Exception(_)) => {
+                            first_miss = Some(m)
+                        }
+                        (Some(Miss::TooSmall(_, a)), Miss::TooSmall(_, b)) if b < a => {
+                            first_miss = Some(m)
+                        }
+                        _ => {}
+                    },
+                    None => {}
                 }
-                let area_ok = if rule.min_area_m2 > 0.0 {
-                    kind == Kind::Area && area_m2 >= rule.min_area_m2
-                } else {
-                    true
-                };
-                if area_ok {
-                    return Classification::Category(i);
-                }
-                too_small = true;
             }
         }
-        if too_small {
-            Classification::BelowMinimumArea
-        } else {
-            Classification::NotGreenSpace
+        match first_miss {
+            Some(Miss::TooSmall(r, _)) => verdict(Classification::BelowMinimumArea, r),
+            Some(Miss::Exception(r)) => verdict(Classification::Exception(r.clone()), r),
+            None => verdict(Classification::NotGreenSpace, "no rule of the standard matches".into()),
         }
     }
 
@@ -284,11 +375,27 @@ impl Standard {
                 } else {
                     String::new()
                 };
-                out += &format!("      {}{size}: {}\n", kinds.join("/"), tags.join(" or "));
+                let unless: Vec<String> = r.unless.iter().map(TagMatch::to_spec).collect();
+                let unless = if unless.is_empty() {
+                    String::new()
+                } else {
+                    format!(", unless {}", unless.join(" or "))
+                };
+                out += &format!(
+                    "      {}{size}: {}{unless}\n",
+                    kinds.join("/"),
+                    tags.join(" or ")
+                );
             }
         }
         let ex: Vec<String> = self.exclude.iter().map(TagMatch::to_spec).collect();
         out += &format!("  never counted: {}\n", ex.join(", "));
+        if self.grades.is_empty() {
+            out += "  grades: none\n";
+        } else {
+            let g: Vec<String> = self.grades.iter().map(|g| format!("{g}%")).collect();
+            out += &format!("  grades: {} ({})\n", g.join(", "), self.grades_source);
+        }
         out
     }
 
@@ -336,16 +443,43 @@ mod tests {
             Category(1)
         );
         assert_eq!(
-            c(json!({"landuse": "forest"}), Kind::Area, 5e5),
+            c(json!({"landuse": "grass"}), Kind::Area, 500.0),
             Category(2)
         );
         assert_eq!(
             c(json!({"landuse": "grass"}), Kind::Area, 300.0),
             BelowMinimumArea
         );
+        // Forests and farm meadows are not street greenery, tree rows are not spaces.
+        assert_eq!(
+            c(json!({"landuse": "forest"}), Kind::Area, 5e5),
+            NotGreenSpace
+        );
+        assert_eq!(
+            c(json!({"landuse": "meadow"}), Kind::Area, 5e5),
+            NotGreenSpace
+        );
         assert_eq!(
             c(json!({"natural": "tree_row"}), Kind::Line, 0.0),
-            Category(2)
+            NotGreenSpace
+        );
+        // A nature reserve is not a park; a pool tagged as a park is a sports facility; a
+        // pitch is not a leisure space.
+        assert_eq!(
+            c(json!({"leisure": "nature_reserve"}), Kind::Area, 5e6),
+            NotGreenSpace
+        );
+        assert_eq!(
+            c(json!({"leisure": "park", "sport": "swimming"}), Kind::Area, 5e4),
+            Exception("leisure=park with sport=swimming".into())
+        );
+        assert_eq!(
+            c(json!({"leisure": "pitch", "sport": "tennis"}), Kind::Area, 600.0),
+            NotGreenSpace
+        );
+        assert_eq!(
+            c(json!({"leisure": "playground", "access": "customers"}), Kind::Area, 600.0),
+            Excluded("access=customers".into())
         );
         assert_eq!(
             c(json!({"natural": "tree"}), Kind::Point, 0.0),
@@ -363,6 +497,51 @@ mod tests {
             c(json!({"leisure": "golf_course"}), Kind::Area, 5e5),
             Excluded("leisure=golf_course".into())
         );
+    }
+
+    #[test]
+    fn reasons_name_the_rule_and_size() {
+        let s = presets::jiangbei();
+        let e = |v: Value, kind, area| s.explain(&props(v), kind, area).reason;
+        assert_eq!(
+            e(json!({"leisure": "park"}), Kind::Area, 13_000.0),
+            "leisure=park, 1.30 ha ≥ 1 ha"
+        );
+        assert_eq!(
+            e(json!({"leisure": "park"}), Kind::Area, 300.0),
+            "leisure=park, 300 m² < 400 m²"
+        );
+        assert_eq!(
+            e(json!({"leisure": "playground"}), Kind::Point, 0.0),
+            "leisure=playground (point)"
+        );
+        assert_eq!(
+            e(json!({"leisure": "park", "fee": "yes"}), Kind::Area, 5e4),
+            "fee=yes: not open to the public"
+        );
+        assert_eq!(
+            e(json!({"category": "公园"}), Kind::Area, 1.0),
+            "category=公园"
+        );
+        assert_eq!(
+            e(json!({"natural": "tree"}), Kind::Point, 0.0),
+            "no rule of the standard matches"
+        );
+    }
+
+    #[test]
+    fn wildcard_values_match_any_value() {
+        let t = TagMatch::parse("sport=*").unwrap();
+        assert_eq!(t.find(&props(json!({"sport": "tennis"}))).as_deref(), Some("sport=tennis"));
+        assert_eq!(t.find(&props(json!({"leisure": "park"}))), None);
+    }
+
+    #[test]
+    fn grades_belong_to_the_standard() {
+        assert_eq!(presets::jiangbei().grades, vec![80.0, 90.0]);
+        assert_eq!(presets::gbt51346().grades, vec![80.0, 90.0]);
+        assert!(presets::who_europe().grades.is_empty());
+        assert!(presets::angst().grades.is_empty());
     }
 
     #[test]

@@ -30,16 +30,31 @@ pub fn all() -> Vec<Standard> {
     NAMES.iter().filter_map(|n| preset(n)).collect()
 }
 
-const PARK: &str = "leisure=park|garden|nature_reserve";
+/// Parks and public gardens. Not nature reserves (`leisure=nature_reserve` is a protection
+/// status, CJJ/T 85-2017 puts reserves in 区域绿地 EG, not 公园绿地 G1), and not a "park"
+/// tagged with a sport (a pool or a sports ground mapped as `leisure=park`, see `NOT_SPORT`).
+const PARK: &str = "leisure=park|garden";
+/// A park-tagged feature with any `sport` is a sports facility, not a park.
+const NOT_SPORT: &str = "sport=*";
+/// Leisure spaces open to everyone: playgrounds, fitness stations, recreation grounds,
+/// commons, village greens, squares. Not sports pitches (`leisure=pitch`): they are sports
+/// facilities, often of clubs, schools or private owners.
 const LEISURE: [&str; 3] = [
-    "leisure=playground|pitch|recreation_ground|fitness_station|dog_park|common",
+    "leisure=playground|recreation_ground|fitness_station|dog_park|common",
     "landuse=recreation_ground|village_green",
     "place=square",
 ];
+/// Small public green in streets (街头绿地): lawns, village greens and flower beds. Forests,
+/// woods, scrub and heath are regional green (区域绿地), farm meadows are agriculture: neither
+/// is street greenery; the green-space presets (WHO, 3-30-300, ANGSt) count them.
+const STREET_GREEN: &str = "landuse=grass|village_green|flowerbed";
+/// Green space in the broad sense of the WHO and 3-30-300 presets.
 const GREEN: [&str; 2] = [
     "landuse=grass|meadow|forest|flowerbed",
     "natural=wood|scrub|grassland|heath",
 ];
+/// Never open to the public: private, customers-only or fee-paying sites, golf courses,
+/// cemeteries.
 const EXCLUDE: [&str; 5] = [
     "access=private|no|customers",
     "fee=yes",
@@ -47,6 +62,9 @@ const EXCLUDE: [&str; 5] = [
     "landuse=cemetery",
     "amenity=grave_yard",
 ];
+/// The national garden-city grades for 公园绿地服务半径覆盖率.
+const GARDEN_CITY_GRADES: [f64; 2] = [80.0, 90.0];
+const GARDEN_CITY_SOURCE: &str = "国家园林城市 / 国家生态园林城市 evaluation standards (GB/T 50563-2010): park service-radius coverage ≥ 80% and ≥ 90%";
 
 fn tags(specs: &[&str]) -> Vec<TagMatch> {
     specs
@@ -60,6 +78,16 @@ fn rule(specs: &[&str], kinds: &[Kind], min_area_m2: f64) -> Rule {
         any_tag: tags(specs),
         kinds: kinds.to_vec(),
         min_area_m2,
+        unless: vec![],
+    }
+}
+
+/// A park rule: park tags of at least `min_area_m2`, unless tagged with a sport.
+fn park_rule(extra: &[&str], min_area_m2: f64) -> Rule {
+    let specs: Vec<&str> = [PARK].into_iter().chain(extra.iter().copied()).collect();
+    Rule {
+        unless: tags(&[NOT_SPORT]),
+        ..rule(&specs, AREA, min_area_m2)
     }
 }
 
@@ -93,27 +121,23 @@ fn classes(pairs: &[(f64, f64)]) -> Vec<SizeClass> {
 
 const AREA: &[Kind] = &[Kind::Area];
 
-/// park ≥ 1 ha; leisure: parks ≥ 400 m² and leisure places of any size; street green: any
-/// public green ≥ 400 m² and tree rows. Shared by both Jiangbei texts.
+/// park ≥ 1 ha; leisure: parks ≥ 400 m² and leisure places of any size; street green:
+/// parks, lawns, village greens and flower beds ≥ 400 m². Shared by both Jiangbei texts.
 fn jiangbei_categories() -> Vec<Category> {
-    let street: Vec<&str> = [PARK].into_iter().chain(GREEN).collect();
     vec![
-        category("park", &["公园"], vec![rule(&[PARK], AREA, 10_000.0)]),
+        category("park", &["公园"], vec![park_rule(&[], 10_000.0)]),
         category(
             "leisure",
             &["休闲空间"],
             vec![
-                rule(&[PARK], AREA, 400.0),
+                park_rule(&[], 400.0),
                 rule(&LEISURE, &[Kind::Area, Kind::Point], 0.0),
             ],
         ),
         category(
             "street_green",
             &["街头绿地", "街头游园"],
-            vec![
-                rule(&street, AREA, 400.0),
-                rule(&["natural=tree_row"], &[Kind::Line], 0.0),
-            ],
+            vec![park_rule(&[STREET_GREEN], 400.0)],
         ),
     ]
 }
@@ -130,6 +154,8 @@ pub fn jiangbei() -> Standard {
         ],
         categories: jiangbei_categories(),
         exclude: tags(&EXCLUDE),
+        grades: GARDEN_CITY_GRADES.to_vec(),
+        grades_source: GARDEN_CITY_SOURCE.into(),
     }
 }
 
@@ -145,6 +171,8 @@ pub fn jiangbei_alt() -> Standard {
         ],
         categories: jiangbei_categories(),
         exclude: tags(&EXCLUDE),
+        grades: GARDEN_CITY_GRADES.to_vec(),
+        grades_source: GARDEN_CITY_SOURCE.into(),
     }
 }
 
@@ -163,21 +191,25 @@ pub fn gbt51346() -> Standard {
             comprehensive,
         ],
         categories: vec![
-            category("comprehensive_park", &["综合公园"], vec![rule(&[PARK], AREA, 100_000.0)]),
-            category("community_park", &["社区公园"], vec![rule(&[PARK], AREA, 10_000.0)]),
+            category("comprehensive_park", &["综合公园"], vec![park_rule(&[], 100_000.0)]),
+            category("community_park", &["社区公园"], vec![park_rule(&[], 10_000.0)]),
             category(
                 "youyuan",
                 &["游园", "街头绿地"],
-                vec![rule(&[PARK, "place=square", "landuse=village_green"], AREA, 4_000.0)],
+                vec![park_rule(&["place=square", "landuse=village_green"], 4_000.0)],
             ),
         ],
         exclude: tags(&EXCLUDE),
+        grades: GARDEN_CITY_GRADES.to_vec(),
+        grades_source: GARDEN_CITY_SOURCE.into(),
     }
 }
 
+/// Public green space in the broad sense: parks (not sports facilities), leisure places and
+/// natural green of at least `min_area_m2`.
 fn green_space_rules(min_area_m2: f64) -> Vec<Rule> {
-    let specs: Vec<&str> = [PARK].into_iter().chain(LEISURE).chain(GREEN).collect();
-    vec![rule(&specs, AREA, min_area_m2)]
+    let specs: Vec<&str> = LEISURE.into_iter().chain(GREEN).collect();
+    vec![park_rule(&[], min_area_m2), rule(&specs, AREA, min_area_m2)]
 }
 
 /// WHO Europe: a public green space of at least 0.5 ha within 300 m.
@@ -188,6 +220,8 @@ pub fn who_europe() -> Standard {
         tiers: vec![tier("green_300m", "", 300.0, vec![0])],
         categories: vec![category("green_space", &[], green_space_rules(5_000.0))],
         exclude: tags(&EXCLUDE),
+        grades: vec![],
+        grades_source: String::new(),
     }
 }
 
@@ -199,18 +233,22 @@ pub fn three_30_300() -> Standard {
         tiers: vec![tier("park_300m", "", 300.0, vec![0])],
         categories: vec![category("green_space", &[], green_space_rules(5_000.0))],
         exclude: tags(&EXCLUDE),
+        grades: vec![],
+        grades_source: String::new(),
     }
 }
 
 /// Natural England's Accessible Natural Greenspace Standard.
 pub fn angst() -> Standard {
     let natural: Vec<&str> = vec![
-        PARK,
-        "leisure=common",
+        "leisure=common|nature_reserve",
         "landuse=forest|meadow|grass|recreation_ground|village_green",
         "natural=wood|scrub|grassland|heath|wetland|fell",
     ];
-    let site = |name: &str, ha: f64| category(name, &[], vec![rule(&natural, AREA, ha * 10_000.0)]);
+    let site = |name: &str, ha: f64| {
+        let m2 = ha * 10_000.0;
+        category(name, &[], vec![park_rule(&[], m2), rule(&natural, AREA, m2)])
+    };
     Standard {
         name: "angst".into(),
         source: "Natural England, Nature Nearby: Accessible Natural Greenspace Guidance (2010): ≥2 ha within 300 m, ≥20 ha within 2 km, ≥100 ha within 5 km, ≥500 ha within 10 km".into(),
@@ -227,6 +265,8 @@ pub fn angst() -> Standard {
             site("site_2ha", 2.0),
         ],
         exclude: tags(&EXCLUDE),
+        grades: vec![],
+        grades_source: String::new(),
     }
 }
 

@@ -301,7 +301,8 @@ fn write_geojson(
 }
 
 /// Write the green features that serve at least one tier as WGS84 GeoJSON, each with its
-/// `category`, `label` and the `tiers` it serves: what the standard counted.
+/// `category`, `label`, the `tiers` it serves and the `reason` (the rule that admitted it):
+/// what the standard counted.
 pub fn write_classified(
     path: &Path,
     green: &GreenSpaces,
@@ -330,6 +331,7 @@ pub fn write_classified(
                     "label": f.label,
                     "area_m2": (f.area_m2 * 10.0).round() / 10.0,
                     "tiers": tiers,
+                    "reason": f.reason,
                 }
             });
             if k > 0 {
