@@ -17,15 +17,18 @@ pub struct TierSummary {
     pub label: String,
     /// Radius, metres.
     pub radius_m: f64,
+    /// The largest radius of the tier (size classes), metres.
+    pub max_radius_m: f64,
     /// Green features serving the tier.
     pub features: usize,
     /// Points within reach.
     pub within: usize,
     /// `within / evaluated` (0 when nothing was evaluated).
     pub share: f64,
-    /// Median of (distance − radius) over the points out of reach that have a feature within
-    /// the search limit; `None` when distances were not computed or no such point exists.
-    pub median_shortfall_m: Option<f64>,
+    /// Percentiles of (distance − radius) over every point out of reach, those with nothing
+    /// within the search limit included as "more than limit − radius"; `None` when distances
+    /// were not computed or every point is within reach.
+    pub shortfall: Option<ShortfallStats>,
     /// Points with nothing serving the tier within the search limit (when distances were
     /// computed).
     pub beyond_limit: Option<usize>,
@@ -94,20 +97,81 @@ impl ShortfallBins {
         }
     }
 
-    /// The median shortfall, to the nearest 0.1 m bin (its centre); `None` when empty.
+    /// The median shortfall of the binned points alone, to the nearest 0.1 m bin (its
+    /// centre); `None` when empty.
     pub fn median(&self) -> Option<f64> {
-        let n: u64 = self.bins.iter().sum();
+        match self.percentile(0.5, 0, 0.0)? {
+            Shortfall::At(m) => Some(m),
+            Shortfall::Above(_) => None,
+        }
+    }
+
+    /// The `q`-percentile (nearest rank: the smallest shortfall that at least `q` of the
+    /// points do not exceed) over the binned points plus `censored` points known only to fall
+    /// short by more than `censor_m` (nothing within the search limit). Binned values are
+    /// bin centres, within 0.05 m of the true shortfall. `None` when there is no point.
+    pub fn percentile(&self, q: f64, censored: u64, censor_m: f64) -> Option<Shortfall> {
+        let n = self.bins.iter().sum::<u64>() + censored;
         if n == 0 {
             return None;
         }
+        let rank = ((q * n as f64).ceil() as u64).clamp(1, n);
         let mut seen = 0;
         for (k, &c) in self.bins.iter().enumerate() {
             seen += c;
-            if 2 * seen >= n {
-                return Some((k as f64 + 0.5) * SHORTFALL_BIN_M);
+            if seen >= rank {
+                return Some(Shortfall::At((k as f64 + 0.5) * SHORTFALL_BIN_M));
             }
         }
-        None
+        Some(Shortfall::Above(censor_m))
+    }
+}
+
+/// A shortfall percentile: a distance, or a lower bound when the percentile falls among the
+/// points with nothing within the search limit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shortfall {
+    /// Falls short by this much, metres.
+    At(f64),
+    /// Falls short by more than this (search limit − radius), metres.
+    Above(f64),
+}
+
+impl fmt::Display for Shortfall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Shortfall::At(m) => write!(f, "{m:.0} m"),
+            Shortfall::Above(m) => write!(f, "> {m:.0} m"),
+        }
+    }
+}
+
+/// Shortfall percentiles over every point out of reach of a tier.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShortfallStats {
+    /// Points out of reach (those beyond the search limit included).
+    pub failing: u64,
+    /// Of which with nothing within the search limit.
+    pub beyond_limit: u64,
+    /// Median.
+    pub p50: Shortfall,
+    /// 75th percentile.
+    pub p75: Shortfall,
+    /// 90th percentile.
+    pub p90: Shortfall,
+}
+
+impl ShortfallStats {
+    /// Percentiles over `bins` plus `beyond` points short by more than `censor_m`.
+    pub fn new(bins: &ShortfallBins, beyond: u64, censor_m: f64) -> Option<Self> {
+        let p = |q| bins.percentile(q, beyond, censor_m);
+        Some(Self {
+            failing: bins.bins.iter().sum::<u64>() + beyond,
+            beyond_limit: beyond,
+            p50: p(0.5)?,
+            p75: p(0.75)?,
+            p90: p(0.9)?,
+        })
     }
 }
 
@@ -221,10 +285,16 @@ impl Summary {
                 name: tier.name.clone(),
                 label: tier.label.clone(),
                 radius_m: tier.radius_m,
+                max_radius_m: tier.max_radius(),
                 features: per_tier[t],
                 within: counts.within[t],
                 share: share(counts.within[t], n),
-                median_shortfall_m: counts.shortfalls.as_ref().and_then(|s| s[t].median()),
+                shortfall: match (&counts.shortfalls, &counts.beyond) {
+                    (Some(s), Some(b)) => {
+                        ShortfallStats::new(&s[t], b[t] as u64, limit_m - tier.max_radius())
+                    }
+                    _ => None,
+                },
                 beyond_limit: counts.beyond.as_ref().map(|b| b[t]),
             })
             .collect();
@@ -280,22 +350,25 @@ impl fmt::Display for Summary {
         let n = self.points_evaluated;
         writeln!(
             f,
-            "{:<14} {:>8} {:>9} {:>12} {:>8} {:>17}",
-            "tier", "radius", "features", "within", "share", "median shortfall"
+            "{:<14} {:>8} {:>9} {:>12} {:>8}   {:>17} {:>9} {:>9}",
+            "tier", "radius", "features", "within", "share", "shortfall: median", "p75", "p90"
         )?;
         for t in &self.tiers {
-            let short = t
-                .median_shortfall_m
-                .map_or("-".to_string(), |s| format!("{s:.0} m"));
+            let [p50, p75, p90] = match &t.shortfall {
+                Some(s) => [s.p50, s.p75, s.p90].map(|p| p.to_string()),
+                None => ["-", "-", "-"].map(String::from),
+            };
             writeln!(
                 f,
-                "{:<14} {:>6} m {:>9} {:>12} {:>7.1}% {:>17}",
+                "{:<14} {:>6} m {:>9} {:>12} {:>7.1}%   {:>17} {:>9} {:>9}",
                 t.name,
                 t.radius_m,
                 t.features,
                 format!("{}/{}", t.within, n),
                 100.0 * t.share,
-                short
+                p50,
+                p75,
+                p90
             )?;
         }
         writeln!(
@@ -311,8 +384,10 @@ impl fmt::Display for Summary {
             if let Some(b) = t.beyond_limit.filter(|&b| b > 0) {
                 writeln!(
                     f,
-                    "note: {b} point(s) have no {} feature within {} m",
-                    t.name, self.limit_m
+                    "note: {b} point(s) have no {} feature within {} m (counted in the shortfall percentiles as more than {} m)",
+                    t.name,
+                    self.limit_m,
+                    self.limit_m - t.max_radius_m
                 )?;
             }
         }
@@ -323,6 +398,30 @@ impl fmt::Display for Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn censored_percentiles() {
+        let mut b = ShortfallBins::default();
+        for s in [10.0, 20.0, 30.0] {
+            b.add(s);
+        }
+        // 3 measured + 1 beyond the limit: median is the 2nd of 4 (20 m), p75 the 3rd (30 m),
+        // p90 the 4th: only known to exceed 4700 m.
+        let st = ShortfallStats::new(&b, 1, 4700.0).unwrap();
+        assert_eq!(st.failing, 4);
+        assert_eq!(st.p50, Shortfall::At(20.05));
+        assert_eq!(st.p75, Shortfall::At(30.05));
+        assert_eq!(st.p90, Shortfall::Above(4700.0));
+        assert_eq!(st.p90.to_string(), "> 4700 m");
+        // Mostly beyond the limit: the median itself is censored.
+        let st = ShortfallStats::new(&b, 4, 4700.0).unwrap();
+        assert_eq!(st.p50, Shortfall::Above(4700.0));
+        // Nothing failing: no statistics.
+        assert_eq!(ShortfallStats::new(&ShortfallBins::default(), 0, 1.0), None);
+        // Only censored points.
+        let st = ShortfallStats::new(&ShortfallBins::default(), 2, 100.0).unwrap();
+        assert_eq!(st.p50, Shortfall::Above(100.0));
+    }
 
     #[test]
     fn median_shortfall_to_a_tenth_of_a_metre() {

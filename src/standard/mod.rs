@@ -205,7 +205,12 @@ fn hectares(m2: f64) -> String {
 impl Rule {
     /// Does the rule admit a feature? `Ok(reason)`, or `Err` with why not when the tags fit
     /// but the size or an exception does not (`None` when the tags do not fit at all).
-    fn test(&self, props: &Map<String, Value>, kind: Kind, area_m2: f64) -> Option<Result<String, Miss>> {
+    fn test(
+        &self,
+        props: &Map<String, Value>,
+        kind: Kind,
+        area_m2: f64,
+    ) -> Option<Result<String, Miss>> {
         if !self.kinds.contains(&kind) {
             return None;
         }
@@ -294,7 +299,10 @@ impl Standard {
         match first_miss {
             Some(Miss::TooSmall(r, _)) => verdict(Classification::BelowMinimumArea, r),
             Some(Miss::Exception(r)) => verdict(Classification::Exception(r.clone()), r),
-            None => verdict(Classification::NotGreenSpace, "no rule of the standard matches".into()),
+            None => verdict(
+                Classification::NotGreenSpace,
+                "no rule of the standard matches".into(),
+            ),
         }
     }
 
@@ -470,15 +478,27 @@ mod tests {
             NotGreenSpace
         );
         assert_eq!(
-            c(json!({"leisure": "park", "sport": "swimming"}), Kind::Area, 5e4),
+            c(
+                json!({"leisure": "park", "sport": "swimming"}),
+                Kind::Area,
+                5e4
+            ),
             Exception("leisure=park with sport=swimming".into())
         );
         assert_eq!(
-            c(json!({"leisure": "pitch", "sport": "tennis"}), Kind::Area, 600.0),
+            c(
+                json!({"leisure": "pitch", "sport": "tennis"}),
+                Kind::Area,
+                600.0
+            ),
             NotGreenSpace
         );
         assert_eq!(
-            c(json!({"leisure": "playground", "access": "customers"}), Kind::Area, 600.0),
+            c(
+                json!({"leisure": "playground", "access": "customers"}),
+                Kind::Area,
+                600.0
+            ),
             Excluded("access=customers".into())
         );
         assert_eq!(
@@ -532,7 +552,10 @@ mod tests {
     #[test]
     fn wildcard_values_match_any_value() {
         let t = TagMatch::parse("sport=*").unwrap();
-        assert_eq!(t.find(&props(json!({"sport": "tennis"}))).as_deref(), Some("sport=tennis"));
+        assert_eq!(
+            t.find(&props(json!({"sport": "tennis"}))).as_deref(),
+            Some("sport=tennis")
+        );
         assert_eq!(t.find(&props(json!({"leisure": "park"}))), None);
     }
 

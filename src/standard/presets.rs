@@ -247,7 +247,11 @@ pub fn angst() -> Standard {
     ];
     let site = |name: &str, ha: f64| {
         let m2 = ha * 10_000.0;
-        category(name, &[], vec![park_rule(&[], m2), rule(&natural, AREA, m2)])
+        category(
+            name,
+            &[],
+            vec![park_rule(&[], m2), rule(&natural, AREA, m2)],
+        )
     };
     Standard {
         name: "angst".into(),
