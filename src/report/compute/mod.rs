@@ -1,7 +1,9 @@
 //! The report's figures: weights of homes, zones, residential land within reach, gaps.
 //! Imported by `report` only; may use `engine`, `crs`, `standard`, `io` (reading layers), `run`.
 
+pub mod counted;
 pub mod gaps;
 pub mod land;
+pub mod places;
 pub mod weights;
 pub mod zones;

@@ -86,3 +86,59 @@ impl Zones {
         self.lookup.containing(p).map(|z| z as usize)
     }
 }
+
+/// An overlap between two zones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overlap {
+    /// The zones, by index (first < second).
+    pub zones: (usize, usize),
+    /// Shared area, m².
+    pub area_m2: f64,
+}
+
+impl Zones {
+    /// Every zone whose interior holds `p`, in file order.
+    pub fn zones_of(&self, p: Coord) -> Vec<usize> {
+        let mut v: Vec<usize> = self
+            .boxes
+            .locate_all_at_point(&[p.x, p.y])
+            .filter(|b| self.pips[b.data].contains(&p))
+            .map(|b| b.data)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Pairs of zones that share area: more than 1 m² and more than 0.1% of the smaller one
+    /// (slivers from digitising along a shared border are not overlaps).
+    pub fn overlaps(&self) -> Vec<Overlap> {
+        use geo::{Area, BooleanOps};
+        let mut out = Vec::new();
+        for a in 0..self.shapes.len() {
+            let Some(ra) = self.shapes[a].bounding_rect() else {
+                continue;
+            };
+            let env = rstar::AABB::from_corners([ra.min().x, ra.min().y], [ra.max().x, ra.max().y]);
+            let mut near: Vec<usize> = self
+                .boxes
+                .locate_in_envelope_intersecting(&env)
+                .map(|b| b.data)
+                .filter(|&b| b > a)
+                .collect();
+            near.sort_unstable();
+            for b in near {
+                let shared = self.shapes[a].intersection(&self.shapes[b]).unsigned_area();
+                let smaller = self.shapes[a]
+                    .unsigned_area()
+                    .min(self.shapes[b].unsigned_area());
+                if shared > 1.0 && shared > 1e-3 * smaller {
+                    out.push(Overlap {
+                        zones: (a, b),
+                        area_m2: shared,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
