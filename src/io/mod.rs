@@ -5,3 +5,4 @@ pub mod atomic;
 pub mod input;
 pub mod load;
 pub mod output;
+pub mod sniff;

@@ -53,6 +53,12 @@ js("empty_collection", fc([]), GREEN)
 js("empty_points", fc([]), POINTS)
 raw("zero_byte", b"", GREEN)
 raw("deep_nesting", "[" * 100000, GREEN)
+# Not GeoJSON at all, named .geojson: say what it looks like.
+raw("shapefile_bytes", bytes([0, 0, 0x27, 0x0A]) + bytes(96), GREEN)
+raw("gzip", bytes([0x1F, 0x8B, 8, 0]) + bytes(16), GREEN)
+raw("csv_table", "lon,lat,name\n26.94,60.53,a\n", POINTS)
+raw("ndjson", "\n".join(json.dumps(feat(pt(0.001 * i), fid=f"n{i}")) for i in range(3)) + "\n", POINTS)
+raw("gbk_text", "名称,经度,纬度\n公园,26.94,60.53\n".encode("gbk"), POINTS)
 for name, (data, args) in cases.items():
     open(f"{name}.geojson", "wb").write(data)
     open(f"{name}.args", "w").write(args + "\n")

@@ -156,6 +156,9 @@ pub fn parse_layer(path: &Path, bytes: &[u8], opts: ReadOptions) -> Result<Layer
         ));
     }
     let root: Value = serde_json::from_slice(bytes).map_err(|e| {
+        if let Some(what) = crate::io::sniff::not_geojson(bytes) {
+            return file_error(path, &what);
+        }
         let at = text_at(bytes, e.line(), e.column());
         let detail = if ["NaN", "Infinity", "-Infinity"].iter().any(|w| at.starts_with(w)) {
             "NaN and Infinity are not JSON numbers; remove the feature or give it \"geometry\": null".to_string()
