@@ -59,7 +59,9 @@ fn shipped_report_renders_offline() {
              CHROMIUM=/path/to/chrome, or set GREENREACH_SKIP_BROWSER=1 to skip this test \
              (not allowed in CI)"
         );
-        eprintln!("report_browser: SKIPPED (GREENREACH_SKIP_BROWSER=1): the report was not rendered");
+        eprintln!(
+            "report_browser: SKIPPED (GREENREACH_SKIP_BROWSER=1): the report was not rendered"
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();

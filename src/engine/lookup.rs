@@ -72,6 +72,19 @@ impl PolygonLookup {
             .map(|(number, _)| *number)
             .min()
     }
+
+    /// Every polygon that has `p` in its interior, by number.
+    pub fn all_containing(&self, p: Coord) -> Vec<u32> {
+        let mut v: Vec<u32> = self
+            .boxes
+            .locate_all_at_point(&[p.x, p.y])
+            .map(|b| &self.polygons[b.data as usize])
+            .filter(|(_, poly)| poly.contains(&p))
+            .map(|(number, _)| *number)
+            .collect();
+        v.sort_unstable();
+        v
+    }
 }
 
 /// A point-in-polygon index that treats holes as outside whatever the rings' winding: the

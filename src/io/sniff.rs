@@ -15,7 +15,10 @@ pub fn not_geojson(bytes: &[u8]) -> Option<String> {
             b"SQLite format 3\0",
             "an SQLite database (GeoPackage?): convert the layer: ogr2ogr -f GeoJSON out.geojson in.gpkg LAYER",
         ),
-        (&[0x1F, 0x8B], "gzip-compressed: decompress it first (gunzip)"),
+        (
+            &[0x1F, 0x8B],
+            "gzip-compressed: decompress it first (gunzip)",
+        ),
         (b"PK\x03\x04", "a zip archive: unpack it first"),
         (b"fgb\x03", "FlatGeobuf (.fgb): name it .fgb"),
         (b"PAR1", "Parquet (GeoParquet?): convert it to GeoJSON"),
@@ -24,7 +27,10 @@ pub fn not_geojson(bytes: &[u8]) -> Option<String> {
             "an OSM PBF extract: convert it (osmium export) or use an OSM reader",
         ),
         (b"%PDF", "a PDF document, not data"),
-        (b"<?xml", "XML (KML, GML or OSM XML?): convert it to GeoJSON (ogr2ogr)"),
+        (
+            b"<?xml",
+            "XML (KML, GML or OSM XML?): convert it to GeoJSON (ogr2ogr)",
+        ),
     ];
     for (m, what) in magic {
         if head.starts_with(m) {
@@ -109,13 +115,22 @@ mod tests {
             "newline-delimited",
         );
         // "name,公园" in GBK.
-        says(&[b'n', b'a', b'm', b'e', b',', 0xB9, 0xAB, 0xD4, 0xB0, b'\n'], "GBK");
+        says(
+            &[b'n', b'a', b'm', b'e', b',', 0xB9, 0xAB, 0xD4, 0xB0, b'\n'],
+            "GBK",
+        );
     }
 
     #[test]
     fn leaves_geojson_and_json_errors_to_the_parser() {
-        assert_eq!(not_geojson(b"{\"type\":\"FeatureCollection\",\"features\":[]}"), None);
-        assert_eq!(not_geojson(b"\xEF\xBB\xBF  {\"type\":\"FeatureCollection\""), None);
+        assert_eq!(
+            not_geojson(b"{\"type\":\"FeatureCollection\",\"features\":[]}"),
+            None
+        );
+        assert_eq!(
+            not_geojson(b"\xEF\xBB\xBF  {\"type\":\"FeatureCollection\""),
+            None
+        );
         assert_eq!(not_geojson(b"[1,2]"), None);
         assert_eq!(not_geojson(b""), None);
         assert_eq!(not_geojson(b"   "), None);

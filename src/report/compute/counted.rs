@@ -8,6 +8,7 @@ use geo::{Area, BooleanOps, BoundingRect, Geometry, Intersects, MultiPolygon, Re
 use serde::Serialize;
 
 use crate::engine::coverage::{Coverage, NO_FEATURE};
+use crate::engine::lookup::areal;
 use crate::run::green::GreenSpaces;
 use crate::standard::Standard;
 

@@ -99,34 +99,27 @@ pub struct Overlap {
 impl Zones {
     /// Every zone whose interior holds `p`, in file order.
     pub fn zones_of(&self, p: Coord) -> Vec<usize> {
-        let mut v: Vec<usize> = self
-            .boxes
-            .locate_all_at_point(&[p.x, p.y])
-            .filter(|b| self.pips[b.data].contains(&p))
-            .map(|b| b.data)
-            .collect();
-        v.sort_unstable();
-        v
+        self.lookup
+            .all_containing(p)
+            .into_iter()
+            .map(|z| z as usize)
+            .collect()
     }
 
     /// Pairs of zones that share area: more than 1 m² and more than 0.1% of the smaller one
     /// (slivers from digitising along a shared border are not overlaps).
     pub fn overlaps(&self) -> Vec<Overlap> {
-        use geo::{Area, BooleanOps};
+        use geo::{Area, BooleanOps, BoundingRect, Intersects};
+        let boxes: Vec<_> = self.shapes.iter().map(|s| s.bounding_rect()).collect();
         let mut out = Vec::new();
         for a in 0..self.shapes.len() {
-            let Some(ra) = self.shapes[a].bounding_rect() else {
-                continue;
-            };
-            let env = rstar::AABB::from_corners([ra.min().x, ra.min().y], [ra.max().x, ra.max().y]);
-            let mut near: Vec<usize> = self
-                .boxes
-                .locate_in_envelope_intersecting(&env)
-                .map(|b| b.data)
-                .filter(|&b| b > a)
-                .collect();
-            near.sort_unstable();
-            for b in near {
+            for b in a + 1..self.shapes.len() {
+                let (Some(ra), Some(rb)) = (boxes[a], boxes[b]) else {
+                    continue;
+                };
+                if !ra.intersects(&rb) {
+                    continue;
+                }
                 let shared = self.shapes[a].intersection(&self.shapes[b]).unsigned_area();
                 let smaller = self.shapes[a]
                     .unsigned_area()
