@@ -190,16 +190,12 @@ fn inside_share(g: &Geometry<f64>, zones: &[MultiPolygon<f64>]) -> f64 {
         .iter()
         .filter(|z| z.bounding_rect().is_some_and(|r| overlaps(&r, &bbox)))
         .collect();
-    let poly = match g {
-        Geometry::Polygon(p) => MultiPolygon(vec![p.clone()]),
-        Geometry::MultiPolygon(mp) => mp.clone(),
-        other => {
-            return if near.iter().any(|z| z.intersects(other)) {
-                1.0
-            } else {
-                0.0
-            };
-        }
+    let Some(poly) = areal(g) else {
+        return if near.iter().any(|z| z.intersects(g)) {
+            1.0
+        } else {
+            0.0
+        };
     };
     let total = poly.unsigned_area();
     if total <= 0.0 {
