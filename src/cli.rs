@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use greenreach::crs::SourceCrs;
 use greenreach::io::load::CrsOptions;
-use greenreach::report::{ReportConfig, WeightSource, ZoneSpec};
+use greenreach::report::{ReportConfig, WeightSource, ZoneOverlap, ZoneSpec};
 use greenreach::standard::homes::HomeFilter;
 use greenreach::standard::{TagMatch, file};
 use greenreach::{CheckConfig, DemandSource, Error};
@@ -104,9 +104,14 @@ pub struct InputArgs {
     /// CRS of the --area layer (overrides --crs).
     #[arg(long, value_name = "CRS", value_parser = parse_crs)]
     pub area_crs: Option<SourceCrs>,
-    /// Projected inputs have northing first (common in Chinese survey files).
+    /// Inputs have their axes the other way round: northing first (common in Chinese survey
+    /// files) or [lat, lon].
     #[arg(long)]
     pub swap_xy: bool,
+    /// Accept a layer that lies mostly out of reach of the green layers, or looks axis-swapped
+    /// (an error otherwise: usually a wrong CRS).
+    #[arg(long)]
+    pub allow_far_layers: bool,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -154,6 +159,9 @@ pub struct ReportArgs {
     /// The population property of --population.
     #[arg(long, value_name = "PROPERTY", default_value = "population")]
     pub population_field: String,
+    /// CRS of --population (overrides --crs).
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub population_crs: Option<SourceCrs>,
     /// Zone polygons (districts, municipalities, 街道).
     #[arg(long, value_name = "FILE")]
     pub zones: Option<PathBuf>,
@@ -166,9 +174,17 @@ pub struct ReportArgs {
     /// CRS of --zones (overrides --crs).
     #[arg(long, value_name = "CRS", value_parser = parse_crs)]
     pub zones_crs: Option<SourceCrs>,
-    /// Residential land polygons for the land-area share (default: the --residential layer).
+    /// Homes in several zones: an error (default), counted in the first zone in file order, or
+    /// counted in each zone that holds them.
+    #[arg(long, value_name = "RULE", value_enum, default_value_t = ZoneOverlapArg::Error)]
+    pub zone_overlap: ZoneOverlapArg,
+    /// Residential land-use polygons, the denominator of the land-area rate (服务半径覆盖率).
+    /// Without it, the --residential polygons are measured and called building footprint area.
     #[arg(long, value_name = "FILE")]
     pub land: Option<PathBuf>,
+    /// CRS of --land (overrides --crs).
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub land_crs: Option<SourceCrs>,
     /// Failing homes closer than this form one gap, metres [default: 150, or 1.5 × grid spacing].
     #[arg(long, value_name = "M")]
     pub gap_link: Option<f64>,
@@ -186,6 +202,8 @@ pub const DEFAULT_GREEN: [&str; 2] = [
 pub const DEFAULT_HOMES: &str = "geodata/liechtenstein/buildings.geojson";
 /// Zones of the default report.
 pub const DEFAULT_ZONES: &str = "geodata/liechtenstein/admin_boundaries.geojson";
+/// Residential land of the default report (landuse=residential).
+pub const DEFAULT_LAND: &str = "geodata/liechtenstein/residential_areas.geojson";
 
 impl InputArgs {
     fn is_bare(&self) -> bool {
@@ -225,6 +243,7 @@ impl InputArgs {
             crs: CrsOptions {
                 all: self.crs.clone(),
                 swap_xy: self.swap_xy,
+                allow_far: self.allow_far_layers,
             },
             green_crs: self.green_crs.clone(),
             points_crs: self.points_crs.clone(),
@@ -258,6 +277,9 @@ impl ReportArgs {
             self.input.green = DEFAULT_GREEN.iter().map(PathBuf::from).collect();
             self.input.residential = Some(DEFAULT_HOMES.into());
             self.input.homes = self.input.homes.or(Some(Homes::Osm));
+            if self.land.is_none() {
+                self.land = Some(DEFAULT_LAND.into());
+            }
             if self.zones.is_none() {
                 self.zones = Some(DEFAULT_ZONES.into());
                 if self.zone_where.is_empty() {
@@ -276,6 +298,7 @@ impl ReportArgs {
             (_, Some(path)) => WeightSource::Population {
                 path: path.clone(),
                 field: self.population_field.clone(),
+                crs: self.population_crs.clone(),
             },
             _ => WeightSource::Points,
         };
@@ -293,12 +316,30 @@ impl ReportArgs {
                 name_property: self.zone_name.clone(),
                 filter,
                 crs: self.zones_crs.clone(),
+                overlap: match self.zone_overlap {
+                    ZoneOverlapArg::Error => ZoneOverlap::Error,
+                    ZoneOverlapArg::First => ZoneOverlap::First,
+                    ZoneOverlapArg::Each => ZoneOverlap::Each,
+                },
             }),
             land: self.land.clone(),
+            land_crs: self.land_crs.clone(),
             gap_link_m: self.gap_link,
             land_cell_m: self.land_cell,
         })
     }
+}
+
+/// `--zone-overlap` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ZoneOverlapArg {
+    /// Overlapping zones are an error naming the overlap.
+    Error,
+    /// A home in several zones counts in the first in file order.
+    First,
+    /// A home in several zones counts in each of them (zone rows then add up to more than the
+    /// total).
+    Each,
 }
 
 /// `--homes` values.

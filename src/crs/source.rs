@@ -187,10 +187,18 @@ impl FromStr for SourceCrs {
     }
 }
 
-/// Convert every coordinate of `layer` from `crs` to WGS84 lon/lat. With `swap_xy`, projected
-/// input is read as (northing, easting). Projected input whose axes look swapped is rejected
-/// with a hint.
+/// Convert every coordinate of `layer` from `crs` to WGS84 lon/lat. With `swap_xy`, input is
+/// read as (northing, easting) or (lat, lon). Projected input whose axes look swapped is
+/// rejected with a hint.
 pub fn to_wgs84(layer: &mut Layer, crs: &SourceCrs, swap_xy: bool) -> Result<(), InputError> {
+    let lonlat_swap = swap_xy
+        && !matches!(
+            crs,
+            SourceCrs::Projected { .. } | SourceCrs::Geographic { .. }
+        );
+    if lonlat_swap {
+        map_layer(layer, |x, y| (y, x));
+    }
     match crs {
         SourceCrs::Wgs84 | SourceCrs::Cgcs2000 => Ok(()),
         SourceCrs::Gcj02 => {

@@ -38,14 +38,20 @@ pub struct LoadedLayer {
 pub struct CrsOptions {
     /// `--crs`: the system of every input without its own flag.
     pub all: Option<SourceCrs>,
-    /// Projected input has northing first.
+    /// Input has its axes the other way round: northing first (projected) or latitude first
+    /// (lon/lat).
     pub swap_xy: bool,
+    /// Accept a layer that lies far from the others or looks axis-swapped (`--allow-far-layers`);
+    /// otherwise that is an error.
+    pub allow_far: bool,
 }
 
-/// Read `path` and bring it to WGS84 lon/lat. `flag` is the layer's own `--*-crs`.
+/// Read `path` and bring it to WGS84 lon/lat. `flag` is the layer's own CRS flag's value,
+/// `flag_name` that flag (`--points-crs`, named in hints).
 pub fn load_layer(
     path: &Path,
     flag: Option<&SourceCrs>,
+    flag_name: &str,
     crs: &CrsOptions,
     opts: ReadOptions,
     warnings: &mut Vec<String>,
@@ -67,13 +73,16 @@ pub fn load_layer(
         (None, Some(Err(problem))) => {
             return Err(Error::Input(input::InputError::File {
                 path: path.to_path_buf(),
-                problem: format!("{problem}; give the layer's CRS with --crs"),
+                problem: format!("{problem}; give the layer's CRS with {flag_name}"),
             }));
         }
         (None, None) => (SourceCrs::Wgs84, CrsSource::Default),
     };
-    to_wgs84(&mut layer, &chosen, crs.swap_xy && chosen.is_projected())?;
-    input::check_lonlat(&layer)?;
+    if let Some(caution) = chosen.datum_caution() {
+        warnings.push(format!("{}: {caution}", path.display()));
+    }
+    to_wgs84(&mut layer, &chosen, crs.swap_xy)?;
+    input::check_lonlat_for(&layer, flag_name)?;
     Ok(LoadedLayer {
         layer,
         crs: chosen,
@@ -81,15 +90,22 @@ pub fn load_layer(
     })
 }
 
-/// Warnings for layers that look as if they were read in different systems: a GCJ-02/BD-09
-/// layer next to one read as WGS84 by default, or demand layers mostly out of reach of the
-/// green layers' extent (grown by `reach_m`).
-pub fn consistency_warnings(
-    green: &[LoadedLayer],
-    others: &[&LoadedLayer],
-    reach_m: f64,
-) -> Vec<String> {
-    let mut out = Vec::new();
+/// What [`consistency`] found.
+#[derive(Debug, Default, PartialEq)]
+pub struct Consistency {
+    /// Worth a warning: a GCJ-02/BD-09 layer next to one read as WGS84 by default.
+    pub warnings: Vec<String>,
+    /// Worth stopping for: a layer mostly out of reach of the green layers (in another CRS,
+    /// or with its axes swapped). An error unless `--allow-far-layers`.
+    pub far: Vec<String>,
+}
+
+/// Layers that look as if they were read in different systems: a GCJ-02/BD-09 layer next to
+/// one read as WGS84 by default (a warning), or demand layers mostly out of reach of the green
+/// layers' extent grown by `reach_m` (`far`).
+pub fn consistency(green: &[LoadedLayer], others: &[&LoadedLayer], reach_m: f64) -> Consistency {
+    let mut found = Consistency::default();
+    let out = &mut found.warnings;
     let all: Vec<&LoadedLayer> = green.iter().chain(others.iter().copied()).collect();
     if let Some(web) = all.iter().find(|l| l.crs.is_chinese_web_datum()) {
         for l in all.iter().filter(|l| l.crs_source == CrsSource::Default) {
@@ -107,7 +123,7 @@ pub fn consistency_warnings(
         gbox.include_layer(&l.layer);
     }
     if gbox.is_empty() {
-        return out;
+        return found;
     }
     let dlat = reach_m / 111_000.0;
     let dlon = dlat
@@ -137,15 +153,15 @@ pub fn consistency_warnings(
         if n > 0 && inside * 2 < n {
             let swapped = centres.iter().filter(|c| near(c.y, c.x)).count();
             let hint = if swapped * 2 >= n {
-                "; with x and y swapped they would: are its axes swapped ([lat, lon] instead of [lon, lat])?"
+                "; with x and y swapped they would: its axes look swapped ([lat, lon] instead of [lon, lat]): fix the file, or pass --swap-xy if every layer is so"
             } else {
-                ": are both in the same CRS?"
+                ": are both in the same CRS? Give each layer its own CRS flag"
             };
-            out.push(format!(
+            found.far.push(format!(
                 "only {inside} of {n} features of {} lie within {reach_m} m of the green layers' extent{hint}",
                 l.layer.path.display()
             ));
         }
     }
-    out
+    found
 }

@@ -40,6 +40,20 @@ pub struct ZoneSpec {
     pub filter: Vec<TagMatch>,
     /// `--zones-crs`.
     pub crs: Option<crate::crs::SourceCrs>,
+    /// What to do with homes in several zones.
+    pub overlap: ZoneOverlap,
+}
+
+/// Homes that lie in several zones (overlapping zone polygons, e.g. a country, its districts
+/// and its municipalities in one file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneOverlap {
+    /// Overlapping zones are an error that names the overlap.
+    Error,
+    /// A home counts in the first zone (file order) that holds it.
+    First,
+    /// A home counts in every zone that holds it.
+    Each,
 }
 
 /// A validated `report` run.
@@ -53,9 +67,11 @@ pub struct ReportConfig {
     pub weight: WeightSource,
     /// Zones, if any.
     pub zones: Option<ZoneSpec>,
-    /// Residential land polygons; `None` uses the residential layer when the points come
-    /// from one.
+    /// Residential land-use polygons, the denominator of the land-area rate; `None` measures
+    /// the residential layer's polygons (building footprints) when the points come from one.
     pub land: Option<PathBuf>,
+    /// `--land-crs`.
+    pub land_crs: Option<crate::crs::SourceCrs>,
     /// Failing points closer than this form one gap, metres; `None`: 1.5 × grid spacing,
     /// or 150 m.
     pub gap_link_m: Option<f64>,
@@ -247,8 +263,15 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
                 "--weight needs --points or --residential (a grid has no properties)".into(),
             ));
         }
-        (WeightSource::Population { path, field }, _) => {
-            let l = load_layer(path, None, &check.crs, opts, &mut notes)?;
+        (WeightSource::Population { path, field, crs }, _) => {
+            let l = load_layer(
+                path,
+                crs.as_ref(),
+                "--population-crs",
+                &check.crs,
+                opts,
+                &mut notes,
+            )?;
             prepared.layers.push(LayerInfo::of(&l, "population"));
             weights::from_population(&l.layer, field, &points, &prepared.plane)?
         }
@@ -256,24 +279,49 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
 
     let zones = match &cfg.zones {
         Some(z) => {
-            let l = load_layer(&z.path, z.crs.as_ref(), &check.crs, opts, &mut notes)?;
+            let l = load_layer(
+                &z.path,
+                z.crs.as_ref(),
+                "--zones-crs",
+                &check.crs,
+                opts,
+                &mut notes,
+            )?;
             prepared.layers.push(LayerInfo::of(&l, "zones"));
             let zones = Zones::from_layer(&l.layer, &z.name_property, &z.filter, &prepared.plane)?;
             notes.extend(zones.skipped.iter().cloned());
+            if z.overlap == ZoneOverlap::Error {
+                check_zone_overlaps(&zones, &z.path)?;
+            }
             Some(zones)
         }
         None => None,
     };
-    let zone_of: Vec<Option<usize>> = match &zones {
-        Some(z) => points.xy.iter().map(|&p| z.zone_of(p)).collect(),
-        None => vec![None; points.len()],
+    let zones_of: Vec<Vec<usize>> = match (&zones, &cfg.zones) {
+        (Some(z), Some(spec)) if spec.overlap == ZoneOverlap::Each => {
+            points.xy.iter().map(|&p| z.zones_of(p)).collect()
+        }
+        (Some(z), _) => points
+            .xy
+            .iter()
+            .map(|&p| z.zone_of(p).into_iter().collect())
+            .collect(),
+        _ => vec![Vec::new(); points.len()],
     };
+    let zone_of: Vec<Option<usize>> = zones_of.iter().map(|z| z.first().copied()).collect();
 
     // Residential land: the residential layer's polygons (one per demand point), or --land.
     let land_polys: Option<Vec<LandPolygon>> =
         match (&cfg.land, &check.demand, &prepared.demand_layer) {
             (Some(path), _, _) => {
-                let l = load_layer(path, None, &check.crs, opts, &mut notes)?;
+                let l = load_layer(
+                    path,
+                    cfg.land_crs.as_ref(),
+                    "--land-crs",
+                    &check.crs,
+                    opts,
+                    &mut notes,
+                )?;
                 prepared.layers.push(LayerInfo::of(&l, "land"));
                 let mut v = Vec::new();
                 for f in &l.layer.features {
@@ -329,7 +377,12 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         let w = weights.per_point[i];
         totals.add_point(i, &coverage, w);
         if zones.is_some() {
-            per_zone[zone_of[i].unwrap_or(n_zones)].add_point(i, &coverage, w);
+            if zones_of[i].is_empty() {
+                per_zone[n_zones].add_point(i, &coverage, w);
+            }
+            for &z in &zones_of[i] {
+                per_zone[z].add_point(i, &coverage, w);
+            }
         }
     }
     let mut areas = Vec::new();
@@ -436,6 +489,34 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         coverage,
         zone_shapes,
     })
+}
+
+/// Overlapping zones are an error: name the largest overlaps and the ways out.
+fn check_zone_overlaps(zones: &Zones, path: &Path) -> Result<(), Error> {
+    let mut overlaps = zones.overlaps();
+    if overlaps.is_empty() {
+        return Ok(());
+    }
+    overlaps.sort_by(|a, b| b.area_m2.total_cmp(&a.area_m2));
+    let named: Vec<String> = overlaps
+        .iter()
+        .take(3)
+        .map(|o| {
+            format!(
+                "\"{}\" and \"{}\" share {:.1} ha",
+                zones.names[o.zones.0],
+                zones.names[o.zones.1],
+                o.area_m2 / 10_000.0
+            )
+        })
+        .collect();
+    Err(Error::Config(format!(
+        "{}: {} pair(s) of zones overlap ({}{}): keep one level with --zone-where (e.g. admin_level=8), or say how to count homes in several zones with --zone-overlap first|each",
+        path.display(),
+        overlaps.len(),
+        named.join("; "),
+        if overlaps.len() > 3 { "; ..." } else { "" }
+    )))
 }
 
 /// A residential land polygon: its id, its zone and its shape on the plane.

@@ -13,7 +13,7 @@ use crate::engine::reach::StraightLine;
 use crate::error::Error;
 use crate::io::input::{Layer, ReadOptions};
 use crate::io::load::CrsSource;
-use crate::io::load::{LoadedLayer, consistency_warnings, load_layer};
+use crate::io::load::{LoadedLayer, consistency, load_layer};
 use crate::run::config::{CheckConfig, DemandSource};
 use crate::run::demand::{self, DemandPoints};
 use crate::run::green::GreenSpaces;
@@ -179,22 +179,23 @@ fn read_layers(
 ) -> Result<(Vec<Layer>, DemandInput, Vec<LayerInfo>), Error> {
     let opts = ReadOptions { strict: cfg.strict };
     let mut notes = Vec::new();
-    let mut read = |path: &Path, flag: Option<&SourceCrs>| -> Result<LoadedLayer, Error> {
-        load_layer(path, flag, &cfg.crs, opts, &mut notes)
-    };
+    let mut read =
+        |path: &Path, flag: Option<&SourceCrs>, name: &str| -> Result<LoadedLayer, Error> {
+            load_layer(path, flag, name, &cfg.crs, opts, &mut notes)
+        };
     let green_loaded = cfg
         .green
         .iter()
-        .map(|p| read(p, cfg.green_crs.as_ref()))
+        .map(|p| read(p, cfg.green_crs.as_ref(), "--green-crs"))
         .collect::<Result<Vec<_>, _>>()?;
     let input = match &cfg.demand {
         DemandSource::Points(p) => DemandInput::Points {
-            loaded: read(p, cfg.points_crs.as_ref())?,
+            loaded: read(p, cfg.points_crs.as_ref(), "--points-crs")?,
             role: "points",
             homes: HomeFilter::All,
         },
         DemandSource::Residential(p) => DemandInput::Points {
-            loaded: read(p, cfg.points_crs.as_ref())?,
+            loaded: read(p, cfg.points_crs.as_ref(), "--points-crs")?,
             role: "residential",
             homes: cfg.homes,
         },
@@ -202,15 +203,25 @@ fn read_layers(
             spacing_m: *spacing_m,
             area: area
                 .as_deref()
-                .map(|a| read(a, cfg.area_crs.as_ref()))
+                .map(|a| read(a, cfg.area_crs.as_ref(), "--area-crs"))
                 .transpose()?,
         },
     };
-    notes.extend(consistency_warnings(
+    let found = consistency(
         &green_loaded,
         &input.loaded().into_iter().collect::<Vec<_>>(),
         cfg.standard.max_radius(),
-    ));
+    );
+    notes.extend(found.warnings);
+    for far in found.far {
+        if cfg.crs.allow_far {
+            notes.push(far);
+        } else {
+            return Err(Error::Config(format!(
+                "{far} (pass --allow-far-layers if this is intended)"
+            )));
+        }
+    }
     for n in notes {
         warnings.warn(n)?;
     }

@@ -304,9 +304,15 @@ fn read_feature(
 
 /// Check that every coordinate of every feature is a plausible WGS84 lon/lat.
 pub fn check_lonlat(layer: &Layer) -> Result<(), InputError> {
+    check_lonlat_for(layer, "--crs")
+}
+
+/// As [`check_lonlat`]; a hint names `crs_flag`, the flag that sets this layer's CRS (e.g.
+/// `--points-crs`).
+pub fn check_lonlat_for(layer: &Layer, crs_flag: &str) -> Result<(), InputError> {
     for f in &layer.features {
         for c in f.geometry.coords_iter() {
-            if let Some(problem) = lonlat_problem(c.x, c.y) {
+            if let Some(problem) = lonlat_problem(c.x, c.y, crs_flag) {
                 return Err(InputError::Feature {
                     path: layer.path.clone(),
                     index: f.index,
@@ -319,16 +325,19 @@ pub fn check_lonlat(layer: &Layer) -> Result<(), InputError> {
     Ok(())
 }
 
-fn lonlat_problem(x: f64, y: f64) -> Option<String> {
+fn lonlat_problem(x: f64, y: f64, crs_flag: &str) -> Option<String> {
     if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) {
         return None;
     }
     let hint = if x.abs() <= 90.0 && y.abs() <= 180.0 {
-        "the axes look swapped (lat, lon): GeoJSON positions are [lon, lat]"
+        "the axes look swapped (lat, lon): GeoJSON positions are [lon, lat]; pass --swap-xy"
+            .to_string()
     } else if x.abs() > 1000.0 || y.abs() > 1000.0 {
-        "the file looks projected (metres), not WGS84 lon/lat: give its CRS with --crs (e.g. --crs EPSG:32648) or reproject it to EPSG:4326"
+        format!(
+            "the file looks projected (metres), not WGS84 lon/lat: give this layer's CRS with {crs_flag} (e.g. {crs_flag} EPSG:32648) or reproject it to EPSG:4326"
+        )
     } else {
-        "longitude must be within ±180 and latitude within ±90"
+        "longitude must be within ±180 and latitude within ±90".to_string()
     };
     Some(format!(
         "coordinate [{x}, {y}] is outside the lon/lat range; {hint}"

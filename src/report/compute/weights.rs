@@ -25,6 +25,8 @@ pub enum WeightSource {
         path: std::path::PathBuf,
         /// The property holding the population.
         field: String,
+        /// `--population-crs`.
+        crs: Option<crate::crs::SourceCrs>,
     },
 }
 
