@@ -4,7 +4,8 @@
 pub mod compute;
 pub mod render;
 
-use compute::{gaps, land, weights, zones};
+use compute::{counted, gaps, land, places, weights, zones};
+pub use places::Place;
 
 use std::path::{Path, PathBuf};
 
@@ -159,8 +160,30 @@ pub struct AreaRow {
     pub id: String,
     /// The zone its representative point lies in.
     pub zone: Option<String>,
+    /// Where it is (lon/lat of its representative point, zone, name).
+    pub place: Option<Place>,
     /// Its land figures.
     pub land: LandShares,
+}
+
+/// What the land-area rate is measured over.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LandBasis {
+    /// Residential land-use polygons (`--land`): the 公园绿地服务半径覆盖率.
+    ResidentialLand(PathBuf),
+    /// Only the homes' own polygons (building footprints): a footprint-area share, not the
+    /// residential land rate.
+    BuildingFootprints,
+}
+
+impl LandBasis {
+    /// How the report names the denominator.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            LandBasis::ResidentialLand(_) => "residential land",
+            LandBasis::BuildingFootprints => "building footprint area",
+        }
+    }
 }
 
 /// Distances of one tier in bins.
@@ -195,6 +218,14 @@ pub struct Report {
     pub totals: Shares,
     /// Zones, worst first (by the share of points meeting every tier), the rest last.
     pub zones: Vec<ZoneRow>,
+    /// Zones with no home in them: listed apart, not ranked.
+    pub empty_zones: Vec<String>,
+    /// What the land-area rate is measured over, when it is measured.
+    pub land_basis: Option<LandBasis>,
+    /// Which green spaces counted, why, and how much each serves.
+    pub spaces: counted::SpacesCounted,
+    /// Where each gap is (same order as `gaps`).
+    pub gap_places: Vec<Option<Place>>,
     /// Residential polygons, worst first by the land share meeting every tier.
     pub areas: Vec<AreaRow>,
     /// Gaps of every tier.
@@ -366,7 +397,13 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         polys
             .iter()
             .zip(figures)
-            .map(|((id, zone, _), land)| (id.clone(), *zone, land))
+            .map(|((id, zone, shape), land)| {
+                use geo::InteriorPoint;
+                let at = shape
+                    .interior_point()
+                    .and_then(|p| prepared.plane.inverse(p.0).ok());
+                (id.clone(), *zone, at, land)
+            })
             .collect::<Vec<_>>()
     });
 
@@ -388,7 +425,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let mut areas = Vec::new();
     if let Some(rows) = land_rows {
         let mut total_land = LandShares::default();
-        for (id, zone, land) in rows {
+        for (id, zone, at, land) in rows {
             total_land.add(&land);
             if zones.is_some() {
                 per_zone[zone.unwrap_or(n_zones)]
@@ -396,9 +433,16 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
                     .get_or_insert_with(LandShares::default)
                     .add(&land);
             }
+            let zone = zone.and_then(|z| zones.as_ref().map(|zs| zs.names[z].clone()));
             areas.push(AreaRow {
                 id,
-                zone: zone.and_then(|z| zones.as_ref().map(|zs| zs.names[z].clone())),
+                place: at.map(|c| Place {
+                    lon: c.x,
+                    lat: c.y,
+                    zone: zone.clone(),
+                    name: None,
+                }),
+                zone,
                 land,
             });
         }
@@ -411,9 +455,14 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         });
     }
     let mut zone_rows: Vec<ZoneRow> = Vec::new();
+    let mut empty_zones = Vec::new();
     if let Some(z) = &zones {
         for (k, shares) in per_zone.into_iter().enumerate() {
             if k == n_zones && shares.points == 0 {
+                continue;
+            }
+            if shares.points == 0 {
+                empty_zones.push(z.names[k].clone());
                 continue;
             }
             let name = z
@@ -467,6 +516,26 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
+    let land_basis = land_polys.as_ref().map(|_| match &cfg.land {
+        Some(path) => LandBasis::ResidentialLand(path.clone()),
+        None => LandBasis::BuildingFootprints,
+    });
+    let spaces = counted::spaces_counted(
+        &check.standard,
+        &prepared.green,
+        &coverage,
+        zones.as_ref().map(|z| z.shapes.as_slice()),
+    );
+    let streets = places::streets(prepared.demand_layer.as_ref(), &points);
+    let zone_at = |c: geo::Coord| {
+        zones
+            .as_ref()
+            .and_then(|z| z.zone_of(c).map(|k| z.names[k].clone()))
+    };
+    let gap_places = gaps
+        .iter()
+        .map(|g| places::of_points(&g.members, &points.xy, &streets, &prepared.plane, &zone_at))
+        .collect();
     let zone_shapes = zones
         .map(|z| z.names.into_iter().zip(z.shapes).collect())
         .unwrap_or_default();
@@ -476,6 +545,10 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         summary,
         totals,
         zones: zone_rows,
+        empty_zones,
+        land_basis,
+        spaces,
+        gap_places,
         areas,
         gaps,
         histograms,
