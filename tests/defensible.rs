@@ -1,0 +1,336 @@
+//! What a report says must hold up: censored shortfall percentiles, overlapping zones, the
+//! land denominator, grades that belong to the standard, layers in the wrong CRS or with
+//! swapped axes stopping the run, and the rules that decide what counts.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use geo::coord;
+use greenreach::crs::LocalPlane;
+use serde_json::{Value, json};
+
+/// Vaduz: lon/lat with the axes swapped is still within range there.
+const CENTRE: (f64, f64) = (9.52, 47.14);
+
+fn greenreach(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_greenreach"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run greenreach")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn ll(x: f64, y: f64) -> [f64; 2] {
+    let plane = LocalPlane::at(CENTRE.0, CENTRE.1).unwrap();
+    let c = plane.inverse(coord! { x: x, y: y }).unwrap();
+    [c.x, c.y]
+}
+
+fn square(x0: f64, y0: f64, s: f64) -> Value {
+    json!({"type": "Polygon", "coordinates": [[ll(x0, y0), ll(x0 + s, y0), ll(x0 + s, y0 + s), ll(x0, y0 + s), ll(x0, y0)]]})
+}
+
+fn write_fc(dir: &Path, name: &str, features: Vec<Value>) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(
+        &p,
+        json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+    .unwrap();
+    p
+}
+
+fn feature(props: Value, geometry: Value) -> Value {
+    json!({"type": "Feature", "properties": props, "geometry": geometry})
+}
+
+fn point(x: f64, y: f64) -> Value {
+    json!({"type": "Point", "coordinates": ll(x, y)})
+}
+
+/// One street-green square of 100 m at the origin; homes east of it at known distances from
+/// its edge (x = 100 m).
+fn scene(dir: &Path, distances: &[f64]) -> (PathBuf, PathBuf) {
+    let green = write_fc(
+        dir,
+        "green.geojson",
+        vec![feature(
+            json!({"category": "street_green", "name": "Square"}),
+            square(0.0, 0.0, 100.0),
+        )],
+    );
+    let homes = write_fc(
+        dir,
+        "homes.geojson",
+        distances
+            .iter()
+            .enumerate()
+            .map(|(i, d)| feature(json!({"id": format!("h{i}")}), point(100.0 + d, 50.0)))
+            .collect(),
+    );
+    (green, homes)
+}
+
+/// The summary row of `tier`, split on whitespace.
+fn row(stdout: &str, tier: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .find(|l| l.starts_with(tier))
+        .unwrap_or_else(|| panic!("no {tier} row in {stdout}"))
+        .split_whitespace()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn shortfall_percentiles_count_homes_beyond_the_search_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    // street_green radius 300 m, search limit 2500 m. Failing homes fall short by 100, 200
+    // and 400 m; two more have nothing within 2500 m (short by more than 2200 m).
+    let (green, homes) = scene(dir.path(), &[50.0, 400.0, 500.0, 700.0, 2600.0, 3000.0]);
+    let o = greenreach(&[
+        "check",
+        "--green",
+        green.to_str().unwrap(),
+        "--points",
+        homes.to_str().unwrap(),
+        "--max-distance",
+        "2500",
+        "--out",
+        dir.path().join("o.csv").to_str().unwrap(),
+        "-q",
+    ]);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{}{}", out, text(&o.stderr));
+    // 5 failing homes: ranks 3 (median), 4 (p75) and 5 (p90) of [100, 200, 400, >2200, >2200].
+    let r = row(&out, "street_green");
+    let tail = r[r.len() - 8..].join(" ");
+    assert_eq!(tail, "400 m > 2200 m > 2200 m", "{out}");
+    assert!(out.contains("counted in the shortfall percentiles as more than 2200 m"));
+
+    // Only one home beyond the limit: the median is measured.
+    let (green, homes) = scene(dir.path(), &[400.0, 500.0, 700.0, 3000.0]);
+    let o = greenreach(&[
+        "check",
+        "--green",
+        green.to_str().unwrap(),
+        "--points",
+        homes.to_str().unwrap(),
+        "--max-distance",
+        "2500",
+        "--summary-only",
+        "-q",
+    ]);
+    let out = text(&o.stdout);
+    // --summary-only computes flags only: no shortfall figures.
+    assert!(row(&out, "street_green").ends_with(&["-".into(), "-".into(), "-".into()]));
+}
+
+#[test]
+fn a_layer_in_the_wrong_crs_or_with_swapped_axes_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (green, _) = scene(dir.path(), &[]);
+    // Homes with [lat, lon]: valid ranges, wrong place.
+    let swapped = write_fc(
+        dir.path(),
+        "swapped.geojson",
+        (0..5)
+            .map(|i| {
+                let [lon, lat] = ll(150.0 + 10.0 * i as f64, 50.0);
+                feature(
+                    json!({}),
+                    json!({"type": "Point", "coordinates": [lat, lon]}),
+                )
+            })
+            .collect(),
+    );
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "check".to_string(),
+            "--green".into(),
+            green.to_str().unwrap().into(),
+            "--points".into(),
+            swapped.to_str().unwrap().into(),
+            "--summary-only".into(),
+            "-q".into(),
+        ];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        greenreach(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("axes look swapped") && err.contains("--allow-far-layers"),
+        "{err}"
+    );
+    let o = run(&["--allow-far-layers"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("warning: only 0 of 5 features"));
+
+    // Projected homes, and --crs given for every layer: the green layer is reinterpreted too
+    // and lands far away; that is an error, and the hint names --points-crs.
+    let utm = write_fc(
+        dir.path(),
+        "utm.geojson",
+        vec![feature(
+            json!({}),
+            json!({"type": "Point", "coordinates": [539429.876, 5220853.152]}),
+        )],
+    );
+    let o = greenreach(&[
+        "check",
+        "--green",
+        green.to_str().unwrap(),
+        "--points",
+        utm.to_str().unwrap(),
+        "--summary-only",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("--points-crs EPSG:32648"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = greenreach(&[
+        "check",
+        "--green",
+        green.to_str().unwrap(),
+        "--points",
+        utm.to_str().unwrap(),
+        "--crs",
+        "EPSG:32632",
+        "--summary-only",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stdout));
+    let o = greenreach(&[
+        "check",
+        "--green",
+        green.to_str().unwrap(),
+        "--points",
+        utm.to_str().unwrap(),
+        "--points-crs",
+        "EPSG:32632",
+        "--summary-only",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+}
+
+#[test]
+fn swap_xy_reads_lat_lon_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (green, homes) = scene(dir.path(), &[50.0, 400.0]);
+    let flip = |p: &Path| {
+        let mut v: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        fn swap(v: &mut Value) {
+            match v {
+                Value::Array(a) if a.len() == 2 && a.iter().all(Value::is_number) => a.swap(0, 1),
+                Value::Array(a) => a.iter_mut().for_each(swap),
+                _ => {}
+            }
+        }
+        for f in v["features"].as_array_mut().unwrap() {
+            swap(&mut f["geometry"]["coordinates"]);
+        }
+        let q = p.with_extension("latlon.geojson");
+        std::fs::write(&q, v.to_string()).unwrap();
+        q
+    };
+    let (g2, h2) = (flip(&green), flip(&homes));
+    let summary = |g: &Path, h: &Path, extra: &[&str]| {
+        let mut a = vec![
+            "check",
+            "--green",
+            g.to_str().unwrap(),
+            "--points",
+            h.to_str().unwrap(),
+            "--summary-only",
+            "-q",
+        ];
+        a.extend_from_slice(extra);
+        let o = greenreach(&a);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        row(&text(&o.stdout), "street_green")[..5].join(" ")
+    };
+    assert_eq!(
+        summary(&g2, &h2, &["--swap-xy"]),
+        summary(&green, &homes, &[])
+    );
+}
+
+#[test]
+fn overlapping_zones_are_an_error_unless_a_rule_is_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (green, homes) = scene(dir.path(), &[50.0, 400.0, 700.0]);
+    let zones = write_fc(
+        dir.path(),
+        "zones.geojson",
+        vec![
+            feature(
+                json!({"name": "District"}),
+                square(-1000.0, -1000.0, 3000.0),
+            ),
+            feature(json!({"name": "Town"}), square(0.0, 0.0, 1000.0)),
+            feature(json!({"name": "Empty"}), square(5000.0, 5000.0, 100.0)),
+        ],
+    );
+    let run = |extra: &[&str]| {
+        let out = dir.path().join(format!("rep{}", extra.len()));
+        let mut a = vec![
+            "report",
+            "--green",
+            green.to_str().unwrap(),
+            "--points",
+            homes.to_str().unwrap(),
+            "--zones",
+            zones.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ];
+        a.extend_from_slice(extra);
+        (greenreach(&a), out)
+    };
+    let (o, _) = run(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("\"District\" and \"Town\" share 100.0 ha") && err.contains("--zone-overlap"),
+        "{err}"
+    );
+    let (o, out) = run(&["--zone-overlap", "each"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let zones_csv = std::fs::read_to_string(out.join("zones.csv")).unwrap();
+    // Each home counts in both zones; the empty zone is not a row.
+    assert!(
+        zones_csv.lines().any(|l| l.starts_with("District,3,")),
+        "{zones_csv}"
+    );
+    assert!(
+        zones_csv.lines().any(|l| l.starts_with("Town,3,")),
+        "{zones_csv}"
+    );
+    assert!(!zones_csv.contains("Empty"), "{zones_csv}");
+    let (o, out) = run(&["--zone-overlap", "first"]);
+    assert!(o.status.success());
+    let zones_csv = std::fs::read_to_string(out.join("zones.csv")).unwrap();
+    assert!(
+        zones_csv.lines().any(|l| l.starts_with("District,3,")),
+        "{zones_csv}"
+    );
+    assert!(
+        !zones_csv.lines().any(|l| l.starts_with("Town,")),
+        "{zones_csv}"
+    );
+}
