@@ -94,6 +94,7 @@ fn run(green: PathBuf, homes: PathBuf, crs: Option<&str>, swap_xy: bool) -> Chec
     cfg.crs = CrsOptions {
         all: crs.map(|c| c.parse::<SourceCrs>().unwrap()),
         swap_xy,
+        allow_far: false,
     };
     let r = run_check(&cfg, &Silent).unwrap();
     let _ = std::fs::remove_file(cfg.out.unwrap());

@@ -82,6 +82,7 @@ fn config(dir: &Path, green: PathBuf, demand: DemandSource) -> ReportConfig {
         weight: WeightSource::Points,
         zones: None,
         land: None,
+        land_crs: None,
         gap_link_m: None,
         land_cell_m: 2.0,
     }
@@ -127,6 +128,7 @@ fn population_layer_weights_known_answer() {
     cfg.weight = WeightSource::Population {
         path: cells,
         field: "population".into(),
+        crs: None,
     };
     let r = run_report(&cfg, &Silent).unwrap();
     assert_eq!(r.totals.within, vec![2]);
