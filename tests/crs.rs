@@ -226,7 +226,7 @@ fn same_answers_in_every_crs() {
 }
 
 #[test]
-fn mixed_datums_and_far_apart_layers_warn() {
+fn mixed_datums_warn_and_far_apart_layers_stop() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let wgs = |c: Coord| [c.x, c.y];
@@ -253,11 +253,15 @@ fn mixed_datums_and_far_apart_layers_warn() {
         "--strict makes it an error"
     );
 
+    // A layer far from the others is an error, a warning with allow_far.
     let far = |c: Coord| [c.x - 97.0, c.y + 17.5];
-    let cfg = CheckConfig::new(
+    let mut cfg = CheckConfig::new(
         vec![write(d, "g3.geojson", None, true, &wgs)],
         DemandSource::Points(write(d, "h3.geojson", None, false, &far)),
     );
+    let e = run_check(&cfg, &Silent).unwrap_err().to_string();
+    assert!(e.contains("--allow-far-layers"), "{e}");
+    cfg.crs.allow_far = true;
     let r = run_check(&cfg, &Silent).unwrap();
     assert!(
         r.warnings
