@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::super::{Report, Shares};
 use super::svg::{esc, histogram};
-use super::{grade, pct};
+use super::{grade, land_words, pct, shortfall_cells};
 
 const CSS: &str = r#"
 :root { --ink: #1d2327; --muted: #5b6670; --line: #d6dadd; --good: #1a9641; --bad: #d7191c; }
@@ -33,13 +33,13 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 @media print { body { font-size: 11pt; } main { max-width: none; padding: 0; } h2 { break-after: avoid; } table, figure, .card { break-inside: avoid; } }
 "#;
 
-fn grade_class(share: f64) -> &'static str {
-    if share >= 0.9 {
-        "g90"
-    } else if share >= 0.8 {
-        "g80"
-    } else {
-        "glow"
+/// The colour class of a share under the standard's grades (none without grades).
+fn grade_class(share: f64, grades: &[f64]) -> &'static str {
+    match grades {
+        [] => "",
+        _ if 100.0 * share >= grades[grades.len() - 1] - 1e-9 => "g90",
+        _ if 100.0 * share >= grades[0] - 1e-9 => "g80",
+        _ => "glow",
     }
 }
 
@@ -78,7 +78,7 @@ fn zone_table(r: &Report) -> String {
                     let _ = write!(
                         s,
                         r#"<td class="{}">{}</td>"#,
-                        grade_class(l.all_share()),
+                        grade_class(l.all_share(), &std.grades),
                         pct(l.all_share())
                     );
                 }
@@ -137,12 +137,17 @@ pub fn page(r: &Report, map_svg: &str) -> String {
             );
         }
         if let Some(l) = &t.land {
+            let g = grade(l.share(k), &std.grades).map_or(String::new(), |g| {
+                format!(
+                    r#" · <span class="{}">{g}</span>"#,
+                    grade_class(l.share(k), &std.grades)
+                )
+            });
             let _ = write!(
                 s,
-                r#"<div class="line">{} of residential land · <span class="{}">{}</span></div>"#,
+                r#"<div class="line">{} of {}{g}</div>"#,
                 pct(l.share(k)),
-                grade_class(l.share(k)),
-                grade(l.share(k))
+                land_words(r).0
             );
         }
         s += "</div>";
@@ -162,18 +167,19 @@ pub fn page(r: &Report, map_svg: &str) -> String {
             String::new()
         },
         t.land.as_ref().map_or(String::new(), |l| format!(
-            r#"<div class="line">{} of residential land</div>"#,
-            pct(l.all_share())
+            r#"<div class="line">{} of {}</div>"#,
+            pct(l.all_share()),
+            land_words(r).0
         ))
     );
     if let Some(l) = &t.land {
         let _ = write!(
             s,
-            r#"<p class="note">Residential land (公园绿地服务半径覆盖率): {:.1} ha in all, measured by area with an adaptive quadtree and exact polygon clipping; every land share is exact to within {:.2} percentage points. Graded against the national garden-city thresholds of 80% and 90%.</p>"#,
-            l.area_m2 / 1e4,
-            l.bound_pp()
+            r#"<p class="note" id="land-note">{}</p>"#,
+            esc(&super::markdown::land_note(r, l.area_m2, l.bound_pp()))
         );
     }
+    s += &shortfall_section(r);
     s += r#"<h2>Map · 地图</h2><div class="map">"#;
     s += map_svg;
     s += "</div>";
@@ -192,11 +198,19 @@ pub fn page(r: &Report, map_svg: &str) -> String {
     if !r.zones.is_empty() {
         s += r#"<h2>By zone, worst first · 分区统计</h2>"#;
         s += &zone_table(r);
+        if !r.empty_zones.is_empty() {
+            let _ = write!(
+                s,
+                r#"<p class="note" id="empty-zones">Zones with no home in the data (not ranked): {}.</p>"#,
+                esc(&r.empty_zones.join(", "))
+            );
+        }
     }
+    s += &spaces_section(r);
     if !r.areas.is_empty() {
         let _ = write!(
             s,
-            r#"<h2>Residential polygons with the least land in reach · 居住用地</h2><p class="note">The 20 worst of {} polygons; all are in <code>areas.csv</code>.</p><table id="areas-table"><thead><tr><th>area</th><th>zone</th><th>size</th>"#,
+            r#"<h2>Residential polygons with the least land in reach · 居住用地</h2><p class="note">The 20 worst of {} polygons; all are in <code>areas.csv</code>.</p><table id="areas-table"><thead><tr><th>area</th><th>where</th><th>size</th>"#,
             r.areas.len()
         );
         for tier in &std.tiers {
@@ -208,7 +222,7 @@ pub fn page(r: &Report, map_svg: &str) -> String {
                 s,
                 "<tr><td>{}</td><td>{}</td><td>{:.2} ha</td>",
                 esc(&a.id),
-                esc(a.zone.as_deref().unwrap_or("")),
+                esc(&a.place.as_ref().map_or(String::new(), |p| p.describe())),
                 a.land.area_m2 / 1e4
             );
             for k in 0..std.tiers.len() {
@@ -222,9 +236,9 @@ pub fn page(r: &Report, map_svg: &str) -> String {
     if weighted {
         s += "<th>residents</th>";
     }
-    s += "<th>extent</th><th>nearest qualifying space</th><th>shortfall</th></tr></thead><tbody>";
+    s += "<th>where</th><th>extent</th><th>nearest qualifying space</th><th>shortfall</th></tr></thead><tbody>";
     let mut rank = vec![0usize; std.tiers.len()];
-    for g in &r.gaps {
+    for (k, g) in r.gaps.iter().enumerate() {
         rank[g.tier] += 1;
         if rank[g.tier] > 10 {
             continue;
@@ -240,9 +254,11 @@ pub fn page(r: &Report, map_svg: &str) -> String {
             let _ = write!(s, "<td>{:.0}</td>", g.weight);
         }
         let short = g.shortfall_text(r.config.check.max_distance_m);
+        let place = r.gap_places.get(k).and_then(Option::as_ref);
         let _ = write!(
             s,
-            "<td>{:.1} ha</td><td>{}</td><td>{short}</td></tr>",
+            "<td>{}</td><td>{:.1} ha</td><td>{}</td><td>{short}</td></tr>",
+            esc(&place.map_or(String::new(), |p| p.describe())),
             g.hull_area_m2 / 1e4,
             esc(g.nearest.as_deref().unwrap_or("–"))
         );
@@ -308,6 +324,117 @@ pub fn page(r: &Report, map_svg: &str) -> String {
         s += "</ul>";
     }
     s += r#"<p class="note">Map data © OpenStreetMap contributors (ODbL) where the inputs are OpenStreetMap extracts.</p></main></body></html>"#;
+    s
+}
+
+/// How far the failing homes fall short, per tier: median, 75th and 90th percentile.
+fn shortfall_section(r: &Report) -> String {
+    let mut s = String::from(
+        r#"<h2>How far the rest fall short · 差距</h2><table id="shortfall-table"><thead><tr><th>tier</th><th>homes out of reach</th><th>median</th><th>75th percentile</th><th>90th percentile</th></tr></thead><tbody>"#,
+    );
+    for (t, tier) in r.config.check.standard.tiers.iter().enumerate() {
+        let [n, p50, p75, p90] = shortfall_cells(r, t);
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{n}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&tier.name),
+            esc(&p50),
+            esc(&p75),
+            esc(&p90)
+        );
+    }
+    let _ = write!(
+        s,
+        r#"</tbody></table><p class="note">Shortfall = distance to the nearest qualifying space − the radius, over every home out of reach; homes with nothing within the search limit ({} m) count as more than the limit minus the radius (shown as "&gt; N m").</p>"#,
+        r.config.check.max_distance_m
+    );
+    s
+}
+
+/// Which green spaces counted and why; the ones kept out and why; spaces mostly outside the
+/// study area.
+fn spaces_section(r: &Report) -> String {
+    let sp = &r.spaces;
+    let std = &r.config.check.standard;
+    let mut s = String::from(
+        r#"<h2>Green spaces counted · 计入的绿地</h2><table id="spaces-tiers"><thead><tr><th>tier</th><th>spaces</th><th>area</th><th>serving the most homes</th></tr></thead><tbody>"#,
+    );
+    for (t, ts) in sp.tiers.iter().enumerate() {
+        let most: Vec<String> = ts
+            .most_serving
+            .iter()
+            .take(3)
+            .map(|x| format!("{} ({})", esc(&x.label), x.homes_served[t]))
+            .collect();
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{:.1} ha</td><td>{}</td></tr>",
+            esc(&ts.tier),
+            ts.count,
+            ts.area_m2 / 1e4,
+            most.join(", ")
+        );
+    }
+    s += r#"</tbody></table><table id="spaces-largest"><thead><tr><th>largest spaces counted</th><th>category</th><th>area</th><th>why it counts</th>"#;
+    for t in &std.tiers {
+        let _ = write!(s, "<th>homes served: {}</th>", esc(&t.name));
+    }
+    s += "</tr></thead><tbody>";
+    for x in &sp.largest {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{:.2} ha</td><td>{}</td>",
+            esc(&x.label),
+            esc(&x.category),
+            x.area_m2 / 1e4,
+            esc(&x.reason)
+        );
+        for n in &x.homes_served {
+            let _ = write!(s, "<td>{n}</td>");
+        }
+        s += "</tr>";
+    }
+    s += "</tbody></table>";
+    if let Some(outside) = sp.mostly_outside.as_ref().filter(|v| !v.is_empty()) {
+        let list: Vec<String> = outside
+            .iter()
+            .map(|x| {
+                format!(
+                    "{} ({:.0}% inside)",
+                    esc(&x.label),
+                    100.0 * x.inside_share.unwrap_or(0.0)
+                )
+            })
+            .collect();
+        let _ = write!(
+            s,
+            r#"<p class="note" id="spaces-outside">Counted but lying mostly outside the study area (they still serve homes near the border): {}.</p>"#,
+            list.join(", ")
+        );
+    }
+    if !sp.kept_out_by_reason.is_empty() {
+        s += r#"<table id="spaces-kept-out"><thead><tr><th>largest spaces kept out</th><th>area</th><th>why</th></tr></thead><tbody>"#;
+        for k in &sp.largest_kept_out {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td>{:.2} ha</td><td>{}</td></tr>",
+                esc(&k.label),
+                k.area_m2 / 1e4,
+                esc(&k.reason)
+            );
+        }
+        let reasons: Vec<String> = sp
+            .kept_out_by_reason
+            .iter()
+            .map(|(k, v)| format!("{} {v}", esc(k)))
+            .collect();
+        let _ = write!(
+            s,
+            r#"</tbody></table><p class="note">Kept out, by reason: {}. Every rule is listed by <code>greenreach standards {}</code>.</p>"#,
+            reasons.join("; "),
+            esc(&std.name)
+        );
+    }
     s
 }
 

@@ -6,12 +6,15 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::super::{Report, Shares};
+use super::super::{LandBasis, Place, Report, Shares};
 use super::grade;
+use crate::report::compute::counted::SpacesCounted;
+use crate::run::summary::Shortfall;
 
 /// The whole `summary.json`.
 #[derive(Debug, Serialize)]
 pub struct SummaryJson<'a> {
+    empty_zones: &'a [String],
     gaps: Vec<GapJson<'a>>,
     generated_utc: &'a str,
     green: GreenJson<'a>,
@@ -19,11 +22,14 @@ pub struct SummaryJson<'a> {
     histograms: Vec<HistogramJson<'a>>,
     homes_rule: &'a str,
     inputs: Vec<InputJson<'a>>,
+    land_basis: Option<LandBasisJson>,
     plane: PlaneJson,
     points: PointsJson<'a>,
     residential_areas: Vec<AreaJson<'a>>,
     schema: &'static str,
     search_limit_m: f64,
+    shortfalls: Vec<ShortfallJson<'a>>,
+    spaces_counted: &'a SpacesCounted,
     standard: StandardJson<'a>,
     totals: SharesJson<'a>,
     warnings: &'a [String],
@@ -36,6 +42,7 @@ struct GapJson<'a> {
     beyond_limit: usize,
     hull_area_m2: f64,
     nearest: Option<&'a str>,
+    place: Option<&'a Place>,
     points: usize,
     shortfall_max_m: Option<f64>,
     shortfall_min_m: Option<f64>,
@@ -98,11 +105,51 @@ struct AreaJson<'a> {
     error_bound_pp: f64,
     id: &'a str,
     land_share: Vec<f64>,
+    place: Option<&'a Place>,
     zone: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
+struct LandBasisJson {
+    /// `residential_land` or `building_footprints`.
+    kind: &'static str,
+    /// The land-use file, for `residential_land`.
+    source: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ShortfallJson<'a> {
+    beyond_limit: u64,
+    failing: u64,
+    p50: QuantileJson,
+    p75: QuantileJson,
+    p90: QuantileJson,
+    tier: &'a str,
+}
+
+/// A shortfall percentile: `m`, or more than `m` when `more_than`.
+#[derive(Debug, Serialize)]
+struct QuantileJson {
+    m: f64,
+    more_than: bool,
+}
+
+impl From<Shortfall> for QuantileJson {
+    fn from(s: Shortfall) -> Self {
+        match s {
+            Shortfall::At(m) => QuantileJson {
+                m: (m * 10.0).round() / 10.0,
+                more_than: false,
+            },
+            Shortfall::Above(m) => QuantileJson { m, more_than: true },
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
 struct StandardJson<'a> {
+    grades: &'a [f64],
+    grades_source: &'a str,
     name: &'a str,
     source: &'a str,
     tiers: Vec<TierJson<'a>>,
@@ -161,7 +208,7 @@ struct LandJson {
 #[derive(Debug, Serialize)]
 struct TierSharesJson<'a> {
     land_covered_m2: Option<f64>,
-    land_grade: Option<&'static str>,
+    land_grade: Option<String>,
     land_share: Option<f64>,
     point_share: f64,
     points_within: usize,
@@ -181,7 +228,7 @@ fn shares<'a>(r: &'a Report, s: &Shares, name: Option<&'a str>) -> SharesJson<'a
         .enumerate()
         .map(|(t, tier)| TierSharesJson {
             land_covered_m2: land.map(|l| l.covered_m2[t]),
-            land_grade: land.map(|l| grade(l.share(t))),
+            land_grade: land.and_then(|l| grade(l.share(t), &r.config.check.standard.grades)),
             land_share: land.map(|l| l.share(t)),
             point_share: s.point_share(Some(t)),
             points_within: s.within[t],
@@ -217,13 +264,16 @@ pub fn summary_json(r: &Report) -> SummaryJson<'_> {
     let per_tier = r.prepared.green.per_tier(std);
     let (lon0, lat0) = r.prepared.plane.origin();
     SummaryJson {
+        empty_zones: &r.empty_zones,
         gaps: r
             .gaps
             .iter()
-            .map(|g| GapJson {
+            .enumerate()
+            .map(|(k, g)| GapJson {
                 beyond_limit: g.beyond_limit,
                 hull_area_m2: g.hull_area_m2,
                 nearest: g.nearest.as_deref(),
+                place: r.gap_places.get(k).and_then(Option::as_ref),
                 points: g.members.len(),
                 shortfall_max_m: g.shortfall_max_m,
                 shortfall_min_m: g.shortfall_min_m,
@@ -274,6 +324,16 @@ pub fn summary_json(r: &Report) -> SummaryJson<'_> {
                 skipped: f.info.skipped,
             })
             .collect(),
+        land_basis: r.land_basis.as_ref().map(|b| match b {
+            LandBasis::ResidentialLand(p) => LandBasisJson {
+                kind: "residential_land",
+                source: Some(p.display().to_string()),
+            },
+            LandBasis::BuildingFootprints => LandBasisJson {
+                kind: "building_footprints",
+                source: None,
+            },
+        }),
         plane: PlaneJson { lat0, lon0 },
         points: PointsJson {
             evaluated: sum.points_evaluated,
@@ -289,12 +349,31 @@ pub fn summary_json(r: &Report) -> SummaryJson<'_> {
                 error_bound_pp: a.land.bound_pp(),
                 id: &a.id,
                 land_share: (0..std.tiers.len()).map(|t| a.land.share(t)).collect(),
+                place: a.place.as_ref(),
                 zone: a.zone.as_deref(),
             })
             .collect(),
         schema: "greenreach-report/1",
         search_limit_m: r.config.check.max_distance_m,
+        shortfalls: sum
+            .tiers
+            .iter()
+            .filter_map(|t| {
+                let s = t.shortfall.as_ref()?;
+                Some(ShortfallJson {
+                    beyond_limit: s.beyond_limit,
+                    failing: s.failing,
+                    p50: s.p50.into(),
+                    p75: s.p75.into(),
+                    p90: s.p90.into(),
+                    tier: &t.name,
+                })
+            })
+            .collect(),
+        spaces_counted: &r.spaces,
         standard: StandardJson {
+            grades: &std.grades,
+            grades_source: &std.grades_source,
             name: &std.name,
             source: &std.source,
             tiers: std

@@ -58,13 +58,52 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
-/// Grade a land share against the national garden-city thresholds.
-pub fn grade(share: f64) -> &'static str {
-    if share >= 0.9 {
-        "≥ 90%"
-    } else if share >= 0.8 {
-        "≥ 80%"
-    } else {
-        "< 80%"
+/// Grade a share against the standard's thresholds (percent, ascending): `≥ 90%`, `≥ 80%`
+/// or `< 80%`; `None` when the standard sets no grades.
+pub fn grade(share: f64, grades: &[f64]) -> Option<String> {
+    let lowest = *grades.first()?;
+    Some(
+        match grades.iter().rev().find(|&&g| 100.0 * share >= g - 1e-9) {
+            Some(g) => format!("≥ {g}%"),
+            None => format!("< {lowest}%"),
+        },
+    )
+}
+
+/// How far the failing homes of a tier fall short, as table cells: failing homes, median,
+/// 75th and 90th percentile (`> N m` when among homes with nothing within the search limit).
+fn shortfall_cells(r: &Report, t: usize) -> [String; 4] {
+    match &r.summary.tiers[t].shortfall {
+        Some(s) => [
+            s.failing.to_string(),
+            s.p50.to_string(),
+            s.p75.to_string(),
+            s.p90.to_string(),
+        ],
+        None => ["0".into(), "–".into(), "–".into(), "–".into()],
+    }
+}
+
+/// `the residential land` / `building footprint area` and whether it is the 服务半径覆盖率.
+fn land_words(r: &Report) -> (&'static str, bool) {
+    match &r.land_basis {
+        Some(b @ super::LandBasis::ResidentialLand(_)) => (b.describe(), true),
+        Some(b) => (b.describe(), false),
+        None => ("residential land", false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grades_follow_the_standard() {
+        let g = [80.0, 90.0];
+        assert_eq!(grade(0.95, &g).as_deref(), Some("≥ 90%"));
+        assert_eq!(grade(0.9, &g).as_deref(), Some("≥ 90%"));
+        assert_eq!(grade(0.85, &g).as_deref(), Some("≥ 80%"));
+        assert_eq!(grade(0.5, &g).as_deref(), Some("< 80%"));
+        assert_eq!(grade(0.95, &[]), None);
     }
 }
