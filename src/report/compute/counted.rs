@@ -134,7 +134,12 @@ pub fn spaces_counted(
             TierSpaces {
                 tier: tier.name.clone(),
                 count: members.len(),
-                area_m2: members.iter().map(|&k| green.features[k].area_m2).sum(),
+                // + 0.0: an empty sum is -0.0.
+                area_m2: members
+                    .iter()
+                    .map(|&k| green.features[k].area_m2)
+                    .sum::<f64>()
+                    + 0.0,
                 most_serving: by_service.into_iter().take(SHOWN).map(space).collect(),
             }
         })

@@ -167,6 +167,36 @@ pub fn summary_md(r: &Report) -> String {
     out
 }
 
+/// What `greenreach report` prints: the standard, the headline table, what the land share is
+/// measured over, and where the report is.
+pub fn terminal_summary(r: &Report) -> String {
+    let std = &r.config.check.standard;
+    let mut out = format!(
+        "standard {}: {}\n\n{}",
+        std.name,
+        std.describe_tiers(),
+        headline_table(r)
+    );
+    if let Some(l) = &r.totals.land {
+        let (word, is_rate) = land_words(r);
+        out += &format!(
+            "\n{word}: {:.1} ha{} (land shares exact to within {:.2} percentage points)\n",
+            l.area_m2 / 1e4,
+            if is_rate {
+                ", the denominator of the 公园绿地服务半径覆盖率"
+            } else {
+                "; not the residential land rate: give --land for that"
+            },
+            l.bound_pp()
+        );
+    }
+    out += &format!(
+        "\nreport: {}\n",
+        r.config.out_dir.join("index.html").display()
+    );
+    out
+}
+
 /// The sentence under the headline that says what the land share is measured over.
 pub fn land_note(r: &Report, area_m2: f64, bound_pp: f64) -> String {
     let (word, is_rate) = land_words(r);

@@ -16,7 +16,7 @@ use crate::run::check::write_points;
 use super::{POINTS_FORMAT, Report};
 
 pub use json::summary_json;
-pub use markdown::headline_table;
+pub use markdown::{headline_table, terminal_summary};
 
 /// Write every file of the report into `report.config.out_dir`.
 pub fn write_folder(r: &Report) -> Result<(), Error> {

@@ -192,6 +192,24 @@ pub fn map(r: &Report) -> String {
         );
     }
     s += "</g>";
+    // Zone names at an interior point of each zone's largest part, on top of the points.
+    s += r##"<g id="zone-labels" font-size="12" fill="#222" text-anchor="middle" stroke="#fff" stroke-width="3" paint-order="stroke">"##;
+    for (name, z) in &r.zone_shapes {
+        use geo::{Area, InteriorPoint};
+        let largest =
+            z.0.iter()
+                .max_by(|a, b| a.unsigned_area().total_cmp(&b.unsigned_area()));
+        if let Some(p) = largest.and_then(|p| p.interior_point()) {
+            let _ = write!(
+                s,
+                r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
+                v.x(p.0),
+                v.y(p.0),
+                esc(name)
+            );
+        }
+    }
+    s += "</g>";
     // Scale bar and north arrow (grid north of the local plane, which is true north at its
     // central meridian).
     let bar_m = bar_length(span_x);
