@@ -334,3 +334,84 @@ fn overlapping_zones_are_an_error_unless_a_rule_is_chosen() {
         "{zones_csv}"
     );
 }
+
+/// The "Green spaces counted" section of the shipped default report, against its snapshot
+/// (tests/snapshots/spaces_counted.md; after a deliberate change, regenerate it with
+/// GREENREACH_BLESS=1 and review the diff).
+#[test]
+fn spaces_counted_snapshot_on_the_shipped_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rep");
+    let o = greenreach(&["report", "--out", out.to_str().unwrap(), "-q"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    let start = md.find("## Green spaces counted").expect("section");
+    let end = md[start + 3..].find("\n## ").map_or(md.len(), |e| start + 3 + e + 1);
+    let section = &md[start..end];
+    let snap = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/spaces_counted.md");
+    if std::env::var_os("GREENREACH_BLESS").is_some() {
+        std::fs::create_dir_all(snap.parent().unwrap()).unwrap();
+        std::fs::write(&snap, section).unwrap();
+    }
+    assert_eq!(section, std::fs::read_to_string(&snap).unwrap());
+    // The nature reserves and the pool of the 2015 map are not parks: no park counts.
+    assert!(section.contains("| park | 0 | 0.0 ha |"));
+    assert!(section.contains("Schwimmbad Mühleholz | 2.59 ha | leisure=park with sport=swimming"));
+}
+
+/// The land denominator: residential land-use polygons give the 服务半径覆盖率; the homes'
+/// own polygons are called building footprint area; a standard without grades grades nothing.
+#[test]
+fn land_denominator_and_grades_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut a = vec![
+            "report",
+            "--green",
+            "geodata/liechtenstein/green_areas.geojson",
+            "--residential",
+            "geodata/liechtenstein/buildings.geojson",
+            "--homes",
+            "osm",
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ];
+        a.extend_from_slice(extra);
+        let o = greenreach(&a);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let json: Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        (text(&o.stdout), json)
+    };
+    let (stdout, json) = run("footprints", &[]);
+    assert_eq!(json["land_basis"]["kind"], "building_footprints");
+    assert!(stdout.contains("building footprint area within reach"), "{stdout}");
+    assert!(stdout.contains("not the residential land rate"));
+    assert!(!stdout.contains("residential land within reach"));
+
+    let (stdout, json) = run(
+        "land",
+        &["--land", "geodata/liechtenstein/residential_areas.geojson"],
+    );
+    assert_eq!(json["land_basis"]["kind"], "residential_land");
+    assert!(stdout.contains("residential land within reach | grade |"), "{stdout}");
+    assert!(stdout.contains("公园绿地服务半径覆盖率"));
+    let area = json["totals"]["land"]["area_m2"].as_f64().unwrap();
+    assert!((area / 1e4 - 1283.5).abs() < 0.1, "{area}");
+    assert_eq!(json["standard"]["grades"], json!([80.0, 90.0]));
+
+    let (stdout, json) = run(
+        "who",
+        &[
+            "--standard",
+            "who-europe",
+            "--land",
+            "geodata/liechtenstein/residential_areas.geojson",
+        ],
+    );
+    assert_eq!(json["standard"]["grades"], json!([]));
+    assert!(json["totals"]["tiers"][0]["land_grade"].is_null());
+    assert!(!stdout.contains("grade"), "{stdout}");
+}
