@@ -346,7 +346,9 @@ fn spaces_counted_snapshot_on_the_shipped_data() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
     let start = md.find("## Green spaces counted").expect("section");
-    let end = md[start + 3..].find("\n## ").map_or(md.len(), |e| start + 3 + e + 1);
+    let end = md[start + 3..]
+        .find("\n## ")
+        .map_or(md.len(), |e| start + 3 + e + 1);
     let section = &md[start..end];
     let snap = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/spaces_counted.md");
     if std::env::var_os("GREENREACH_BLESS").is_some() {
@@ -387,7 +389,10 @@ fn land_denominator_and_grades_are_named() {
     };
     let (stdout, json) = run("footprints", &[]);
     assert_eq!(json["land_basis"]["kind"], "building_footprints");
-    assert!(stdout.contains("building footprint area within reach"), "{stdout}");
+    assert!(
+        stdout.contains("building footprint area within reach"),
+        "{stdout}"
+    );
     assert!(stdout.contains("not the residential land rate"));
     assert!(!stdout.contains("residential land within reach"));
 
@@ -396,7 +401,10 @@ fn land_denominator_and_grades_are_named() {
         &["--land", "geodata/liechtenstein/residential_areas.geojson"],
     );
     assert_eq!(json["land_basis"]["kind"], "residential_land");
-    assert!(stdout.contains("residential land within reach | grade |"), "{stdout}");
+    assert!(
+        stdout.contains("residential land within reach | grade |"),
+        "{stdout}"
+    );
     assert!(stdout.contains("公园绿地服务半径覆盖率"));
     let area = json["totals"]["land"]["area_m2"].as_f64().unwrap();
     assert!((area / 1e4 - 1283.5).abs() < 0.1, "{area}");
@@ -414,4 +422,37 @@ fn land_denominator_and_grades_are_named() {
     assert_eq!(json["standard"]["grades"], json!([]));
     assert!(json["totals"]["tiers"][0]["land_grade"].is_null());
     assert!(!stdout.contains("grade"), "{stdout}");
+}
+
+/// Spaces that count but lie mostly outside the study area are flagged, not hidden: under
+/// ANGSt (natural green space) the Natura 2000 reserves across the Austrian border count.
+#[test]
+fn spaces_mostly_outside_the_zones_are_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rep");
+    let o = greenreach(&[
+        "report",
+        "--standard",
+        "angst",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let outside = json["spaces_counted"]["mostly_outside"].as_array().unwrap();
+    let bangs = outside
+        .iter()
+        .find(|s| s["label"] == "Bangs - Matschels")
+        .expect("the reserve across the border is flagged");
+    assert!(bangs["inside_share"].as_f64().unwrap() < 0.01);
+    assert!(
+        bangs["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("leisure=nature_reserve")
+    );
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("lying mostly outside the study area"));
 }
