@@ -14,12 +14,13 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Start writing `path` (as a temporary file in the same folder).
+    /// Start writing `path` (as a temporary file in the same folder, created when missing).
     pub fn create(path: &Path) -> io::Result<Self> {
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
+        std::fs::create_dir_all(dir)?;
         let mut builder = tempfile::Builder::new();
         builder.prefix(".greenreach-").suffix(".partial");
         // The permissions `File::create` gives (the umask applies), not tempfile's 0600.

@@ -106,7 +106,7 @@ impl CheckConfig {
             None => Ok(Format::Csv),
             Some(p) => Format::from_path(p).ok_or_else(|| {
                 Error::Config(format!(
-                    "{}: unknown output format; use a .csv or .geojson file name",
+                    "{}: unknown output format; use a .csv, .geojson or .fgb file name",
                     p.display()
                 ))
             }),
