@@ -104,7 +104,7 @@ pub fn consistency_warnings(
     }
     let mut gbox = LonLatBox::empty();
     for l in green {
-        gbox.include_layer(&l.layer);
+        l.layer.include_in(&mut gbox);
     }
     if gbox.is_empty() {
         return out;
