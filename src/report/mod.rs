@@ -237,33 +237,8 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     };
     let mut notes = Vec::new();
 
-    let weights = match (&cfg.weight, &prepared.demand_layer) {
-        (WeightSource::Points, _) => weights::unit(&points),
-        (WeightSource::Property(field), Some(layer)) => {
-            weights::from_property(layer, &points, field)?
-        }
-        (WeightSource::Property(_), None) => {
-            return Err(Error::Config(
-                "--weight needs --points or --residential (a grid has no properties)".into(),
-            ));
-        }
-        (WeightSource::Population { path, field }, _) => {
-            let l = load_layer(path, None, &check.crs, opts, &mut notes)?;
-            prepared.layers.push(LayerInfo::of(&l, "population"));
-            weights::from_population(&l.layer, field, &points, &prepared.plane)?
-        }
-    };
-
-    let zones = match &cfg.zones {
-        Some(z) => {
-            let l = load_layer(&z.path, z.crs.as_ref(), &check.crs, opts, &mut notes)?;
-            prepared.layers.push(LayerInfo::of(&l, "zones"));
-            let zones = Zones::from_layer(&l.layer, &z.name_property, &z.filter, &prepared.plane)?;
-            notes.extend(zones.skipped.iter().cloned());
-            Some(zones)
-        }
-        None => None,
-    };
+    let weights = weights_of(cfg, &mut prepared, &points, &mut notes)?;
+    let zones = zones_of(cfg, &mut prepared, &mut notes)?;
     let zone_of: Vec<Option<usize>> = match &zones {
         Some(z) => points.xy.iter().map(|&p| z.zone_of(p)).collect(),
         None => vec![None; points.len()],
@@ -357,30 +332,10 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
                 .then(b.land.area_m2.total_cmp(&a.land.area_m2))
         });
     }
-    let mut zone_rows: Vec<ZoneRow> = Vec::new();
-    if let Some(z) = &zones {
-        for (k, shares) in per_zone.into_iter().enumerate() {
-            if k == n_zones && shares.points == 0 {
-                continue;
-            }
-            let name = z
-                .names
-                .get(k)
-                .cloned()
-                .unwrap_or_else(|| "outside every zone".into());
-            zone_rows.push(ZoneRow { name, shares });
-        }
-        let outside = (zone_rows.last().map(|r| r.name.as_str()) == Some("outside every zone"))
-            .then(|| zone_rows.pop())
-            .flatten();
-        zone_rows.sort_by(|a, b| {
-            a.shares
-                .point_share(None)
-                .total_cmp(&b.shares.point_share(None))
-                .then(a.name.cmp(&b.name))
-        });
-        zone_rows.extend(outside);
-    }
+    let zone_rows = match &zones {
+        Some(z) => zone_table(&z.names, per_zone),
+        None => Vec::new(),
+    };
 
     let link = cfg.gap_link_m.unwrap_or(match check.demand {
         DemandSource::Grid { spacing_m, .. } => 1.5 * spacing_m,
@@ -401,19 +356,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         .zip(&coverage.tiers)
         .map(|(t, col)| histogram(&col.distance_m, t.max_radius() / 5.0, 15))
         .collect();
-    let inputs = prepared
-        .layers
-        .iter()
-        .map(|info| {
-            Ok(InputFile {
-                sha256: sha256_of(&info.path).map_err(|source| Error::Output {
-                    path: info.path.clone(),
-                    source,
-                })?,
-                info: info.clone(),
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
+    let inputs = input_files(&prepared.layers)?;
     let zone_shapes = zones
         .map(|z| z.names.into_iter().zip(z.shapes).collect())
         .unwrap_or_default();
@@ -436,6 +379,102 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         coverage,
         zone_shapes,
     })
+}
+
+/// The weight of each demand point: 1, a property of the demand layer, or a population
+/// layer (read here, and listed among the inputs).
+fn weights_of(
+    cfg: &ReportConfig,
+    prepared: &mut Prepared,
+    points: &DemandPoints,
+    notes: &mut Vec<String>,
+) -> Result<Weights, Error> {
+    let check = &cfg.check;
+    let opts = ReadOptions {
+        strict: check.strict,
+    };
+    Ok(match (&cfg.weight, &prepared.demand_layer) {
+        (WeightSource::Points, _) => weights::unit(points),
+        (WeightSource::Property(field), Some(layer)) => {
+            weights::from_property(layer, points, field)?
+        }
+        (WeightSource::Property(_), None) => {
+            return Err(Error::Config(
+                "--weight needs --points or --residential (a grid has no properties)".into(),
+            ));
+        }
+        (WeightSource::Population { path, field }, _) => {
+            let l = load_layer(path, None, &check.crs, opts, notes)?;
+            prepared.layers.push(LayerInfo::of(&l, "population"));
+            weights::from_population(&l.layer, field, points, &prepared.plane)?
+        }
+    })
+}
+
+/// The zones layer, when one is given (read here, and listed among the inputs).
+fn zones_of(
+    cfg: &ReportConfig,
+    prepared: &mut Prepared,
+    notes: &mut Vec<String>,
+) -> Result<Option<Zones>, Error> {
+    let Some(z) = &cfg.zones else {
+        return Ok(None);
+    };
+    let opts = ReadOptions {
+        strict: cfg.check.strict,
+    };
+    let l = load_layer(&z.path, z.crs.as_ref(), &cfg.check.crs, opts, notes)?;
+    prepared.layers.push(LayerInfo::of(&l, "zones"));
+    let zones = Zones::from_layer(&l.layer, &z.name_property, &z.filter, &prepared.plane)?;
+    notes.extend(zones.skipped.iter().cloned());
+    Ok(Some(zones))
+}
+
+/// Zone rows worst first (by the share of points meeting every tier), then the points in no
+/// zone (the last entry of `per_zone`), when there are any.
+fn zone_table(names: &[String], per_zone: Vec<Shares>) -> Vec<ZoneRow> {
+    let n_zones = names.len();
+    let mut zone_rows: Vec<ZoneRow> = Vec::new();
+    let mut outside = None;
+    for (k, shares) in per_zone.into_iter().enumerate() {
+        match names.get(k) {
+            Some(name) => zone_rows.push(ZoneRow {
+                name: name.clone(),
+                shares,
+            }),
+            None if k == n_zones && shares.points > 0 => {
+                outside = Some(ZoneRow {
+                    name: "outside every zone".into(),
+                    shares,
+                })
+            }
+            None => {}
+        }
+    }
+    zone_rows.sort_by(|a, b| {
+        a.shares
+            .point_share(None)
+            .total_cmp(&b.shares.point_share(None))
+            .then(a.name.cmp(&b.name))
+    });
+    zone_rows.extend(outside);
+    zone_rows
+}
+
+/// Every input file with its SHA-256.
+fn input_files(layers: &[LayerInfo]) -> Result<Vec<InputFile>, Error> {
+    layers
+        .iter()
+        .map(|info| {
+            Ok(InputFile {
+                sha256: sha256_of(&info.path).map_err(|source| Error::Output {
+                    path: info.path.clone(),
+                    source,
+                })?,
+                info: info.clone(),
+            })
+        })
+        .collect()
 }
 
 /// A residential land polygon: its id, its zone and its shape on the plane.
