@@ -29,7 +29,7 @@ fn engine(c: &mut Criterion) {
     let admin = layer("admin_boundaries.geojson");
     let mut bbox = LonLatBox::empty();
     for l in green_layers.iter().chain([&buildings]) {
-        bbox.include_layer(l);
+        l.include_in(&mut bbox);
     }
     let plane = LocalPlane::centred_on(&bbox).unwrap();
     let green = GreenSpaces::classify(&green_layers, &standard, &plane).unwrap();

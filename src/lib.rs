@@ -1,17 +1,55 @@
 //! greenreach: which homes are within reach of green space, and how far the rest fall short.
 //!
-//! The library reads green-space and demand layers (GeoJSON, WGS84), classifies green spaces
-//! under a [`Standard`] of tiers, projects everything onto a local transverse Mercator plane,
-//! indexes each tier in R-trees and evaluates every demand point in parallel.
+//! The library reads green-space and demand layers (GeoJSON; WGS84 or a named CRS),
+//! classifies green spaces under a [`Standard`] of tiers, projects everything onto a local
+//! transverse Mercator plane, indexes each tier and evaluates every demand point in parallel.
+//!
+//! # The supported API
+//!
+//! - [`run_check`] with a [`CheckConfig`] (its [`DemandSource`]: points, residential
+//!   polygons or a grid) gives a [`CheckRun`]: the printed summary and per-point results.
+//! - [`run_report`] with a [`ReportConfig`] writes the planner's report folder.
+//! - [`Standard`]s: the presets in [`standard::presets`], or a TOML file through
+//!   [`standard::file::load`].
+//! - [`Progress`] (or [`Silent`]) receives progress; every failure is an [`Error`].
+//! - For embedding the engine without files: [`engine`] (indexes, the [`engine::reach::Reach`]
+//!   seam, coverage, grids) on the plane of [`crs::LocalPlane`].
+//!
+//! The other modules (`io`, `run`, `report`'s internals) are public for the binary and the
+//! tests; their items may change without notice.
+//!
+//! A check of every building of Liechtenstein:
 //!
 //! ```no_run
-//! use greenreach::{CheckConfig, DemandSource, progress::Silent, run_check};
+//! use greenreach::{CheckConfig, DemandSource, Silent, run_check};
 //! let cfg = CheckConfig::new(
 //!     vec!["geodata/liechtenstein/green_areas.geojson".into()],
 //!     DemandSource::Residential("geodata/liechtenstein/buildings.geojson".into()),
 //! );
 //! let run = run_check(&cfg, &Silent).unwrap();
 //! println!("{}", run.summary);
+//! ```
+//!
+//! The same homes under the GB/T 51346 standard, as a report folder:
+//!
+//! ```no_run
+//! use greenreach::{CheckConfig, DemandSource, ReportConfig, Silent, WeightSource, run_report};
+//! let mut check = CheckConfig::new(
+//!     vec!["geodata/liechtenstein/green_areas.geojson".into()],
+//!     DemandSource::Residential("geodata/liechtenstein/buildings.geojson".into()),
+//! );
+//! check.standard = greenreach::standard::presets::gbt51346();
+//! let cfg = ReportConfig {
+//!     check,
+//!     out_dir: "li-report".into(),
+//!     weight: WeightSource::Points,
+//!     zones: None,
+//!     land: None,
+//!     gap_link_m: None,
+//!     land_cell_m: 2.0,
+//! };
+//! let report = run_report(&cfg, &Silent).unwrap();
+//! println!("{:.1}% of homes meet every tier", 100.0 * report.totals.point_share(None));
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -27,6 +65,8 @@ pub mod run;
 pub mod standard;
 
 pub use error::Error;
+pub use progress::{Progress, Silent};
+pub use report::{ReportConfig, WeightSource, ZoneSpec, run_report};
 pub use run::check::{CheckRun, run_check};
 pub use run::config::{CheckConfig, DemandSource};
 pub use standard::Standard;

@@ -1,10 +1,11 @@
 //! Property-based fuzzing (bounded, runs in CI): arbitrary JSON and hostile FeatureCollections
-//! through the reader, classification and evaluation. Whatever the input, greenreach returns
-//! a result or an error, never panics, and its counts add up. The unbounded, coverage-guided
-//! counterpart is `fuzz/` (cargo fuzz).
+//! through the pipeline the CLI runs (`run_check` on files, with a per-point GeoJSON file).
+//! Whatever the input, greenreach returns a result or an error, never panics, and the written
+//! file agrees with the summary. The unbounded, coverage-guided counterpart is `fuzz/`.
 
-use greenreach::run::check::check_geojson;
+use greenreach::progress::Silent;
 use greenreach::standard::presets;
+use greenreach::{CheckConfig, DemandSource, run_check};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -110,19 +111,65 @@ fn feature_collection() -> impl Strategy<Value = Value> {
     })
 }
 
+/// Run `check` on the two layers under two standards; when it succeeds, the per-point file
+/// must hold one feature per point read (evaluated ones `ok`, the others skipped with their
+/// reason), agree with the summary's counts, and have flags that agree with the distances.
 fn counts_add_up(green: &[u8], points: &[u8]) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    let (g, p, out) = (
+        dir.path().join("green.geojson"),
+        dir.path().join("points.geojson"),
+        dir.path().join("out.geojson"),
+    );
+    std::fs::write(&g, green).unwrap();
+    std::fs::write(&p, points).unwrap();
     for standard in [presets::jiangbei(), presets::gbt51346()] {
-        if let Ok((summary, coverage)) = check_geojson(green, points, &standard) {
-            let skipped: usize = summary.points_skipped.values().sum();
-            prop_assert_eq!(summary.points_evaluated + skipped, summary.points_read);
-            prop_assert_eq!(coverage.len(), summary.points_evaluated);
-            for col in &coverage.tiers {
-                for (d, ok) in col.distance_m.iter().zip(&col.ok) {
-                    prop_assert!(d.is_nan() || *d >= 0.0);
-                    prop_assert!(!ok || d.is_finite());
+        let mut cfg = CheckConfig::new(vec![g.clone()], DemandSource::Points(p.clone()));
+        cfg.standard = standard.clone();
+        cfg.out = Some(out.clone());
+        cfg.threads = Some(1);
+        let _ = std::fs::remove_file(&out);
+        let Ok(run) = run_check(&cfg, &Silent) else {
+            prop_assert!(!out.exists(), "a failed run leaves no file");
+            continue;
+        };
+        let summary = &run.summary;
+        let file: Value = serde_json::from_slice(&std::fs::read(&out).unwrap())
+            .map_err(|e| TestCaseError::fail(format!("output is not JSON: {e}")))?;
+        let features = file["features"].as_array().unwrap();
+        let ok: Vec<&Value> = features
+            .iter()
+            .map(|f| &f["properties"])
+            .filter(|p| p["status"] == "ok")
+            .collect();
+        let skipped = features.len() - ok.len();
+        prop_assert_eq!(ok.len(), summary.points_evaluated);
+        prop_assert_eq!(skipped, summary.points_skipped.values().sum::<usize>());
+        for (t, tier) in standard.tiers.iter().enumerate() {
+            let within = ok
+                .iter()
+                .filter(|p| p[format!("{}_ok", tier.name)] == true)
+                .count();
+            prop_assert_eq!(within, summary.tiers[t].within, "tier {}", tier.name);
+            for p in &ok {
+                let d = &p[format!("{}_m", tier.name)];
+                let flag = p[format!("{}_ok", tier.name)] == true;
+                match d.as_f64() {
+                    Some(d) => {
+                        prop_assert!(d >= 0.0, "{}", d);
+                        prop_assert!(
+                            !flag || d <= tier.max_radius() + 0.01,
+                            "{} ok at {} m",
+                            tier.name,
+                            d
+                        );
+                    }
+                    None => prop_assert!(d.is_null() && !flag, "{}", p),
                 }
             }
         }
+        let all = ok.iter().filter(|p| p["all_ok"] == true).count();
+        prop_assert_eq!(all, summary.all_within);
     }
     Ok(())
 }

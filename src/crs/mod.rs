@@ -1,5 +1,5 @@
-//! Coordinate systems: input systems ([`SourceCrs`], converted to WGS84 lon/lat on reading)
-//! and the local metric plane ([`LocalPlane`]). Used by every other folder; uses only `io` layers.
+//! Coordinate systems: input systems ([`SourceCrs`], to WGS84 on reading) and the local metric
+//! plane ([`LocalPlane`]). Used by every other folder; imports only `io` layers (`to_wgs84`).
 
 pub mod china;
 mod plane;

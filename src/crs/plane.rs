@@ -72,14 +72,6 @@ impl LonLatBox {
         self.max_lat = self.max_lat.max(c.y);
     }
 
-    /// Grow the box to hold every coordinate of a layer (read as lon/lat).
-    pub fn include_layer(&mut self, layer: &crate::io::input::Layer) {
-        use geo::CoordsIter;
-        for f in &layer.features {
-            f.geometry.coords_iter().for_each(|c| self.include(c));
-        }
-    }
-
     /// True when nothing was included.
     pub fn is_empty(&self) -> bool {
         self.min_lon > self.max_lon

@@ -120,7 +120,7 @@ pub fn consistency(green: &[LoadedLayer], others: &[&LoadedLayer], reach_m: f64)
     }
     let mut gbox = LonLatBox::empty();
     for l in green {
-        gbox.include_layer(&l.layer);
+        l.layer.include_in(&mut gbox);
     }
     if gbox.is_empty() {
         return found;

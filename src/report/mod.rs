@@ -284,50 +284,8 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     };
     let mut notes = Vec::new();
 
-    let weights = match (&cfg.weight, &prepared.demand_layer) {
-        (WeightSource::Points, _) => weights::unit(&points),
-        (WeightSource::Property(field), Some(layer)) => {
-            weights::from_property(layer, &points, field)?
-        }
-        (WeightSource::Property(_), None) => {
-            return Err(Error::Config(
-                "--weight needs --points or --residential (a grid has no properties)".into(),
-            ));
-        }
-        (WeightSource::Population { path, field, crs }, _) => {
-            let l = load_layer(
-                path,
-                crs.as_ref(),
-                "--population-crs",
-                &check.crs,
-                opts,
-                &mut notes,
-            )?;
-            prepared.layers.push(LayerInfo::of(&l, "population"));
-            weights::from_population(&l.layer, field, &points, &prepared.plane)?
-        }
-    };
-
-    let zones = match &cfg.zones {
-        Some(z) => {
-            let l = load_layer(
-                &z.path,
-                z.crs.as_ref(),
-                "--zones-crs",
-                &check.crs,
-                opts,
-                &mut notes,
-            )?;
-            prepared.layers.push(LayerInfo::of(&l, "zones"));
-            let zones = Zones::from_layer(&l.layer, &z.name_property, &z.filter, &prepared.plane)?;
-            notes.extend(zones.skipped.iter().cloned());
-            if z.overlap == ZoneOverlap::Error {
-                check_zone_overlaps(&zones, &z.path)?;
-            }
-            Some(zones)
-        }
-        None => None,
-    };
+    let weights = weights_of(cfg, &mut prepared, &points, &mut notes)?;
+    let zones = zones_of(cfg, &mut prepared, &mut notes)?;
     let zones_of: Vec<Vec<usize>> = match (&zones, &cfg.zones) {
         (Some(z), Some(spec)) if spec.overlap == ZoneOverlap::Each => {
             points.xy.iter().map(|&p| z.zones_of(p)).collect()
@@ -454,35 +412,10 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
                 .then(b.land.area_m2.total_cmp(&a.land.area_m2))
         });
     }
-    let mut zone_rows: Vec<ZoneRow> = Vec::new();
-    let mut empty_zones = Vec::new();
-    if let Some(z) = &zones {
-        for (k, shares) in per_zone.into_iter().enumerate() {
-            if k == n_zones && shares.points == 0 {
-                continue;
-            }
-            if shares.points == 0 {
-                empty_zones.push(z.names[k].clone());
-                continue;
-            }
-            let name = z
-                .names
-                .get(k)
-                .cloned()
-                .unwrap_or_else(|| "outside every zone".into());
-            zone_rows.push(ZoneRow { name, shares });
-        }
-        let outside = (zone_rows.last().map(|r| r.name.as_str()) == Some("outside every zone"))
-            .then(|| zone_rows.pop())
-            .flatten();
-        zone_rows.sort_by(|a, b| {
-            a.shares
-                .point_share(None)
-                .total_cmp(&b.shares.point_share(None))
-                .then(a.name.cmp(&b.name))
-        });
-        zone_rows.extend(outside);
-    }
+    let (zone_rows, empty_zones) = match &zones {
+        Some(z) => zone_table(&z.names, per_zone),
+        None => (Vec::new(), Vec::new()),
+    };
 
     let link = cfg.gap_link_m.unwrap_or(match check.demand {
         DemandSource::Grid { spacing_m, .. } => 1.5 * spacing_m,
@@ -503,19 +436,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         .zip(&coverage.tiers)
         .map(|(t, col)| histogram(&col.distance_m, t.max_radius() / 5.0, 15))
         .collect();
-    let inputs = prepared
-        .layers
-        .iter()
-        .map(|info| {
-            Ok(InputFile {
-                sha256: sha256_of(&info.path).map_err(|source| Error::Output {
-                    path: info.path.clone(),
-                    source,
-                })?,
-                info: info.clone(),
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
+    let inputs = input_files(&prepared.layers)?;
     let land_basis = land_polys.as_ref().map(|_| match &cfg.land {
         Some(path) => LandBasis::ResidentialLand(path.clone()),
         None => LandBasis::BuildingFootprints,
@@ -526,16 +447,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         &coverage,
         zones.as_ref().map(|z| z.shapes.as_slice()),
     );
-    let streets = places::streets(prepared.demand_layer.as_ref(), &points);
-    let zone_at = |c: geo::Coord| {
-        zones
-            .as_ref()
-            .and_then(|z| z.zone_of(c).map(|k| z.names[k].clone()))
-    };
-    let gap_places = gaps
-        .iter()
-        .map(|g| places::of_points(&g.members, &points.xy, &streets, &prepared.plane, &zone_at))
-        .collect();
+    let gap_places = gap_places(&gaps, &points, &prepared, zones.as_ref());
     let zone_shapes = zones
         .map(|z| z.names.into_iter().zip(z.shapes).collect())
         .unwrap_or_default();
@@ -564,6 +476,73 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     })
 }
 
+/// The weight of each demand point: 1, a property of the demand layer, or a population
+/// layer (read here, and listed among the inputs).
+fn weights_of(
+    cfg: &ReportConfig,
+    prepared: &mut Prepared,
+    points: &DemandPoints,
+    notes: &mut Vec<String>,
+) -> Result<Weights, Error> {
+    let check = &cfg.check;
+    let opts = ReadOptions {
+        strict: check.strict,
+    };
+    Ok(match (&cfg.weight, &prepared.demand_layer) {
+        (WeightSource::Points, _) => weights::unit(points),
+        (WeightSource::Property(field), Some(layer)) => {
+            weights::from_property(layer, points, field)?
+        }
+        (WeightSource::Property(_), None) => {
+            return Err(Error::Config(
+                "--weight needs --points or --residential (a grid has no properties)".into(),
+            ));
+        }
+        (WeightSource::Population { path, field, crs }, _) => {
+            let l = load_layer(
+                path,
+                crs.as_ref(),
+                "--population-crs",
+                &check.crs,
+                opts,
+                notes,
+            )?;
+            prepared.layers.push(LayerInfo::of(&l, "population"));
+            weights::from_population(&l.layer, field, points, &prepared.plane)?
+        }
+    })
+}
+
+/// The zones layer, when one is given (read here, and listed among the inputs). Overlapping
+/// zones are an error unless a rule for them was chosen.
+fn zones_of(
+    cfg: &ReportConfig,
+    prepared: &mut Prepared,
+    notes: &mut Vec<String>,
+) -> Result<Option<Zones>, Error> {
+    let Some(z) = &cfg.zones else {
+        return Ok(None);
+    };
+    let opts = ReadOptions {
+        strict: cfg.check.strict,
+    };
+    let l = load_layer(
+        &z.path,
+        z.crs.as_ref(),
+        "--zones-crs",
+        &cfg.check.crs,
+        opts,
+        notes,
+    )?;
+    prepared.layers.push(LayerInfo::of(&l, "zones"));
+    let zones = Zones::from_layer(&l.layer, &z.name_property, &z.filter, &prepared.plane)?;
+    notes.extend(zones.skipped.iter().cloned());
+    if z.overlap == ZoneOverlap::Error {
+        check_zone_overlaps(&zones, &z.path)?;
+    }
+    Ok(Some(zones))
+}
+
 /// Overlapping zones are an error: name the largest overlaps and the ways out.
 fn check_zone_overlaps(zones: &Zones, path: &Path) -> Result<(), Error> {
     let mut overlaps = zones.overlaps();
@@ -590,6 +569,70 @@ fn check_zone_overlaps(zones: &Zones, path: &Path) -> Result<(), Error> {
         named.join("; "),
         if overlaps.len() > 3 { "; ..." } else { "" }
     )))
+}
+
+/// Zone rows worst first (by the share of points meeting every tier), then the points in no
+/// zone (the last entry of `per_zone`), when there are any; and apart, the zones with no
+/// point (not ranked: a 0% there means nothing).
+fn zone_table(names: &[String], per_zone: Vec<Shares>) -> (Vec<ZoneRow>, Vec<String>) {
+    let n_zones = names.len();
+    let mut zone_rows: Vec<ZoneRow> = Vec::new();
+    let mut empty = Vec::new();
+    let mut outside = None;
+    for (k, shares) in per_zone.into_iter().enumerate() {
+        match names.get(k) {
+            Some(name) if shares.points == 0 => empty.push(name.clone()),
+            Some(name) => zone_rows.push(ZoneRow {
+                name: name.clone(),
+                shares,
+            }),
+            None if k == n_zones && shares.points > 0 => {
+                outside = Some(ZoneRow {
+                    name: "outside every zone".into(),
+                    shares,
+                })
+            }
+            None => {}
+        }
+    }
+    zone_rows.sort_by(|a, b| {
+        a.shares
+            .point_share(None)
+            .total_cmp(&b.shares.point_share(None))
+            .then(a.name.cmp(&b.name))
+    });
+    zone_rows.extend(outside);
+    (zone_rows, empty)
+}
+
+/// Where each gap is: the centroid of its homes, its zone and its homes' main street.
+fn gap_places(
+    gaps: &[Gap],
+    points: &DemandPoints,
+    prepared: &Prepared,
+    zones: Option<&Zones>,
+) -> Vec<Option<Place>> {
+    let streets = places::streets(prepared.demand_layer.as_ref(), points);
+    let zone_at = |c: geo::Coord| zones.and_then(|z| z.zone_of(c).map(|k| z.names[k].clone()));
+    gaps.iter()
+        .map(|g| places::of_points(&g.members, &points.xy, &streets, &prepared.plane, &zone_at))
+        .collect()
+}
+
+/// Every input file with its SHA-256.
+fn input_files(layers: &[LayerInfo]) -> Result<Vec<InputFile>, Error> {
+    layers
+        .iter()
+        .map(|info| {
+            Ok(InputFile {
+                sha256: sha256_of(&info.path).map_err(|source| Error::Output {
+                    path: info.path.clone(),
+                    source,
+                })?,
+                info: info.clone(),
+            })
+        })
+        .collect()
 }
 
 /// A residential land polygon: its id, its zone and its shape on the plane.

@@ -3,22 +3,19 @@
 
 use std::path::Path;
 
-use crate::crs::{LocalPlane, LonLatBox};
+use crate::crs::LocalPlane;
 use crate::engine::coverage::{Coverage, Detail, EvalSettings, evaluate};
 use crate::engine::grid::{self, AreaMask, GridSpec};
 use crate::engine::reach::Reach;
-use crate::engine::reach::StraightLine;
 use crate::error::Error;
-use crate::io::input::ReadOptions;
 use crate::io::output::{self, Format, PointTable};
 use crate::progress::Progress;
 use crate::run::config::CheckConfig;
-use crate::run::demand::{self, DemandPoints};
+use crate::run::demand::DemandPoints;
 use crate::run::green::GreenSpaces;
 use crate::run::prepare::{Demand, Prepared, prepare};
 use crate::run::summary::{Counts, Summary};
 use crate::standard::Standard;
-use crate::standard::homes::HomeFilter;
 
 /// Everything a run produced.
 #[derive(Debug)]
@@ -219,34 +216,4 @@ pub fn write_points(
         path: path.to_path_buf(),
         source,
     })
-}
-
-/// Check GeoJSON held in memory (WGS84 lon/lat): a green layer and a points layer, under
-/// `standard`, with distances. Nothing is read from or written to disk: for embedding and
-/// for the fuzz targets, which feed it arbitrary bytes.
-pub fn check_geojson(
-    green: &[u8],
-    points: &[u8],
-    standard: &Standard,
-) -> Result<(Summary, Coverage), Error> {
-    let opts = ReadOptions::default();
-    let g = crate::io::input::parse_layer(Path::new("green.geojson"), green, opts)?;
-    let p = crate::io::input::parse_layer(Path::new("points.geojson"), points, opts)?;
-    crate::io::input::check_lonlat(&g)?;
-    crate::io::input::check_lonlat(&p)?;
-    let mut bbox = LonLatBox::empty();
-    bbox.include_layer(&g);
-    bbox.include_layer(&p);
-    let plane = LocalPlane::centred_on(&bbox)?;
-    let green = GreenSpaces::classify(std::slice::from_ref(&g), standard, &plane)?;
-    let demand = demand::from_layer(&p, &plane, HomeFilter::All)?;
-    let reach = StraightLine::new(green.tier_groups(standard), plane.scale());
-    let limit_m = standard.max_radius().max(5000.0);
-    let settings = EvalSettings {
-        limit_m,
-        detail: Detail::Distances,
-    };
-    let coverage = evaluate(&reach, &demand.xy, &settings, &|_| {});
-    let summary = Summary::new(standard, &green, &demand, &coverage, limit_m);
-    Ok((summary, coverage))
 }

@@ -251,7 +251,7 @@ fn plane_over(
 ) -> Result<LocalPlane, Error> {
     let mut bbox = LonLatBox::empty();
     for l in green.iter().chain(input.loaded().map(|l| &l.layer)) {
-        bbox.include_layer(l);
+        l.include_in(&mut bbox);
     }
     if bbox.span_deg() > WIDE_SPAN_DEG {
         warnings.warn(format!(

@@ -10,6 +10,8 @@ use geo::{CoordsIter, Geometry};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
+use crate::crs::LonLatBox;
+
 pub use geometry::GeometryProblem;
 
 /// One feature as read from a file: its position in the file, its id and its lon/lat geometry.
@@ -75,6 +77,13 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// Grow `bbox` to hold every coordinate of the layer (read as lon/lat).
+    pub fn include_in(&self, bbox: &mut LonLatBox) {
+        for f in &self.features {
+            f.geometry.coords_iter().for_each(|c| bbox.include(c));
+        }
+    }
+
     /// Number of features in the file.
     pub fn read_count(&self) -> usize {
         self.features.len() + self.skipped.len()
