@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use geo::{Area, BoundingRect, Geometry};
+use geo::{Area, BoundingRect, Geometry, Validation};
 use rayon::prelude::*;
 
 use crate::crs::{CrsError, LocalPlane};
@@ -129,14 +129,19 @@ impl GreenSpaces {
         out.invalid = to_validate
             .par_iter()
             .filter_map(|&(k, path, index, flat)| {
-                let crosses =
-                    areal(&out.features[k].geometry).is_some_and(|mp| has_self_intersection(&mp));
-                let problem = if crosses {
-                    "its edges cross or touch (self-intersection)"
-                } else if flat {
-                    "it has zero area"
-                } else {
+                let geometry = &out.features[k].geometry;
+                let crosses = areal(geometry).is_some_and(|mp| has_self_intersection(&mp));
+                if !(crosses || flat) {
                     return None;
+                }
+                // The cheap screen found a problem: geo's validation names it.
+                let reasons = validation_reasons(geometry);
+                let problem = if !reasons.is_empty() {
+                    reasons.join("; ")
+                } else if crosses {
+                    "its edges cross or touch (self-intersection)".to_string()
+                } else {
+                    "it has zero area".to_string()
                 };
                 Some(format!("{}: feature {index}: {problem}", path.display()))
             })
@@ -196,6 +201,24 @@ impl GreenSpaces {
 
 /// True when a polygon's area is nil relative to its size (all vertices on one line), in the
 /// file's own coordinates.
+/// What geo's `Validation` finds wrong with a polygon or multipolygon (O(n²) in the ring
+/// length: called only for polygons the R-tree screen flagged).
+fn validation_reasons(g: &Geometry<f64>) -> Vec<String> {
+    match g {
+        Geometry::Polygon(p) => p
+            .validation_errors()
+            .iter()
+            .map(|e| e.to_string())
+            .collect(),
+        Geometry::MultiPolygon(mp) => mp
+            .validation_errors()
+            .iter()
+            .map(|e| e.to_string())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn is_flat(g: &Geometry<f64>) -> bool {
     let Some(r) = g.bounding_rect() else {
         return true;
