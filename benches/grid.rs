@@ -26,6 +26,7 @@ fn city() -> GreenSpaces {
                 .category_index(cat)
                 .expect("jiangbei names the kit's categories"),
             area_m2: geo::Area::unsigned_area(&p),
+            reason: format!("category={cat}"),
             geometry: Geometry::Polygon(p),
         })
         .collect();

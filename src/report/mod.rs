@@ -368,14 +368,14 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let mut totals = Shares::new(tiers);
     let n_zones = zones.as_ref().map_or(0, |z| z.names.len());
     let mut per_zone: Vec<Shares> = vec![Shares::new(tiers); n_zones + 1];
-    for i in 0..points.len() {
+    for (i, in_zones) in zones_of.iter().enumerate() {
         let w = weights.per_point[i];
         totals.add_point(i, &coverage, w);
         if zones.is_some() {
-            if zones_of[i].is_empty() {
+            if in_zones.is_empty() {
                 per_zone[n_zones].add_point(i, &coverage, w);
             }
-            for &z in &zones_of[i] {
+            for &z in in_zones {
                 per_zone[z].add_point(i, &coverage, w);
             }
         }

@@ -32,10 +32,12 @@ impl Place {
         if let Some(n) = &self.name {
             parts.push(n);
         }
-        if let Some(z) = &self.zone {
-            if self.name.as_deref() != Some(z.as_str()) {
-                parts.push(z);
-            }
+        if let Some(z) = self
+            .zone
+            .as_ref()
+            .filter(|z| self.name.as_deref() != Some(z.as_str()))
+        {
+            parts.push(z);
         }
         let at = format!("{:.5}, {:.5}", self.lat, self.lon);
         if parts.is_empty() {

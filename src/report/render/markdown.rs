@@ -291,8 +291,8 @@ fn spaces_md(r: &Report) -> String {
             list.join("; ")
         );
     }
-    if let Some(out_of_area) = &sp.mostly_outside {
-        if !out_of_area.is_empty() {
+    if let Some(out_of_area) = sp.mostly_outside.as_ref().filter(|v| !v.is_empty()) {
+        {
             let list: Vec<String> = out_of_area
                 .iter()
                 .map(|s| {
