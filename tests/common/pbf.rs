@@ -6,6 +6,9 @@
 /// Tags as `(key, value)` pairs.
 pub type Tags = Vec<(&'static str, &'static str)>;
 
+/// A relation member: type `'n'`, `'w'` or `'r'`, id, role.
+pub type Member = (char, i64, &'static str);
+
 /// A scene to write.
 #[derive(Debug, Clone, Default)]
 pub struct Osm {
@@ -14,7 +17,7 @@ pub struct Osm {
     /// `(id, node ids, tags)`.
     pub ways: Vec<(i64, Vec<i64>, Tags)>,
     /// `(id, members as (type 'n'|'w'|'r', id, role), tags)`.
-    pub relations: Vec<(i64, Vec<(char, i64, &'static str)>, Tags)>,
+    pub relations: Vec<(i64, Vec<Member>, Tags)>,
 }
 
 fn varint(out: &mut Vec<u8>, mut v: u64) {

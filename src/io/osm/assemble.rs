@@ -374,20 +374,18 @@ fn nest(mut rings: Vec<Ring>) -> Result<Assembled, Broken> {
     let mut role_mismatches = 0;
     let mut holes: Vec<Vec<usize>> = vec![Vec::new(); n];
     for i in 0..n {
-        let is_outer = depth[i] % 2 == 0;
+        let is_outer = depth[i].is_multiple_of(2);
         match (rings[i].role, is_outer) {
             (Some(Role::Inner), true) | (Some(Role::Outer), false) => role_mismatches += 1,
             _ => {}
         }
-        if !is_outer {
-            if let Some(p) = parent[i] {
-                holes[p].push(i);
-            }
+        if let (false, Some(p)) = (is_outer, parent[i]) {
+            holes[p].push(i);
         }
     }
     let mut polygons = Vec::new();
     for i in 0..n {
-        if depth[i] % 2 == 0 {
+        if depth[i].is_multiple_of(2) {
             let interiors = holes[i]
                 .iter()
                 .map(|&h| LineString::new(rings[h].coords.clone()))
@@ -410,7 +408,9 @@ mod tests {
     use geo::Area;
 
     /// Nodes on a lattice: node id `10 * x + y` sits at (x, y).
-    fn way(id: i64, role: Role, nodes: &[i64]) -> (i64, Role, Vec<i64>, Vec<Coord<f64>>) {
+    type TestWay = (i64, Role, Vec<i64>, Vec<Coord<f64>>);
+
+    fn way(id: i64, role: Role, nodes: &[i64]) -> TestWay {
         let coords = nodes
             .iter()
             .map(|n| Coord {
@@ -421,7 +421,7 @@ mod tests {
         (id, role, nodes.to_vec(), coords)
     }
 
-    fn run(ways: &[(i64, Role, Vec<i64>, Vec<Coord<f64>>)]) -> Result<Assembled, Broken> {
+    fn run(ways: &[TestWay]) -> Result<Assembled, Broken> {
         let members: Vec<MemberWay<'_>> = ways
             .iter()
             .map(|(id, role, nodes, coords)| MemberWay {

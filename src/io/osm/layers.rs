@@ -93,10 +93,10 @@ fn layer(path: &Path, features: Vec<(String, &Tags, Geometry<f64>)>) -> Layer {
     }
 }
 
-fn areas<'a>(
-    data: &'a OsmData,
+fn areas(
+    data: &OsmData,
     keep: impl Fn(&Tags) -> bool,
-) -> impl Iterator<Item = (String, &'a Tags, Geometry<f64>)> {
+) -> impl Iterator<Item = (String, &Tags, Geometry<f64>)> {
     data.areas.iter().filter(move |a| keep(&a.tags)).map(|a| {
         let g = if a.geometry.0.len() == 1 {
             Geometry::Polygon(a.geometry.0[0].clone())
