@@ -14,7 +14,8 @@ use crate::engine::coverage::{Coverage, Detail};
 use crate::engine::lookup::areal;
 use crate::error::Error;
 use crate::io::input::ReadOptions;
-use crate::io::load::load_layer;
+use crate::io::load::{load_layer, load_role};
+use crate::io::osm::layers::OsmLayer;
 use crate::io::output::Format;
 use crate::progress::Progress;
 use crate::run::check::{evaluate_points, with_threads};
@@ -248,7 +249,15 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let land_polys: Option<Vec<LandPolygon>> =
         match (&cfg.land, &check.demand, &prepared.demand_layer) {
             (Some(path), _, _) => {
-                let l = load_layer(path, None, &check.crs, opts, &mut notes)?;
+                let l = load_role(
+                    path,
+                    OsmLayer::Residential,
+                    &check.standard,
+                    None,
+                    &check.crs,
+                    opts,
+                    &mut notes,
+                )?;
                 prepared.layers.push(LayerInfo::of(&l, "land"));
                 let mut v = Vec::new();
                 for f in &l.layer.features {
@@ -423,7 +432,15 @@ fn zones_of(
     let opts = ReadOptions {
         strict: cfg.check.strict,
     };
-    let l = load_layer(&z.path, z.crs.as_ref(), &cfg.check.crs, opts, notes)?;
+    let l = load_role(
+        &z.path,
+        OsmLayer::Zones,
+        &cfg.check.standard,
+        z.crs.as_ref(),
+        &cfg.check.crs,
+        opts,
+        notes,
+    )?;
     prepared.layers.push(LayerInfo::of(&l, "zones"));
     let zones = Zones::from_layer(&l.layer, &z.name_property, &z.filter, &prepared.plane)?;
     notes.extend(zones.skipped.iter().cloned());

@@ -13,7 +13,8 @@ use crate::engine::reach::StraightLine;
 use crate::error::Error;
 use crate::io::input::{Layer, ReadOptions};
 use crate::io::load::CrsSource;
-use crate::io::load::{LoadedLayer, consistency_warnings, load_layer};
+use crate::io::load::{LoadedLayer, consistency_warnings, load_role};
+use crate::io::osm::layers::OsmLayer;
 use crate::run::config::{CheckConfig, DemandSource};
 use crate::run::demand::{self, DemandPoints};
 use crate::run::green::GreenSpaces;
@@ -179,22 +180,23 @@ fn read_layers(
 ) -> Result<(Vec<Layer>, DemandInput, Vec<LayerInfo>), Error> {
     let opts = ReadOptions { strict: cfg.strict };
     let mut notes = Vec::new();
-    let mut read = |path: &Path, flag: Option<&SourceCrs>| -> Result<LoadedLayer, Error> {
-        load_layer(path, flag, &cfg.crs, opts, &mut notes)
-    };
+    let mut read =
+        |path: &Path, flag: Option<&SourceCrs>, osm: OsmLayer| -> Result<LoadedLayer, Error> {
+            load_role(path, osm, &cfg.standard, flag, &cfg.crs, opts, &mut notes)
+        };
     let green_loaded = cfg
         .green
         .iter()
-        .map(|p| read(p, cfg.green_crs.as_ref()))
+        .map(|p| read(p, cfg.green_crs.as_ref(), OsmLayer::Green))
         .collect::<Result<Vec<_>, _>>()?;
     let input = match &cfg.demand {
         DemandSource::Points(p) => DemandInput::Points {
-            loaded: read(p, cfg.points_crs.as_ref())?,
+            loaded: read(p, cfg.points_crs.as_ref(), OsmLayer::Buildings)?,
             role: "points",
             homes: HomeFilter::All,
         },
         DemandSource::Residential(p) => DemandInput::Points {
-            loaded: read(p, cfg.points_crs.as_ref())?,
+            loaded: read(p, cfg.points_crs.as_ref(), OsmLayer::Buildings)?,
             role: "residential",
             homes: cfg.homes,
         },
@@ -202,7 +204,7 @@ fn read_layers(
             spacing_m: *spacing_m,
             area: area
                 .as_deref()
-                .map(|a| read(a, cfg.area_crs.as_ref()))
+                .map(|a| read(a, cfg.area_crs.as_ref(), OsmLayer::Residential))
                 .transpose()?,
         },
     };

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use geo::{Geometry, LineString, Point};
 
-use super::{OsmData, OsmWanted, TagFilter, Tags};
-use crate::io::input::{Layer, RawFeature};
+use super::{OsmData, OsmWanted, TagFilter, Tags, read_pbf};
+use crate::io::input::{InputError, Layer, RawFeature};
 use crate::standard::{Kind, Standard};
 
 /// Which layers to take from the file.
@@ -150,4 +150,54 @@ pub fn residential_layer(data: &OsmData, path: &Path) -> Layer {
 /// Administrative areas (`boundary=administrative`, with their `admin_level` and `name`).
 pub fn zones_layer(data: &OsmData, path: &Path) -> Layer {
     layer(path, areas(data, is_zone).collect())
+}
+
+/// The layer an OSM file gives in each role of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsmLayer {
+    /// `--green`: green candidates under the standard.
+    Green,
+    /// `--points` / `--residential`: buildings.
+    Buildings,
+    /// `--land` / `--area`: residential land (`landuse=residential`).
+    Residential,
+    /// `--zones`: administrative areas.
+    Zones,
+}
+
+impl OsmLayer {
+    fn choice(self) -> LayerChoice {
+        let mut c = LayerChoice::default();
+        match self {
+            OsmLayer::Green => c.green = true,
+            OsmLayer::Buildings => c.buildings = true,
+            OsmLayer::Residential => c.residential = true,
+            OsmLayer::Zones => c.zones = true,
+        }
+        c
+    }
+}
+
+/// Whether `path` names an OSM PBF file (`.pbf`, as in `.osm.pbf`).
+pub fn is_pbf(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("pbf"))
+}
+
+/// Read the `which` layer of an OSM file; warnings (broken areas, cut ways) go to `warnings`.
+pub fn read_layer(
+    path: &Path,
+    which: OsmLayer,
+    standard: &Standard,
+    warnings: &mut Vec<String>,
+) -> Result<Layer, InputError> {
+    let data = read_pbf(path, &wanted(standard, which.choice()))?;
+    warnings.extend(data.stats.warnings(&path.display().to_string()));
+    Ok(match which {
+        OsmLayer::Green => green_layer(&data, standard, path),
+        OsmLayer::Buildings => buildings_layer(&data, path),
+        OsmLayer::Residential => residential_layer(&data, path),
+        OsmLayer::Zones => zones_layer(&data, path),
+    })
 }
