@@ -530,3 +530,49 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn liechtenstein_green_layer_under_a_standard_equals_the_exported_candidates() {
+    // The green layer of `--osm` holds what the standard's tag rules may use, by geometry kind:
+    // the exported areas and points that pass the same rules, nothing more or less.
+    let standard = presets::preset("jiangbei").unwrap();
+    let choice = LayerChoice {
+        green: true,
+        ..LayerChoice::default()
+    };
+    let p = Path::new(LIECHTENSTEIN_PBF);
+    let d = read_pbf(p, &layers::wanted(&standard, choice)).unwrap();
+    let layer = layers::green_layer(&d, &standard, p);
+    let got: Vec<&str> = layer
+        .features
+        .iter()
+        .map(|f| f.id.as_deref().unwrap())
+        .collect();
+    let mut want = Vec::new();
+    for (name, kind) in [
+        ("green_areas", greenreach::standard::Kind::Area),
+        ("green_points", greenreach::standard::Kind::Point),
+    ] {
+        let filter = layers::green_filter(&standard, kind);
+        for (id, f) in shipped(name) {
+            let props = f["properties"].as_object().unwrap();
+            let tags = greenreach::io::osm::Tags::from_pairs(
+                props
+                    .iter()
+                    .filter(|(k, _)| *k != "osm_id")
+                    .map(|(k, v)| (k.as_str(), v.as_str().unwrap())),
+            );
+            if filter.test(&tags) {
+                want.push(id);
+            }
+        }
+    }
+    let mut got_sorted = got.clone();
+    got_sorted.sort();
+    want.sort();
+    assert_eq!(got_sorted, want);
+    // 428 areas (the export's 433 less 5 allotments, which no jiangbei rule names) and the
+    // 7 playgrounds mapped as nodes (the 3000 street trees are no jiangbei category).
+    assert_eq!(got.len(), 435);
+    assert_eq!(got.iter().filter(|i| i.starts_with("node/")).count(), 7);
+}
