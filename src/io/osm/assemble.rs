@@ -246,6 +246,15 @@ fn join_ways(members: &[MemberWay<'_>]) -> Result<Vec<Chain>, Broken> {
 /// (a spike drawn out and back) enclose nothing and are dropped.
 fn split_touching(chain: Chain, out: &mut Vec<Ring>) {
     let n = chain.nodes.len() - 1; // the closing node repeats the first
+    let mut sorted = chain.nodes[..n].to_vec();
+    sorted.sort_unstable();
+    if sorted.windows(2).all(|w| w[0] != w[1]) {
+        // The common case: a simple ring.
+        if n >= 3 {
+            out.push(make_ring(&chain, &(0..=n).collect::<Vec<_>>()));
+        }
+        return;
+    }
     let mut stack: Vec<usize> = Vec::with_capacity(n + 1);
     let mut at: HashMap<i64, usize> = HashMap::new();
     for i in 0..=n {
@@ -351,6 +360,13 @@ fn inside(a: &Ring, b: &Ring, b_nodes: &HashSet<i64>) -> bool {
 }
 
 fn nest(mut rings: Vec<Ring>) -> Result<Assembled, Broken> {
+    if rings.len() == 1 {
+        let r = rings.pop().expect("one ring");
+        return Ok(Assembled {
+            geometry: MultiPolygon::new(vec![Polygon::new(LineString::new(r.coords), vec![])]),
+            role_mismatches: usize::from(r.role == Some(Role::Inner)),
+        });
+    }
     // Largest first: a ring's possible parents come before it.
     rings.sort_by(|a, b| b.area.total_cmp(&a.area));
     let node_sets: Vec<HashSet<i64>> = rings
