@@ -6,6 +6,23 @@
 //! (which ways are members of wanted multipolygons), ways (the wanted ones and the members, with
 //! their node ids) and nodes (coordinates of only the nodes those ways use, kept in one array
 //! sorted by id, plus the wanted tagged nodes). Memory is the kept elements, not the file.
+//!
+//! A walking network, for instance, asks for `highway` ways with their node ids and tags, and
+//! for entrance and gate nodes:
+//!
+//! ```no_run
+//! use greenreach::io::osm::{OsmWanted, TagFilter, read_pbf};
+//! let wanted = OsmWanted {
+//!     ways: TagFilter::any_key(&["highway"]),
+//!     nodes: TagFilter::new(|t| t.has("entrance") || t.is("barrier", &["gate"])),
+//!     ..OsmWanted::nothing()
+//! };
+//! let data = read_pbf("geodata/liechtenstein/liechtenstein-latest.osm.pbf".as_ref(), &wanted)?;
+//! for way in &data.ways {
+//!     let _ = (way.id, way.tags.get("foot"), &way.node_ids, &way.coords);
+//! }
+//! # Ok::<(), greenreach::io::input::InputError>(())
+//! ```
 
 pub mod assemble;
 pub mod layers;
