@@ -67,6 +67,12 @@ pub struct StandardsArgs {
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("demand").args(["points", "residential", "grid"]))]
 pub struct InputArgs {
+    /// An OpenStreetMap extract (.osm.pbf) that fills every layer not given by its own flag:
+    /// green spaces (the standard's tag rules), homes (buildings, --homes osm), and for
+    /// `report` residential land (landuse=residential) and zones (boundary=administrative,
+    /// --zone-where admin_level=8 unless given).
+    #[arg(long, value_name = "FILE.osm.pbf")]
+    pub osm: Option<PathBuf>,
     /// Green-space layer (GeoJSON FeatureCollection; WGS84 unless --crs); repeat for several files.
     #[arg(long, value_name = "FILE")]
     pub green: Vec<PathBuf>,
@@ -207,14 +213,30 @@ pub const DEFAULT_LAND: &str = "geodata/liechtenstein/residential_areas.geojson"
 
 impl InputArgs {
     fn is_bare(&self) -> bool {
-        self.green.is_empty()
+        self.osm.is_none()
+            && self.green.is_empty()
             && self.points.is_none()
             && self.residential.is_none()
             && self.grid.is_none()
     }
 
+    /// Let `--osm` fill the green and demand layers not given by their own flags.
+    fn fill_from_osm(&mut self) {
+        let Some(osm) = self.osm.clone() else {
+            return;
+        };
+        if self.green.is_empty() {
+            self.green.push(osm.clone());
+        }
+        if self.points.is_none() && self.residential.is_none() && self.grid.is_none() {
+            self.residential = Some(osm);
+            self.homes = self.homes.or(Some(Homes::Osm));
+        }
+    }
+
     /// The library config these options describe.
-    pub fn config(&self, out: Option<PathBuf>) -> Result<CheckConfig, Error> {
+    pub fn config(&mut self, out: Option<PathBuf>) -> Result<CheckConfig, Error> {
+        self.fill_from_osm();
         let standard = file::load(&self.standard)?;
         let demand = match (&self.points, &self.residential, self.grid) {
             (Some(p), _, _) => DemandSource::Points(p.clone()),
@@ -259,7 +281,7 @@ impl InputArgs {
 
 impl CheckArgs {
     /// The library config these options describe.
-    pub fn config(&self) -> Result<CheckConfig, Error> {
+    pub fn config(&mut self) -> Result<CheckConfig, Error> {
         let mut cfg = self
             .input
             .config((!self.summary_only).then(|| self.out.clone()))?;
@@ -290,6 +312,17 @@ impl ReportArgs {
                 return Err(Error::Config(format!(
                     "{DEFAULT_HOMES} not found: run `greenreach report` from the repository, or give --green and --residential/--points/--grid"
                 )));
+            }
+        }
+        if let Some(osm) = self.input.osm.clone() {
+            if self.zones.is_none() {
+                self.zones = Some(osm.clone());
+                if self.zone_where.is_empty() {
+                    self.zone_where = vec!["admin_level=8".into()];
+                }
+            }
+            if self.land.is_none() {
+                self.land = Some(osm);
             }
         }
         let check = self.input.config(None)?;

@@ -1,6 +1,7 @@
 //! greenreach: which homes are within reach of green space, and how far the rest fall short.
 //!
-//! The library reads green-space and demand layers (GeoJSON; WGS84 or a named CRS),
+//! The library reads green-space and demand layers (GeoJSON, WGS84 or a named CRS; or an
+//! OpenStreetMap `.osm.pbf` extract),
 //! classifies green spaces under a [`Standard`] of tiers, projects everything onto a local
 //! transverse Mercator plane, indexes each tier and evaluates every demand point in parallel.
 //!
@@ -11,6 +12,8 @@
 //! - [`run_report`] with a [`ReportConfig`] writes the planner's report folder.
 //! - [`Standard`]s: the presets in [`standard::presets`], or a TOML file through
 //!   [`standard::file::load`].
+//! - [`io::osm::read_pbf`]: an OpenStreetMap extract as ways with node ids and tags, tagged
+//!   nodes and assembled areas (multipolygons with holes), filtered by [`io::osm::OsmWanted`].
 //! - [`Progress`] (or [`Silent`]) receives progress; every failure is an [`Error`].
 //! - For embedding the engine without files: [`engine`] (indexes, the [`engine::reach::Reach`]
 //!   seam, coverage, grids) on the plane of [`crs::LocalPlane`].

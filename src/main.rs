@@ -54,7 +54,7 @@ impl Progress for Bar {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => check(&args),
+        Command::Check(mut args) => check(&mut args),
         Command::Report(mut args) => report(&mut args),
         Command::Standards(args) => standards(&args),
         Command::Synth(args) => synth(&args),
@@ -68,7 +68,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(args: &cli::CheckArgs) -> Result<(), greenreach::Error> {
+fn check(args: &mut cli::CheckArgs) -> Result<(), greenreach::Error> {
     let cfg = args.config()?;
     let run = greenreach::run_check(&cfg, &Bar::new(args.input.quiet))?;
     for w in &run.warnings {

@@ -10,6 +10,8 @@ use crate::crs::source::to_wgs84;
 use crate::crs::{LonLatBox, SourceCrs};
 use crate::error::Error;
 use crate::io::input::{self, Layer, ReadOptions};
+use crate::io::osm::layers::{self as osm_layers, OsmLayer};
+use crate::standard::Standard;
 
 /// How a layer's CRS was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +48,43 @@ pub struct CrsOptions {
     pub allow_far: bool,
 }
 
+/// Read `path` in a role of the run: an OSM PBF gives that role's layer (`role`; always
+/// WGS84: the layer's own CRS flag other than WGS84 is an error, `--crs` is ignored with a
+/// warning), any other file is read by [`load_layer`].
+#[allow(clippy::too_many_arguments)] // one argument per thing that decides how a layer is read
+pub fn load_role(
+    path: &Path,
+    role: OsmLayer,
+    standard: &Standard,
+    flag: Option<&SourceCrs>,
+    flag_name: &str,
+    crs: &CrsOptions,
+    opts: ReadOptions,
+    warnings: &mut Vec<String>,
+) -> Result<LoadedLayer, Error> {
+    if !osm_layers::is_pbf(path) {
+        return load_layer(path, flag, flag_name, crs, opts, warnings);
+    }
+    if let Some(f) = flag.filter(|f| **f != SourceCrs::Wgs84) {
+        return Err(Error::Config(format!(
+            "{}: an OSM PBF file is always WGS84 lon/lat; drop the CRS flag ({f}) for it",
+            path.display()
+        )));
+    }
+    if let Some(f) = crs.all.as_ref().filter(|f| **f != SourceCrs::Wgs84) {
+        warnings.push(format!(
+            "{}: --crs {f} does not apply: an OSM PBF file is always WGS84 lon/lat",
+            path.display()
+        ));
+    }
+    let layer = osm_layers::read_layer(path, role, standard, warnings)?;
+    Ok(LoadedLayer {
+        layer,
+        crs: SourceCrs::Wgs84,
+        crs_source: CrsSource::Default,
+    })
+}
+
 /// Read `path` and bring it to WGS84 lon/lat. `flag` is the layer's own CRS flag's value,
 /// `flag_name` that flag (`--points-crs`, named in hints).
 pub fn load_layer(
@@ -56,6 +95,12 @@ pub fn load_layer(
     opts: ReadOptions,
     warnings: &mut Vec<String>,
 ) -> Result<LoadedLayer, Error> {
+    if osm_layers::is_pbf(path) {
+        return Err(Error::Input(input::InputError::File {
+            path: path.to_path_buf(),
+            problem: "is an OSM PBF file, which gives --green, --points/--residential, --area, --land, --zones or --osm, not this layer".into(),
+        }));
+    }
     let mut layer = input::read_layer(path, opts)?;
     let member = layer.crs_member.as_ref().map(SourceCrs::from_crs_member);
     let (chosen, crs_source) = match (flag.or(crs.all.as_ref()), member) {

@@ -1,8 +1,9 @@
-//! Files in and out: readers (GeoJSON), layers with their CRS, per-point writers, atomic writes.
+//! Files in and out: readers (GeoJSON, OSM PBF), layers with their CRS, per-point writers, atomic writes.
 //! Used by `run` and `report`; uses `crs`, `standard`, `engine` and run's demand/green types.
 
 pub mod atomic;
 pub mod input;
 pub mod load;
+pub mod osm;
 pub mod output;
 pub mod sniff;

@@ -15,7 +15,8 @@ use crate::engine::coverage::{Coverage, Detail};
 use crate::engine::lookup::areal;
 use crate::error::Error;
 use crate::io::input::ReadOptions;
-use crate::io::load::load_layer;
+use crate::io::load::{load_layer, load_role};
+use crate::io::osm::layers::OsmLayer;
 use crate::io::output::Format;
 use crate::progress::Progress;
 use crate::run::check::{evaluate_points, with_threads};
@@ -303,8 +304,10 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let land_polys: Option<Vec<LandPolygon>> =
         match (&cfg.land, &check.demand, &prepared.demand_layer) {
             (Some(path), _, _) => {
-                let l = load_layer(
+                let l = load_role(
                     path,
+                    OsmLayer::Residential,
+                    &check.standard,
                     cfg.land_crs.as_ref(),
                     "--land-crs",
                     &check.crs,
@@ -526,8 +529,10 @@ fn zones_of(
     let opts = ReadOptions {
         strict: cfg.check.strict,
     };
-    let l = load_layer(
+    let l = load_role(
         &z.path,
+        OsmLayer::Zones,
+        &cfg.check.standard,
         z.crs.as_ref(),
         "--zones-crs",
         &cfg.check.crs,

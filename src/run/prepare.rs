@@ -13,7 +13,8 @@ use crate::engine::reach::StraightLine;
 use crate::error::Error;
 use crate::io::input::{Layer, ReadOptions};
 use crate::io::load::CrsSource;
-use crate::io::load::{LoadedLayer, consistency, load_layer};
+use crate::io::load::{LoadedLayer, consistency, load_role};
+use crate::io::osm::layers::OsmLayer;
 use crate::run::config::{CheckConfig, DemandSource};
 use crate::run::demand::{self, DemandPoints};
 use crate::run::green::GreenSpaces;
@@ -181,7 +182,21 @@ fn read_layers(
     let mut notes = Vec::new();
     let mut read =
         |path: &Path, flag: Option<&SourceCrs>, name: &str| -> Result<LoadedLayer, Error> {
-            load_layer(path, flag, name, &cfg.crs, opts, &mut notes)
+            let osm = match name {
+                "--green-crs" => OsmLayer::Green,
+                "--area-crs" => OsmLayer::Residential,
+                _ => OsmLayer::Buildings,
+            };
+            load_role(
+                path,
+                osm,
+                &cfg.standard,
+                flag,
+                name,
+                &cfg.crs,
+                opts,
+                &mut notes,
+            )
         };
     let green_loaded = cfg
         .green
