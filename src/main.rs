@@ -56,6 +56,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(&args),
         Command::Report(mut args) => report(&mut args),
+        Command::Site(args) => site(&args),
         Command::Standards(args) => standards(&args),
         Command::Synth(args) => synth(&args),
     };
@@ -101,6 +102,23 @@ fn report(args: &mut cli::ReportArgs) -> Result<(), greenreach::Error> {
         );
     }
     println!("\nreport: {}", cfg.out_dir.join("index.html").display());
+    Ok(())
+}
+
+fn site(args: &cli::SiteArgs) -> Result<(), greenreach::Error> {
+    use greenreach::report::site;
+    let cfg = args.config()?;
+    let run = site::run_site(&cfg, &Bar::new(args.input.quiet))?;
+    for w in &run.warnings {
+        eprintln!("warning: {w}");
+    }
+    if let Some(dir) = &cfg.out_dir {
+        site::render::write_folder(&run, dir)?;
+    }
+    print!("{}", site::render::summary_text(&run));
+    if let Some(dir) = &cfg.out_dir {
+        println!("sites: {}", dir.join("index.html").display());
+    }
     Ok(())
 }
 

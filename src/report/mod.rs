@@ -3,6 +3,7 @@
 
 pub mod compute;
 pub mod render;
+pub mod site;
 
 use compute::{gaps, land, weights, zones};
 
