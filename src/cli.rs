@@ -138,6 +138,10 @@ pub struct CheckArgs {
     /// Also write the green features that count, each with its category and tiers (GeoJSON).
     #[arg(long, value_name = "FILE")]
     pub classified: Option<PathBuf>,
+    /// Green spaces that do not exist yet (repeatable): prints before → after per tier and
+    /// the homes each proposed space newly serves.
+    #[arg(long, value_name = "FILE")]
+    pub proposed: Vec<PathBuf>,
 }
 
 /// `greenreach report` options.
@@ -180,6 +184,10 @@ pub struct ReportArgs {
     /// Smallest cell of the land-area quadtree, metres.
     #[arg(long, value_name = "M", default_value_t = 2.0)]
     pub land_cell: f64,
+    /// Green spaces that do not exist yet (repeatable): before → after per tier, written to
+    /// proposed.txt and printed.
+    #[arg(long, value_name = "FILE")]
+    pub proposed: Vec<PathBuf>,
 }
 
 /// `greenreach site` options.

@@ -79,6 +79,10 @@ fn check(args: &cli::CheckArgs) -> Result<(), greenreach::Error> {
     if let Some(out) = &cfg.out {
         println!("per-point results: {}", out.display());
     }
+    if !args.proposed.is_empty() {
+        let impact = greenreach::run::proposed::run_proposed(&cfg, &args.proposed)?;
+        print!("\n{impact}");
+    }
     Ok(())
 }
 
@@ -100,6 +104,14 @@ fn report(args: &mut cli::ReportArgs) -> Result<(), greenreach::Error> {
             l.area_m2 / 1e4,
             l.bound_pp()
         );
+    }
+    if !args.proposed.is_empty() {
+        let impact = greenreach::run::proposed::run_proposed(&cfg.check, &args.proposed)?;
+        let text = impact.to_string();
+        let path = cfg.out_dir.join("proposed.txt");
+        std::fs::write(&path, &text)
+            .map_err(|source| greenreach::Error::Output { path, source })?;
+        print!("\n{text}");
     }
     println!("\nreport: {}", cfg.out_dir.join("index.html").display());
     Ok(())

@@ -24,8 +24,11 @@ use crate::io::input::ReadOptions;
 use crate::io::load::load_layer;
 use crate::progress::Progress;
 use crate::report::compute::weights::{self, WeightSource, Weights};
-use crate::run::check::{CheckConfig, Prepared, prepare, with_threads};
+use crate::run::check::with_threads;
+use crate::run::config::CheckConfig;
+use crate::run::demand::DemandPoints;
 use crate::run::green::label;
+use crate::run::prepare::{Prepared, prepare};
 use crate::standard::Tier;
 
 /// Largest auto-candidate lattice (cells before filtering).
@@ -85,6 +88,8 @@ pub struct SiteRun {
     pub config: SiteConfig,
     /// The prepared inputs.
     pub prepared: Prepared,
+    /// The demand points.
+    pub demand: DemandPoints,
     /// The tier's position in the standard.
     pub tier: usize,
     /// Weights of the demand points.
@@ -179,7 +184,8 @@ pub fn validate(cfg: &SiteConfig) -> Result<(), Error> {
 pub fn run_site(cfg: &SiteConfig, progress: &dyn Progress) -> Result<SiteRun, Error> {
     validate(cfg)?;
     with_threads(cfg.check.threads, || {
-        let prepared = prepare(&cfg.check)?;
+        let (prepared, demand) = prepare(&cfg.check)?;
+        let demand = demand.into_points(&prepared)?;
         let mut warnings = prepared.warnings.list.clone();
         let std = &cfg.check.standard;
         let tier = std
@@ -187,7 +193,7 @@ pub fn run_site(cfg: &SiteConfig, progress: &dyn Progress) -> Result<SiteRun, Er
             .iter()
             .position(|t| t.name == cfg.tier)
             .expect("validated");
-        let xy = &prepared.demand.xy;
+        let xy = &demand.xy;
         progress.begin("assessing", xy.len() as u64);
         let served: Vec<bool> = xy
             .par_iter()
@@ -195,12 +201,12 @@ pub fn run_site(cfg: &SiteConfig, progress: &dyn Progress) -> Result<SiteRun, Er
             .collect();
         progress.end();
         let weights = match &cfg.weight {
-            WeightSource::Points => weights::unit(&prepared.demand),
+            WeightSource::Points => weights::unit(&demand),
             WeightSource::Property(field) => {
                 let layer = prepared.demand_layer.as_ref().ok_or_else(|| {
                     Error::Config("--weight needs --points or --residential".into())
                 })?;
-                weights::from_property(layer, &prepared.demand, field)?
+                weights::from_property(layer, &demand, field)?
             }
             WeightSource::Population { path, field } => {
                 let mut notes = Vec::new();
@@ -214,13 +220,13 @@ pub fn run_site(cfg: &SiteConfig, progress: &dyn Progress) -> Result<SiteRun, Er
                     &mut notes,
                 )?;
                 warnings.extend(notes);
-                weights::from_population(&pop.layer, field, &prepared.demand, &prepared.plane)?
+                weights::from_population(&pop.layer, field, &demand, &prepared.plane)?
             }
         };
         let (candidates, skipped_candidates) = match &cfg.candidates {
             CandidateSource::File(path) => read_candidates(cfg, &prepared, tier, path)?,
             CandidateSource::Auto { spacing_m } => (
-                auto_candidates(cfg, &prepared, tier, &served, *spacing_m)?,
+                auto_candidates(cfg, &prepared, &demand, tier, &served, *spacing_m)?,
                 vec![],
             ),
         };
@@ -265,6 +271,7 @@ pub fn run_site(cfg: &SiteConfig, progress: &dyn Progress) -> Result<SiteRun, Er
         Ok(SiteRun {
             config: cfg.clone(),
             prepared,
+            demand,
             tier,
             weights,
             candidates,
@@ -388,6 +395,7 @@ fn representative(g: &Geometry<f64>) -> Coord {
 fn auto_candidates(
     cfg: &SiteConfig,
     prepared: &Prepared,
+    demand: &DemandPoints,
     tier: usize,
     served: &[bool],
     spacing_m: f64,
@@ -395,8 +403,7 @@ fn auto_candidates(
     let t = &cfg.check.standard.tiers[tier];
     let area = cfg.size_m2.0;
     let radius = t.radius_for(area);
-    let open: Vec<GeomWithData<[f64; 2], ()>> = prepared
-        .demand
+    let open: Vec<GeomWithData<[f64; 2], ()>> = demand
         .xy
         .iter()
         .zip(served)

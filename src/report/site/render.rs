@@ -86,6 +86,15 @@ pub fn sites_csv(r: &SiteRun) -> String {
 
 /// `sites.geojson`: the chosen spaces (WGS84) with the table's columns.
 pub fn sites_geojson(r: &SiteRun) -> Result<String, Error> {
+    // The tier's most specific category (the accepted one serving the fewest tiers), so that
+    // the file can be fed back as `--proposed`.
+    let std = &r.config.check.standard;
+    let category = r
+        .tier_def()
+        .accepts
+        .iter()
+        .min_by_key(|&&c| (std.tiers_served_by(c).count(), std::cmp::Reverse(c)))
+        .map(|&c| std.categories[c].name.clone());
     let mut features = Vec::new();
     for w in rows(r) {
         let g = &r.candidates[w.candidate as usize].candidate.geometry;
@@ -95,7 +104,7 @@ pub fn sites_geojson(r: &SiteRun) -> Result<String, Error> {
             "type": "Feature",
             "geometry": geometry,
             "properties": {
-                "rank": w.rank, "candidate": w.candidate, "site": w.label,
+                "rank": w.rank, "candidate": w.candidate, "name": w.label, "category": category,
                 "lon": w.lon, "lat": w.lat, "area_m2": w.area_m2.round(), "radius_m": w.radius_m,
                 "cost": w.cost, "homes_newly_served": w.homes_new,
                 "residents_newly_served": w.weight_new,
@@ -331,7 +340,7 @@ const MAX_DOTS: usize = 30_000;
 
 /// The map: homes by status, chosen sites and a circle of their radius.
 pub fn map_svg(r: &SiteRun) -> String {
-    let xy = &r.prepared.demand.xy;
+    let xy = &r.demand.xy;
     let sites: Vec<&Geometry<f64>> = r
         .plan
         .picks
