@@ -233,7 +233,7 @@ mod tests {
     #[test]
     fn proposed_space_serves_the_expected_homes() {
         let dir = tempfile::tempdir().unwrap();
-        let (lon0, lat0) = (9.5, 47.1);
+        let (lon0, lat0) = (9.5f64, 47.1f64);
         // Metres to degrees near (lon0, lat0), well within the test's margins.
         let dlon = |m: f64| m / (111_320.0 * lat0.to_radians().cos());
         let dlat = |m: f64| m / 110_950.0;

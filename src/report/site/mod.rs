@@ -290,7 +290,7 @@ fn read_candidates(
     cfg: &SiteConfig,
     prepared: &Prepared,
     tier: usize,
-    path: &PathBuf,
+    path: &std::path::Path,
 ) -> Result<(Vec<CandidateInfo>, Vec<(String, usize)>), Error> {
     let mut notes = Vec::new();
     let loaded = load_layer(
@@ -354,7 +354,7 @@ fn read_candidates(
                     return Err(bad("invalid polygon: its edges cross or touch"));
                 }
                 let a = g.unsigned_area();
-                if !(a > 0.0) {
+                if a.is_nan() || a <= 0.0 {
                     return Err(bad("invalid polygon: it has zero area"));
                 }
                 if a < lo || a > hi {
