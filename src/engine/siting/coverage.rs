@@ -7,15 +7,14 @@
 //! points, one range query per candidate, candidates in parallel; each set is sorted, so the
 //! sets do not depend on the number of threads.
 
-use geo::{BoundingRect, Coord, Geometry, LineString, MultiPolygon, Rect};
+use geo::{BoundingRect, Contains, Coord, Geometry, LineString, Polygon, Rect};
 use rayon::prelude::*;
+use rstar::RTree;
 use rstar::primitives::GeomWithData;
-use rstar::{AABB, RTree};
 
 use super::candidates::{Candidate, CandidateError};
 use crate::crs::PlaneScale;
 use crate::engine::index::{TierIndex, segment_distance_2};
-use crate::engine::lookup::PolygonLookup;
 
 /// Shapes with more boundary segments than this are tested through a [`TierIndex`].
 const LINEAR_SEGMENTS: usize = 32;
@@ -177,12 +176,17 @@ enum Shape {
     /// Few segments: test them all, and containment in the polygon part.
     Linear {
         segments: Vec<([f64; 2], [f64; 2])>,
-        area: Option<(Rect<f64>, PolygonLookup)>,
+        polys: Vec<Polygon<f64>>,
         bbox: Rect<f64>,
+        /// A disc inside the shape (centre, radius), for axis-aligned rectangles.
+        inner: Option<(Coord, f64)>,
     },
     /// Many segments: an index of its own.
     Indexed(Box<TierIndex>, Rect<f64>),
 }
+
+/// Quick accepts stay this far (plane metres) inside the exact test's answer.
+const QUICK_MARGIN: f64 = 1e-6;
 
 impl Shape {
     fn new(g: &Geometry<f64>) -> Self {
@@ -195,17 +199,15 @@ impl Shape {
         if segments.len() > LINEAR_SEGMENTS {
             return Shape::Indexed(Box::new(TierIndex::build([(0, g)])), bbox);
         }
-        let area = if polys.is_empty() {
-            None
-        } else {
-            let mp = MultiPolygon(polys);
-            mp.bounding_rect()
-                .map(|r| (r, PolygonLookup::new(vec![(0, mp)])))
+        let inner = match polys.as_slice() {
+            [p] if is_rectangle(p) => Some((bbox.center(), bbox.width().min(bbox.height()) / 2.0)),
+            _ => None,
         };
         Shape::Linear {
             segments,
-            area,
+            polys,
             bbox,
+            inner,
         }
     }
 
@@ -219,19 +221,30 @@ impl Shape {
     fn within(&self, p: Coord, lim: f64) -> bool {
         match self {
             Shape::Indexed(idx, _) => idx.any_within(p, lim),
-            Shape::Linear { segments, area, .. } => {
+            Shape::Linear {
+                segments,
+                polys,
+                bbox,
+                inner,
+            } => {
+                if let Some((c, h)) = inner {
+                    let (dx, dy) = (p.x - c.x, p.y - c.y);
+                    let r = h + lim - QUICK_MARGIN;
+                    if r > 0.0 && dx * dx + dy * dy <= r * r {
+                        return true;
+                    }
+                }
                 let q = [p.x, p.y];
                 let lim2 = lim * lim;
                 segments
                     .iter()
                     .any(|&(a, b)| segment_distance_2(a, b, q) <= lim2)
-                    || area.as_ref().is_some_and(|(r, poly)| {
-                        p.x >= r.min().x
-                            && p.x <= r.max().x
-                            && p.y >= r.min().y
-                            && p.y <= r.max().y
-                            && poly.containing(p).is_some()
-                    })
+                    || (!polys.is_empty()
+                        && p.x >= bbox.min().x
+                        && p.x <= bbox.max().x
+                        && p.y >= bbox.min().y
+                        && p.y <= bbox.max().y
+                        && polys.iter().any(|poly| poly.contains(&p)))
             }
         }
     }
@@ -239,15 +252,15 @@ impl Shape {
     /// The open points (tree data) this shape serves at `radius_m`, ascending.
     fn served(&self, tree: &RTree<HomePoint>, radius_m: f64, scale: PlaneScale) -> Vec<u32> {
         let b = self.bbox();
-        // The largest plane radius any point of the search box can have.
-        let far = b.min().x.abs().max(b.max().x.abs()) + 2.0 * radius_m;
+        // The largest plane radius any point of the search disc can have.
+        let far = b.min().x.abs().max(b.max().x.abs()) + 3.0 * radius_m;
         let reach = radius_m * scale.at(Coord { x: far, y: 0.0 });
-        let env = AABB::from_corners(
-            [b.min().x - reach, b.min().y - reach],
-            [b.max().x + reach, b.max().y + reach],
-        );
+        // A disc around the box's centre holding the box grown by `reach`.
+        let c = b.center();
+        let half_diag = (b.width() * b.width() + b.height() * b.height()).sqrt() / 2.0;
+        let rr = half_diag + reach + QUICK_MARGIN;
         let mut out: Vec<u32> = tree
-            .locate_in_envelope(&env)
+            .locate_within_distance([c.x, c.y], rr * rr)
             .filter(|h| {
                 let p = Coord {
                     x: h.geom()[0],
@@ -260,6 +273,27 @@ impl Shape {
         out.sort_unstable();
         out
     }
+}
+
+/// An axis-aligned rectangle: a closed ring of four corners on two x and two y values.
+fn is_rectangle(p: &Polygon<f64>) -> bool {
+    let r = &p.exterior().0;
+    if !p.interiors().is_empty() || r.len() != 5 || r[0] != r[4] {
+        return false;
+    }
+    let (x0, y0) = (r[0].x, r[0].y);
+    let x1 = r.iter().map(|c| c.x).find(|&x| x != x0);
+    let y1 = r.iter().map(|c| c.y).find(|&y| y != y0);
+    let (Some(x1), Some(y1)) = (x1, y1) else {
+        return false;
+    };
+    let corners = |a: f64, b: f64| r[..4].iter().filter(|c| c.x == a && c.y == b).count() == 1;
+    r.iter()
+        .all(|c| (c.x == x0 || c.x == x1) && (c.y == y0 || c.y == y1))
+        && corners(x0, y0)
+        && corners(x0, y1)
+        && corners(x1, y0)
+        && corners(x1, y1)
 }
 
 /// Boundary segments (points as zero-length ones) and polygons of a geometry, as
