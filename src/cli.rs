@@ -244,6 +244,10 @@ pub struct SiteArgs {
     /// The folder to write.
     #[arg(long, value_name = "DIR", default_value = "greenreach-site")]
     pub out: PathBuf,
+    /// Also write the covering problem (weights, candidate sets, costs) as JSON to this file,
+    /// for other solvers.
+    #[arg(long, value_name = "FILE")]
+    pub export_problem: Option<PathBuf>,
 }
 
 impl SiteArgs {

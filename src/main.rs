@@ -127,6 +127,14 @@ fn site(args: &cli::SiteArgs) -> Result<(), greenreach::Error> {
     if let Some(dir) = &cfg.out_dir {
         site::render::write_folder(&run, dir)?;
     }
+    if let Some(path) = &args.export_problem {
+        std::fs::write(path, site::render::problem_json(&run)).map_err(|source| {
+            greenreach::Error::Output {
+                path: path.clone(),
+                source,
+            }
+        })?;
+    }
     print!("{}", site::render::summary_text(&run));
     if let Some(dir) = &cfg.out_dir {
         println!("sites: {}", dir.join("index.html").display());

@@ -179,7 +179,7 @@ pub fn summary_json(r: &SiteRun) -> Value {
         "share_after": ratio(r.plan.value, s.total_weight),
         "upper_bound_weight": r.plan.upper_bound,
         "upper_bound_share": ratio(r.plan.upper_bound, s.total_weight),
-        "within_of_best_possible": r.plan.quality(s.base_weight),
+        "gain_share_of_best_possible_at_least": r.plan.quality(s.base_weight),
         "min_sites_for_target": r.plan.min_sites,
         "sites": r.plan.picks.len(),
         "stopped": stop_text(r),
@@ -234,9 +234,9 @@ pub fn summary_text(r: &SiteRun) -> String {
     );
     let _ = writeln!(
         out,
-        "best possible with as many sites: at most {:.1}% (the plan is within {:.1}% of it)",
+        "best possible with as many sites: at most {:.1}% (the plan's gain is at least {:.1}% of the best possible gain)",
         100.0 * ratio(r.plan.upper_bound, s.total_weight),
-        100.0 * (1.0 - r.plan.quality(s.base_weight))
+        100.0 * r.plan.quality(s.base_weight)
     );
     if let Some(m) = r.plan.min_sites {
         let _ = writeln!(
@@ -492,7 +492,7 @@ pub fn index_html(r: &SiteRun) -> String {
 <style>body{{font-family:system-ui,sans-serif;max-width:1000px;margin:0 auto;padding:20px;color:#1d2327}}table{{border-collapse:collapse;width:100%;font-size:13.5px}}th,td{{border-bottom:1px solid #d6dadd;padding:4px 8px;text-align:right}}th:first-child,td:first-child,td:nth-child(2){{text-align:left}}th{{background:#f3f5f6}}svg{{max-width:100%;height:auto;border:1px solid #d6dadd}}.big{{font-size:28px;font-weight:700}}</style></head><body>
 <h1>Where to add {tier} ({radius} m)</h1>
 <p class="big">{before:.1}% → {after:.1}%</p>
-<p>{stop}. Of the weight ({weights}), {before:.1}% met the tier before; with the {n} site(s) below, {after:.1}%. No plan with as many sites can exceed {bound:.1}%: this plan is within {gap:.1}% of the best possible.</p>{min_sites}{exact}
+<p>{stop}. Of the weight ({weights}), {before:.1}% met the tier before; with the {n} site(s) below, {after:.1}%. No plan with as many sites can exceed {bound:.1}% (an upper bound from the greedy path): this plan's gain is at least {gap:.1}% of the best possible gain.</p>{min_sites}{exact}
 <p>{cands} candidate site(s) considered. {point_rule} A home is served by a site when its straight-line ground distance to the site's boundary is at most the radius (0 inside).</p>
 <h2>Map</h2>{map}
 <h2>Coverage curve</h2>{curve}
@@ -508,7 +508,7 @@ pub fn index_html(r: &SiteRun) -> String {
         weights = esc(&r.weights.description),
         n = r.plan.picks.len(),
         bound = 100.0 * ratio(r.plan.upper_bound, s.total_weight),
-        gap = 100.0 * (1.0 - r.plan.quality(s.base_weight)),
+        gap = 100.0 * r.plan.quality(s.base_weight),
         cands = r.candidates.len(),
         map = map_svg(r),
         curve = curve_svg(r),
@@ -546,4 +546,20 @@ fn esc(t: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// The maximal covering problem as JSON, for other solvers: `weights` of the open points,
+/// `sets` (per candidate, the open points it serves), `costs`, and the weight already served.
+pub fn problem_json(r: &SiteRun) -> String {
+    let s = &r.sets;
+    let sets: Vec<&[u32]> = (0..s.candidates()).map(|c| s.set(c)).collect();
+    serde_json::to_string(&json!({
+        "tier": r.tier_def().name,
+        "base_weight": s.base_weight,
+        "total_weight": s.total_weight,
+        "weights": s.weight,
+        "costs": s.cost,
+        "sets": sets,
+    }))
+    .expect("json")
 }
