@@ -106,8 +106,7 @@ fn report(args: &mut cli::ReportArgs) -> Result<(), greenreach::Error> {
         );
     }
     if !args.proposed.is_empty() {
-        let impact = greenreach::run::proposed::run_proposed(&cfg.check, &args.proposed)?;
-        let text = impact.to_string();
+        let (_, text) = greenreach::report::proposed::proposed_text(&cfg, &args.proposed)?;
         let path = cfg.out_dir.join("proposed.txt");
         std::fs::write(&path, &text)
             .map_err(|source| greenreach::Error::Output { path, source })?;

@@ -244,3 +244,53 @@ fn sites_fed_back_as_proposed_match_the_plan() {
     assert_eq!(nums[1].parse::<u64>().unwrap(), before, "{line}");
     assert_eq!(nums[3].parse::<u64>().unwrap(), after, "{line}");
 }
+
+/// `report --proposed` writes before → after per tier and per zone; zone rows add up to the
+/// tier totals.
+#[test]
+fn report_proposed_by_zone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sites = tmp.path().join("sites");
+    let o = site(&[
+        "--candidates-auto",
+        "--spacing",
+        "100",
+        "--add",
+        "3",
+        "--out",
+        sites.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let rep = tmp.path().join("rep");
+    let r = Command::new(env!("CARGO_BIN_EXE_greenreach"))
+        .args([
+            "report",
+            "--quiet",
+            "--out",
+            rep.to_str().unwrap(),
+            "--proposed",
+            sites.join("sites.geojson").to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let t = std::fs::read_to_string(rep.join("proposed.txt")).unwrap();
+    let s = summary(&sites);
+    let after = s["homes_meeting_after"].as_u64().unwrap() as f64;
+    // Sum the zone rows' street_green "after" shares × points: the plan's after count.
+    let mut sum = 0.0;
+    for line in t.lines().skip_while(|l| !l.starts_with("by zone")).skip(2) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let n = f.len();
+        // name may have spaces: columns from the end are 3 tiers × "b% → a%" (3 tokens each).
+        let points: f64 = f[n - 10].parse().unwrap();
+        let share: f64 = f[n - 7].trim_end_matches('%').parse().unwrap();
+        sum += points * share / 100.0;
+    }
+    assert!(
+        (sum - after).abs() < 12.0 * 0.05 * 20.0,
+        "{sum} vs {after}\n{t}"
+    );
+    assert!(t.contains("Balzers"), "{t}");
+}

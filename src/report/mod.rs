@@ -2,6 +2,7 @@
 //! offline folder ([`render`]). Top of the library: uses `run`, `io`, `engine`; nothing imports it.
 
 pub mod compute;
+pub mod proposed;
 pub mod render;
 pub mod site;
 

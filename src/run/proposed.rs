@@ -55,6 +55,73 @@ pub struct ProposedImpact {
     pub spaces: Vec<SpaceImpact>,
     /// Proposed features that serve no tier, by reason.
     pub ignored: BTreeMap<String, usize>,
+    /// Per tier, per point: meets it with the existing spaces.
+    pub before_flags: Vec<Vec<bool>>,
+    /// Per tier, per point: meets it with the proposed spaces added.
+    pub after_flags: Vec<Vec<bool>>,
+}
+
+/// One group of points (a zone) before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupChange {
+    /// Group name.
+    pub name: String,
+    /// Points in the group.
+    pub points: usize,
+    /// Per tier: points meeting it before and after.
+    pub tiers: Vec<(usize, usize)>,
+}
+
+impl ProposedImpact {
+    /// Before and after per group: `group_of[i]` is point `i`'s group (an index into
+    /// `names`), `None` for points in no group (gathered under `other`).
+    pub fn by_group(
+        &self,
+        group_of: &[Option<usize>],
+        names: &[String],
+        other: &str,
+    ) -> Vec<GroupChange> {
+        let n_tiers = self.tiers.len();
+        let mut out: Vec<GroupChange> = names
+            .iter()
+            .chain(std::iter::once(&other.to_string()))
+            .map(|name| GroupChange {
+                name: name.clone(),
+                points: 0,
+                tiers: vec![(0, 0); n_tiers],
+            })
+            .collect();
+        for (i, g) in group_of.iter().enumerate() {
+            let row = &mut out[g.unwrap_or(names.len())];
+            row.points += 1;
+            for t in 0..n_tiers {
+                row.tiers[t].0 += self.before_flags[t][i] as usize;
+                row.tiers[t].1 += self.after_flags[t][i] as usize;
+            }
+        }
+        out.retain(|r| r.points > 0);
+        out
+    }
+
+    /// A text table of `by_group` rows: one line per group, `before → after` per tier.
+    pub fn group_table(&self, rows: &[GroupChange]) -> String {
+        let mut s = format!("{:<24} {:>7}", "zone", "points");
+        for t in &self.tiers {
+            s += &format!(" {:>22}", t.tier);
+        }
+        s.push('\n');
+        for r in rows {
+            s += &format!("{:<24} {:>7}", r.name, r.points);
+            for &(b, a) in &r.tiers {
+                s += &format!(
+                    " {:>22}",
+                    format!("{:.1}% → {:.1}%", pct(b, r.points), pct(a, r.points))
+                );
+            }
+            s.push('\n');
+        }
+        s
+    }
 }
 
 /// Per point and tier: does it meet the tier under `reach`?
@@ -150,6 +217,8 @@ pub fn assess(
         all: (all(&before), all(&after)),
         spaces,
         ignored: new.ignored,
+        before_flags: before,
+        after_flags: after,
     })
 }
 
@@ -297,5 +366,12 @@ mod tests {
         assert_eq!(impact.spaces[0].newly, vec![7, 0, 0]);
         assert_eq!(impact.points, 31);
         assert_eq!(impact.all, (0, 0));
+        // Homes 0..=15 in group 0, the rest in none.
+        let groups: Vec<Option<usize>> = (0..=30).map(|i| (i <= 15).then_some(0)).collect();
+        let rows = impact.by_group(&groups, &["west".to_string()], "other");
+        assert_eq!(rows[0].points, 16);
+        assert_eq!(rows[0].tiers[0], (4, 4));
+        assert_eq!(rows[1].name, "other");
+        assert_eq!(rows[1].tiers[0], (0, 7));
     }
 }

@@ -206,6 +206,9 @@ pub fn summary_text(r: &SiteRun) -> String {
         r.candidates.len(),
         r.weights.description
     );
+    for (reason, n) in &r.skipped_candidates {
+        let _ = writeln!(out, "{n} candidate feature(s) skipped: {reason}");
+    }
     let _ = writeln!(
         out,
         "before: {:.1}% ({} of {} homes)",
@@ -374,6 +377,7 @@ pub fn map_svg(r: &SiteRun) -> String {
     let scale = (w - 40.0) / span_x;
     let h = (span_y * scale + 40.0).min(1000.0);
     let scale = scale.min((h - 40.0) / span_y);
+    let w = (span_x * scale + 40.0).max(360.0);
     let px = |c: Coord| {
         (
             (c.x - min.x) * scale + 20.0,
@@ -381,7 +385,7 @@ pub fn map_svg(r: &SiteRun) -> String {
         )
     };
     let mut out = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h:.0}" width="{w}" height="{h:.0}" font-family="sans-serif" font-size="11">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" font-family="sans-serif" font-size="11">"#
     );
     out += r##"<rect width="100%" height="100%" fill="#fafafa"/>"##;
     // Status per demand point: 0 met before, 1 newly met, 2 still unmet.
