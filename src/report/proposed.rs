@@ -3,7 +3,7 @@
 use crate::error::Error;
 use crate::io::input::ReadOptions;
 use crate::io::load::load_layer;
-use crate::report::{ReportConfig, Zones};
+use crate::report::{ReportConfig, WeightSource, Zones};
 use crate::run::check::with_threads;
 use crate::run::prepare::prepare;
 use crate::run::proposed::{ProposedImpact, assess};
@@ -15,12 +15,45 @@ pub fn proposed_text(
     proposed: &[std::path::PathBuf],
 ) -> Result<(ProposedImpact, String), Error> {
     with_threads(cfg.check.threads, || {
-        let (prepared, demand) = prepare(&cfg.check)?;
+        let (mut prepared, demand) = prepare(&cfg.check)?;
         let points = demand.into_points(&prepared)?;
         let impact = assess(&cfg.check, &prepared, &points.xy, proposed)?;
         let mut text = impact.to_string();
+        let mut notes = Vec::new();
+        if cfg.weight != WeightSource::Points {
+            let w = super::weights_of(cfg, &mut prepared, &points, &mut notes)?;
+            text += &format!(
+                "\nresidents ({}), share meeting each tier:\n",
+                w.description
+            );
+            let total: f64 = w.per_point.iter().sum();
+            text += &format!(
+                "  {:<14} {:>19} {:>19} {:>10}\n",
+                "tier", "before", "after", "change"
+            );
+            for (t, change) in impact.tiers.iter().enumerate() {
+                let sum = |flags: &[bool]| -> f64 {
+                    flags
+                        .iter()
+                        .zip(&w.per_point)
+                        .filter(|(f, _)| **f)
+                        .map(|(_, w)| w)
+                        .sum()
+                };
+                let (b, a) = (sum(&impact.before_flags[t]), sum(&impact.after_flags[t]));
+                let pct = |x: f64| if total > 0.0 { 100.0 * x / total } else { 0.0 };
+                text += &format!(
+                    "  {:<14} {:>12.1} {:>6.1}% {:>12.1} {:>6.1}% {:>+10.1}\n",
+                    change.tier,
+                    b,
+                    pct(b),
+                    a,
+                    pct(a),
+                    a - b
+                );
+            }
+        }
         if let Some(z) = &cfg.zones {
-            let mut notes = Vec::new();
             let l = load_layer(
                 &z.path,
                 z.crs.as_ref(),
