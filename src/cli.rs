@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use greenreach::crs::SourceCrs;
+use greenreach::engine::siting::Goal;
 use greenreach::io::load::CrsOptions;
+use greenreach::report::site::{CandidateSource, SiteConfig};
 use greenreach::report::{ReportConfig, WeightSource, ZoneOverlap, ZoneSpec};
 use greenreach::standard::homes::HomeFilter;
 use greenreach::standard::{TagMatch, file};
@@ -27,6 +29,9 @@ pub enum Command {
     /// Run the check and write a planner's report folder (HTML, JSON, Markdown, CSV, map).
     /// Without arguments: the shipped Liechtenstein data by municipality.
     Report(Box<ReportArgs>),
+    /// Where to add green spaces of one tier so that the most homes newly meet it
+    /// (candidate sites from a file or a lattice; greedy with a bound on the optimum).
+    Site(Box<SiteArgs>),
     /// List the built-in standards, or show one (as TOML with --toml).
     Standards(StandardsArgs),
     /// Write the deterministic synthetic city used for benchmarks (GeoJSON, UTM 48N and WGS84).
@@ -144,6 +149,10 @@ pub struct CheckArgs {
     /// Also write the green features that count, each with its category and tiers (GeoJSON).
     #[arg(long, value_name = "FILE")]
     pub classified: Option<PathBuf>,
+    /// Green spaces that do not exist yet (repeatable): prints before → after per tier and
+    /// the homes each proposed space newly serves.
+    #[arg(long, value_name = "FILE")]
+    pub proposed: Vec<PathBuf>,
 }
 
 /// `greenreach report` options.
@@ -197,6 +206,116 @@ pub struct ReportArgs {
     /// Smallest cell of the land-area quadtree, metres.
     #[arg(long, value_name = "M", default_value_t = 2.0)]
     pub land_cell: f64,
+    /// Green spaces that do not exist yet (repeatable): before → after per tier, written to
+    /// proposed.txt and printed.
+    #[arg(long, value_name = "FILE")]
+    pub proposed: Vec<PathBuf>,
+}
+
+/// `greenreach site` options.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("cands").args(["candidates", "candidates_auto"]).required(true))]
+#[command(group = clap::ArgGroup::new("goal").args(["add", "target", "budget"]).required(true))]
+pub struct SiteArgs {
+    /// Inputs and run options.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// The tier to close gaps in.
+    #[arg(long, default_value = "street_green")]
+    pub tier: String,
+    /// Area of a new space, m²: MIN..MAX. Point candidates become a square of MIN; polygons
+    /// outside the range are skipped.
+    #[arg(long, value_name = "MIN..MAX", default_value = "400..10000")]
+    pub size: String,
+    /// Candidate sites: polygons (kept as drawn) or points, optional numeric `cost`.
+    #[arg(long, value_name = "FILE")]
+    pub candidates: Option<PathBuf>,
+    /// Candidate sites on a lattice over the homes that do not meet the tier, outside existing
+    /// spaces that serve it.
+    #[arg(long)]
+    pub candidates_auto: bool,
+    /// Lattice spacing for --candidates-auto, metres.
+    #[arg(
+        long,
+        value_name = "M",
+        default_value_t = 50.0,
+        requires = "candidates_auto"
+    )]
+    pub spacing: f64,
+    /// Add this many sites.
+    #[arg(long, value_name = "K")]
+    pub add: Option<usize>,
+    /// Add sites until this share (0–1) of homes (or residents) meets the tier.
+    #[arg(long, value_name = "SHARE")]
+    pub target: Option<f64>,
+    /// Add sites whose `cost` sums to at most this.
+    #[arg(long, value_name = "AMOUNT")]
+    pub budget: Option<f64>,
+    /// Also solve exactly as an integer program (small cases).
+    #[arg(long)]
+    pub exact: bool,
+    /// Weight homes by this numeric property of the points / residential layer.
+    #[arg(long, value_name = "PROPERTY", conflicts_with = "population")]
+    pub weight: Option<String>,
+    /// Weight homes by a population layer (points or grid cells).
+    #[arg(long, value_name = "FILE")]
+    pub population: Option<PathBuf>,
+    /// The population property of --population.
+    #[arg(long, value_name = "PROPERTY", default_value = "population")]
+    pub population_field: String,
+    /// The folder to write.
+    #[arg(long, value_name = "DIR", default_value = "greenreach-site")]
+    pub out: PathBuf,
+    /// Also write the covering problem (weights, candidate sets, costs) as JSON to this file,
+    /// for other solvers.
+    #[arg(long, value_name = "FILE")]
+    pub export_problem: Option<PathBuf>,
+}
+
+impl SiteArgs {
+    /// The library config these options describe.
+    pub fn config(&mut self) -> Result<SiteConfig, Error> {
+        let check = self.input.config(None)?;
+        let size = self
+            .size
+            .split_once("..")
+            .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)))
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "--size {}: write MIN..MAX in m², e.g. 400..10000",
+                    self.size
+                ))
+            })?;
+        let goal = match (self.add, self.target, self.budget) {
+            (Some(k), _, _) => Goal::Sites(k),
+            (_, Some(t), _) => Goal::Share(t),
+            (_, _, Some(b)) => Goal::Budget(b),
+            _ => unreachable!("clap requires one goal"),
+        };
+        Ok(SiteConfig {
+            check,
+            tier: self.tier.clone(),
+            size_m2: size,
+            candidates: match &self.candidates {
+                Some(p) => CandidateSource::File(p.clone()),
+                None => CandidateSource::Auto {
+                    spacing_m: self.spacing,
+                },
+            },
+            goal,
+            weight: match (&self.weight, &self.population) {
+                (Some(p), _) => WeightSource::Property(p.clone()),
+                (_, Some(path)) => WeightSource::Population {
+                    path: path.clone(),
+                    field: self.population_field.clone(),
+                    crs: None,
+                },
+                _ => WeightSource::Points,
+            },
+            exact: self.exact,
+            out_dir: Some(self.out.clone()),
+        })
+    }
 }
 
 /// The shipped data `greenreach report` uses without arguments.

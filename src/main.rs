@@ -56,6 +56,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(mut args) => check(&mut args),
         Command::Report(mut args) => report(&mut args),
+        Command::Site(mut args) => site(&mut args),
         Command::Standards(args) => standards(&args),
         Command::Synth(args) => synth(&args),
     };
@@ -78,6 +79,10 @@ fn check(args: &mut cli::CheckArgs) -> Result<(), greenreach::Error> {
     if let Some(out) = &cfg.out {
         println!("per-point results: {}", out.display());
     }
+    if !args.proposed.is_empty() {
+        let impact = greenreach::run::proposed::run_proposed(&cfg, &args.proposed)?;
+        print!("\n{impact}");
+    }
     Ok(())
 }
 
@@ -88,6 +93,38 @@ fn report(args: &mut cli::ReportArgs) -> Result<(), greenreach::Error> {
         eprintln!("warning: {w}");
     }
     print!("{}", greenreach::report::render::terminal_summary(&report));
+    if !args.proposed.is_empty() {
+        let (_, text) = greenreach::report::proposed::proposed_text(&cfg, &args.proposed)?;
+        let path = cfg.out_dir.join("proposed.txt");
+        std::fs::write(&path, &text)
+            .map_err(|source| greenreach::Error::Output { path, source })?;
+        print!("\n{text}");
+    }
+    Ok(())
+}
+
+fn site(args: &mut cli::SiteArgs) -> Result<(), greenreach::Error> {
+    use greenreach::report::site;
+    let cfg = args.config()?;
+    let run = site::run_site(&cfg, &Bar::new(args.input.quiet))?;
+    for w in &run.warnings {
+        eprintln!("warning: {w}");
+    }
+    if let Some(dir) = &cfg.out_dir {
+        site::render::write_folder(&run, dir)?;
+    }
+    if let Some(path) = &args.export_problem {
+        std::fs::write(path, site::render::problem_json(&run)).map_err(|source| {
+            greenreach::Error::Output {
+                path: path.clone(),
+                source,
+            }
+        })?;
+    }
+    print!("{}", site::render::summary_text(&run));
+    if let Some(dir) = &cfg.out_dir {
+        println!("sites: {}", dir.join("index.html").display());
+    }
     Ok(())
 }
 

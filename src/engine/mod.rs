@@ -6,4 +6,5 @@ pub mod grid;
 pub mod index;
 pub mod lookup;
 pub mod reach;
+pub mod siting;
 pub mod validity;

@@ -2,7 +2,9 @@
 //! offline folder ([`render`]). Top of the library: uses `run`, `io`, `engine`; nothing imports it.
 
 pub mod compute;
+pub mod proposed;
 pub mod render;
+pub mod site;
 
 use compute::{counted, gaps, land, places, weights, zones};
 pub use places::Place;

@@ -6,5 +6,6 @@ pub mod config;
 pub mod demand;
 pub mod green;
 pub mod prepare;
+pub mod proposed;
 pub mod summary;
 pub mod warnings;
