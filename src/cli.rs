@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use greenreach::crs::SourceCrs;
+use greenreach::io::input::Properties;
 use greenreach::io::load::CrsOptions;
+use greenreach::io::source::{InputFormat, SourceOptions};
 use greenreach::report::{ReportConfig, WeightSource, ZoneSpec};
 use greenreach::standard::homes::HomeFilter;
 use greenreach::standard::{TagMatch, file};
@@ -67,7 +69,8 @@ pub struct StandardsArgs {
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("demand").args(["points", "residential", "grid"]))]
 pub struct InputArgs {
-    /// Green-space layer (GeoJSON FeatureCollection; WGS84 unless --crs); repeat for several files.
+    /// Green-space layer (GeoJSON, Shapefile, GeoPackage, FlatGeobuf or CSV; WGS84 unless the
+    /// file or --crs says otherwise); repeat for several files.
     #[arg(long, value_name = "FILE")]
     pub green: Vec<PathBuf>,
     /// Demand points: Point/MultiPoint features (polygons give a representative point).
@@ -107,6 +110,16 @@ pub struct InputArgs {
     /// Projected inputs have northing first (common in Chinese survey files).
     #[arg(long)]
     pub swap_xy: bool,
+    /// Format of inputs whose extension does not say it: geojson, shp, gpkg, fgb, csv.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    pub format: Option<InputFormat>,
+    /// The GeoPackage layer to read (when a file holds several).
+    #[arg(long, value_name = "NAME")]
+    pub layer: Option<String>,
+    /// Text encoding of Shapefile attributes and CSV files (utf-8, gbk, ...) [default: from
+    /// the .cpg, the DBF language id, or the text itself].
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -234,6 +247,12 @@ impl InputArgs {
                 _ => HomeFilter::All,
             },
             classified_out: None,
+            demand_properties: Properties::All,
+            source: SourceOptions {
+                format: self.format,
+                layer: self.layer.clone(),
+                encoding: self.encoding.clone(),
+            },
         })
     }
 }
@@ -245,6 +264,7 @@ impl CheckArgs {
             .input
             .config((!self.summary_only).then(|| self.out.clone()))?;
         cfg.classified_out = self.classified.clone();
+        cfg.demand_properties = Properties::None;
         Ok(cfg)
     }
 }
@@ -308,6 +328,10 @@ pub enum Homes {
     All,
     /// OSM buildings that are homes.
     Osm,
+}
+
+fn parse_format(s: &str) -> Result<InputFormat, String> {
+    s.parse()
 }
 
 fn parse_crs(s: &str) -> Result<SourceCrs, String> {

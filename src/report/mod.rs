@@ -234,6 +234,8 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let tiers = check.standard.tiers.len();
     let opts = ReadOptions {
         strict: check.strict,
+        source: check.source.clone(),
+        ..Default::default()
     };
     let mut notes = Vec::new();
 
@@ -248,7 +250,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let land_polys: Option<Vec<LandPolygon>> =
         match (&cfg.land, &check.demand, &prepared.demand_layer) {
             (Some(path), _, _) => {
-                let l = load_layer(path, None, &check.crs, opts, &mut notes)?;
+                let l = load_layer(path, None, &check.crs, opts.clone(), &mut notes)?;
                 prepared.layers.push(LayerInfo::of(&l, "land"));
                 let mut v = Vec::new();
                 for f in &l.layer.features {
@@ -392,6 +394,8 @@ fn weights_of(
     let check = &cfg.check;
     let opts = ReadOptions {
         strict: check.strict,
+        source: check.source.clone(),
+        ..Default::default()
     };
     Ok(match (&cfg.weight, &prepared.demand_layer) {
         (WeightSource::Points, _) => weights::unit(points),
@@ -422,6 +426,8 @@ fn zones_of(
     };
     let opts = ReadOptions {
         strict: cfg.check.strict,
+        source: cfg.check.source.clone(),
+        ..Default::default()
     };
     let l = load_layer(&z.path, z.crs.as_ref(), &cfg.check.crs, opts, notes)?;
     prepared.layers.push(LayerInfo::of(&l, "zones"));

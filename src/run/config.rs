@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use crate::crs::SourceCrs;
 use crate::error::Error;
+use crate::io::input::Properties;
 use crate::io::load::CrsOptions;
 use crate::io::output::Format;
+use crate::io::source::SourceOptions;
 use crate::standard::Standard;
 use crate::standard::homes::HomeFilter;
 
@@ -56,6 +58,11 @@ pub struct CheckConfig {
     pub homes: HomeFilter,
     /// Also write the green features that count, with their category (GeoJSON).
     pub classified_out: Option<PathBuf>,
+    /// Which properties of the demand layer to keep (ids are always read). `check` needs
+    /// none unless a homes filter reads tags; the report's labels and weights need them.
+    pub demand_properties: Properties,
+    /// `--format`, `--layer`, `--encoding` for inputs other than GeoJSON.
+    pub source: SourceOptions,
 }
 
 impl CheckConfig {
@@ -75,6 +82,8 @@ impl CheckConfig {
             area_crs: None,
             homes: HomeFilter::All,
             classified_out: None,
+            demand_properties: Properties::All,
+            source: SourceOptions::default(),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::engine::grid::{self, AreaMask, GridSpec};
 use crate::engine::lookup::areal;
 use crate::engine::reach::StraightLine;
 use crate::error::Error;
-use crate::io::input::{Layer, ReadOptions};
+use crate::io::input::{Layer, Properties, ReadOptions};
 use crate::io::load::CrsSource;
 use crate::io::load::{LoadedLayer, consistency_warnings, load_layer};
 use crate::run::config::{CheckConfig, DemandSource};
@@ -177,24 +177,35 @@ fn read_layers(
     cfg: &CheckConfig,
     warnings: &mut Warnings,
 ) -> Result<(Vec<Layer>, DemandInput, Vec<LayerInfo>), Error> {
-    let opts = ReadOptions { strict: cfg.strict };
+    let opts = ReadOptions {
+        strict: cfg.strict,
+        source: cfg.source.clone(),
+        ..Default::default()
+    };
     let mut notes = Vec::new();
-    let mut read = |path: &Path, flag: Option<&SourceCrs>| -> Result<LoadedLayer, Error> {
+    let mut read = |path: &Path, flag: Option<&SourceCrs>, opts: ReadOptions| {
         load_layer(path, flag, &cfg.crs, opts, &mut notes)
     };
     let green_loaded = cfg
         .green
         .iter()
-        .map(|p| read(p, cfg.green_crs.as_ref()))
+        .map(|p| read(p, cfg.green_crs.as_ref(), opts.clone()))
         .collect::<Result<Vec<_>, _>>()?;
+    let keeping = |homes: HomeFilter| ReadOptions {
+        properties: match homes {
+            HomeFilter::All => cfg.demand_properties,
+            _ => Properties::All,
+        },
+        ..opts.clone()
+    };
     let input = match &cfg.demand {
         DemandSource::Points(p) => DemandInput::Points {
-            loaded: read(p, cfg.points_crs.as_ref())?,
+            loaded: read(p, cfg.points_crs.as_ref(), keeping(HomeFilter::All))?,
             role: "points",
             homes: HomeFilter::All,
         },
         DemandSource::Residential(p) => DemandInput::Points {
-            loaded: read(p, cfg.points_crs.as_ref())?,
+            loaded: read(p, cfg.points_crs.as_ref(), keeping(cfg.homes))?,
             role: "residential",
             homes: cfg.homes,
         },
@@ -202,7 +213,13 @@ fn read_layers(
             spacing_m: *spacing_m,
             area: area
                 .as_deref()
-                .map(|a| read(a, cfg.area_crs.as_ref()))
+                .map(|a| {
+                    let o = ReadOptions {
+                        properties: Properties::None,
+                        ..opts.clone()
+                    };
+                    read(a, cfg.area_crs.as_ref(), o)
+                })
                 .transpose()?,
         },
     };

@@ -2,6 +2,7 @@
 //! file, the feature and the problem.
 
 mod geometry;
+mod stream;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -74,6 +75,13 @@ pub struct Layer {
     pub skipped: Vec<SkippedFeature>,
     /// The top-level `crs` member, if the file has one (legacy GeoJSON).
     pub crs_member: Option<Value>,
+    /// The CRS another format declares (`.prj`, GeoPackage srs, FlatGeobuf header), or why
+    /// it could not be read.
+    pub declared_crs: Option<Result<crate::crs::SourceCrs, String>>,
+    /// How the file was read (format, layer, text encoding), for the run's provenance.
+    pub notes: Vec<String>,
+    /// Warnings from reading (e.g. a datum without a shift).
+    pub warnings: Vec<String>,
 }
 
 impl Layer {
@@ -130,11 +138,26 @@ fn id_note(id: &Option<String>) -> String {
     }
 }
 
-/// How strictly to read.
-#[derive(Debug, Clone, Copy, Default)]
+/// How strictly to read, what to keep, and how to read formats other than GeoJSON.
+#[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
     /// Turn every skippable problem (null or empty geometry) into an error.
     pub strict: bool,
+    /// Which properties to keep.
+    pub properties: Properties,
+    /// Format, layer and text encoding (`--format`, `--layer`, `--encoding`).
+    pub source: crate::io::source::SourceOptions,
+}
+
+/// Which feature properties a reader keeps (ids are always read).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Properties {
+    /// Every property.
+    #[default]
+    All,
+    /// None: `RawFeature::properties` stays empty (a layer only located and named, such as
+    /// a million homes under `check`).
+    None,
 }
 
 /// Read a GeoJSON FeatureCollection from `path`.
@@ -164,6 +187,15 @@ pub fn parse_layer(path: &Path, bytes: &[u8], opts: ReadOptions) -> Result<Layer
             "is empty; expected a GeoJSON FeatureCollection",
         ));
     }
+    if let Some(layer) = stream::parse(path, bytes, &opts) {
+        return Ok(layer);
+    }
+    parse_tree(path, bytes, &opts)
+}
+
+/// The tree reader: the whole file as a JSON value, then each feature. Slower and hungrier
+/// than [`stream`], it is the reference that words every error.
+fn parse_tree(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<Layer, InputError> {
     let root: Value = serde_json::from_slice(bytes).map_err(|e| {
         let at = text_at(bytes, e.line(), e.column());
         let detail = if ["NaN", "Infinity", "-Infinity"].iter().any(|w| at.starts_with(w)) {
@@ -232,6 +264,9 @@ pub fn parse_layer(path: &Path, bytes: &[u8], opts: ReadOptions) -> Result<Layer
         features: Vec::with_capacity(features.len()),
         skipped: Vec::new(),
         crs_member,
+        declared_crs: None,
+        notes: Vec::new(),
+        warnings: Vec::new(),
     };
     for (index, value) in features.into_iter().enumerate() {
         read_feature(&mut layer, index, value, opts)?;
@@ -243,7 +278,7 @@ fn read_feature(
     layer: &mut Layer,
     index: usize,
     value: Value,
-    opts: ReadOptions,
+    opts: &ReadOptions,
 ) -> Result<(), InputError> {
     let id = raw_id(&value);
     let err = |problem: String| InputError::Feature {
@@ -268,7 +303,10 @@ fn read_feature(
     }
     let feature: geojson::Feature = serde_json::from_value(value)
         .map_err(|e| err(format!("is not a valid GeoJSON Feature: {e}")))?;
-    let properties = feature.properties.unwrap_or_default();
+    let properties = match opts.properties {
+        Properties::All => feature.properties.unwrap_or_default(),
+        Properties::None => Map::new(),
+    };
     let skip = |reason: SkipReason| -> Result<Option<SkippedFeature>, InputError> {
         if opts.strict {
             Err(InputError::Feature {
@@ -421,7 +459,10 @@ mod tests {
         let e = parse_layer(
             Path::new("t.geojson"),
             text.as_bytes(),
-            ReadOptions { strict: true },
+            ReadOptions {
+                strict: true,
+                ..Default::default()
+            },
         )
         .unwrap_err();
         assert_eq!(
