@@ -113,7 +113,16 @@ pub struct InputArgs {
     /// Format of inputs whose extension does not say it: geojson, shp, gpkg, fgb, csv.
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     pub format: Option<InputFormat>,
-    /// The GeoPackage layer to read (when a file holds several).
+    /// Keep only green features with this attribute, e.g. 用地代码=G1* or "DLBM in 1401,1403"
+    /// (repeatable: all must hold). A land-use map then needs a standard that reads its codes
+    /// (--standard gb50137 or ydyh).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub green_where: Vec<String>,
+    /// Only --points / --residential features with this attribute are demand points, e.g.
+    /// 用地代码=R* (repeatable); the others are listed as skipped.
+    #[arg(long, visible_alias = "points-where", value_name = "KEY=VALUE")]
+    pub residential_where: Vec<String>,
+    /// The GeoPackage layer to read (when a file holds several; or give FILE.gpkg:LAYER).
     #[arg(long, value_name = "NAME")]
     pub layer: Option<String>,
     /// Text encoding of Shapefile attributes and CSV files (utf-8, gbk, ...) [default: from
@@ -182,6 +191,10 @@ pub struct ReportArgs {
     /// Residential land polygons for the land-area share (default: the --residential layer).
     #[arg(long, value_name = "FILE")]
     pub land: Option<PathBuf>,
+    /// Only --land features with this attribute are residential land, e.g. 用地代码=R* or
+    /// "DLBM in 0701,0702" (repeatable).
+    #[arg(long, value_name = "KEY=VALUE", requires = "land")]
+    pub land_where: Vec<String>,
     /// Failing homes closer than this form one gap, metres [default: 150, or 1.5 × grid spacing].
     #[arg(long, value_name = "M")]
     pub gap_link: Option<f64>,
@@ -253,6 +266,8 @@ impl InputArgs {
                 layer: self.layer.clone(),
                 encoding: self.encoding.clone(),
             },
+            green_where: tag_tests("--green-where", &self.green_where)?,
+            demand_where: tag_tests("--residential-where", &self.residential_where)?,
         })
     }
 }
@@ -315,6 +330,7 @@ impl ReportArgs {
                 crs: self.zones_crs.clone(),
             }),
             land: self.land.clone(),
+            land_where: tag_tests("--land-where", &self.land_where)?,
             gap_link_m: self.gap_link,
             land_cell_m: self.land_cell,
         })
@@ -328,6 +344,13 @@ pub enum Homes {
     All,
     /// OSM buildings that are homes.
     Osm,
+}
+
+fn tag_tests(flag: &str, specs: &[String]) -> Result<Vec<TagMatch>, Error> {
+    specs
+        .iter()
+        .map(|w| TagMatch::parse(w).map_err(|e| Error::Config(format!("{flag}: {e}"))))
+        .collect()
 }
 
 fn parse_format(s: &str) -> Result<InputFormat, String> {

@@ -257,3 +257,52 @@ proptest! {
         let _ = source::read(&p, &o);
     }
 }
+
+/// A 控规 land-use map in one GBK, CGCS2000 Gauss-Krüger Shapefile: green parcels by code
+/// under the gb50137 preset, homes and residential land from the R parcels, end to end.
+#[test]
+fn land_use_map_end_to_end() {
+    let layer = read("landuse_gk.shp");
+    let residential = layer
+        .features
+        .iter()
+        .filter(|f| f.properties["用地代码"].as_str().unwrap().starts_with('R'))
+        .count();
+    assert!(residential > 5);
+    let dir = tempfile::tempdir().unwrap();
+    let shp = format!("{SCENE}/landuse_gk.shp");
+    let r = greenreach(&[
+        "report",
+        "--green",
+        &shp,
+        "--green-where",
+        "用地代码=G1*",
+        "--standard",
+        "gb50137",
+        "--residential",
+        &shp,
+        "--residential-where",
+        "用地代码 in R1,R2,R3",
+        "--land",
+        &shp,
+        "--land-where",
+        "用地代码=R*",
+        "-q",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let all_tiers = out.lines().find(|l| l.starts_with("| all tiers")).unwrap();
+    assert!(all_tiers.contains(&format!("/{residential})")), "{out}");
+    assert!(out.contains("residential land: "), "{out}");
+    // Every R parcel is 280 m × 280 m = 7.84 ha.
+    let ha: f64 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("residential land: "))
+        .and_then(|l| l.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((ha - residential as f64 * 7.84).abs() < 0.5, "{ha} ha");
+}

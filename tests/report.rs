@@ -82,6 +82,7 @@ fn config(dir: &Path, green: PathBuf, demand: DemandSource) -> ReportConfig {
         weight: WeightSource::Points,
         zones: None,
         land: None,
+        land_where: Vec::new(),
         gap_link_m: None,
         land_cell_m: 2.0,
     }

@@ -56,6 +56,8 @@ pub struct ReportConfig {
     /// Residential land polygons; `None` uses the residential layer when the points come
     /// from one.
     pub land: Option<PathBuf>,
+    /// `--land-where`: only --land features passing every test are residential land.
+    pub land_where: Vec<crate::standard::TagMatch>,
     /// Failing points closer than this form one gap, metres; `None`: 1.5 × grid spacing,
     /// or 150 m.
     pub gap_link_m: Option<f64>,
@@ -250,7 +252,8 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let land_polys: Option<Vec<LandPolygon>> =
         match (&cfg.land, &check.demand, &prepared.demand_layer) {
             (Some(path), _, _) => {
-                let l = load_layer(path, None, &check.crs, opts.clone(), &mut notes)?;
+                let mut l = load_layer(path, None, &check.crs, opts.clone(), &mut notes)?;
+                l.layer.select(&cfg.land_where, false);
                 prepared.layers.push(LayerInfo::of(&l, "land"));
                 let mut v = Vec::new();
                 for f in &l.layer.features {

@@ -9,8 +9,8 @@ use crate::io::input::Properties;
 use crate::io::load::CrsOptions;
 use crate::io::output::Format;
 use crate::io::source::SourceOptions;
-use crate::standard::Standard;
 use crate::standard::homes::HomeFilter;
+use crate::standard::{Standard, TagMatch};
 
 /// Where the demand points come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +63,10 @@ pub struct CheckConfig {
     pub demand_properties: Properties,
     /// `--format`, `--layer`, `--encoding` for inputs other than GeoJSON.
     pub source: SourceOptions,
+    /// `--green-where`: only green features passing every test are read.
+    pub green_where: Vec<TagMatch>,
+    /// `--residential-where` / `--points-where`: demand features failing a test are skipped.
+    pub demand_where: Vec<TagMatch>,
 }
 
 impl CheckConfig {
@@ -84,6 +88,8 @@ impl CheckConfig {
             classified_out: None,
             demand_properties: Properties::All,
             source: SourceOptions::default(),
+            green_where: Vec::new(),
+            demand_where: Vec::new(),
         }
     }
 

@@ -186,14 +186,17 @@ fn read_layers(
     let mut read = |path: &Path, flag: Option<&SourceCrs>, opts: ReadOptions| {
         load_layer(path, flag, &cfg.crs, opts, &mut notes)
     };
-    let green_loaded = cfg
+    let mut green_loaded = cfg
         .green
         .iter()
         .map(|p| read(p, cfg.green_crs.as_ref(), opts.clone()))
         .collect::<Result<Vec<_>, _>>()?;
+    for l in &mut green_loaded {
+        l.layer.select(&cfg.green_where, false);
+    }
     let keeping = |homes: HomeFilter| ReadOptions {
         properties: match homes {
-            HomeFilter::All => cfg.demand_properties,
+            HomeFilter::All if cfg.demand_where.is_empty() => cfg.demand_properties,
             _ => Properties::All,
         },
         ..opts.clone()
@@ -223,6 +226,10 @@ fn read_layers(
                 .transpose()?,
         },
     };
+    let mut input = input;
+    if let DemandInput::Points { loaded, .. } = &mut input {
+        loaded.layer.select(&cfg.demand_where, true);
+    }
     notes.extend(consistency_warnings(
         &green_loaded,
         &input.loaded().into_iter().collect::<Vec<_>>(),

@@ -125,6 +125,21 @@ def main():
         for (i, n, c, code, g) in green:
             f.write(f'{i},{n},{c},{code},"{shapely.to_wkt(g, rounding_precision=-1)}"\n')
 
+    # A land-use map (控规): every parcel in one layer, GB 50137 codes, GBK, CGCS2000 GK.
+    parcels = []
+    for j in range(6):
+        for i in range(6):
+            x0 = LON0 + (i - 3) * 300 * M_LON
+            y0 = LAT0 + (j - 3) * 300 * M_LAT
+            box = shapely.box(x0, y0, x0 + 280 * M_LON, y0 + 280 * M_LAT)
+            code, name = [("R2", "二类居住用地"), ("R2", "二类居住用地"), ("B1", "商业用地"),
+                          ("G15", "街旁绿地"), ("R2", "二类居住用地"), ("G2", "防护绿地")][(i + 2 * j) % 6]
+            if (i, j) == (2, 2):
+                code, name = "G11", "综合公园"
+            parcels.append((f"p{j}{i}", name, code, shapely.set_precision(box, 1e-7)))
+    lcols = {"id": [p[0] for p in parcels], "用地名称": [p[1] for p in parcels], "用地代码": [p[2] for p in parcels]}
+    write(f"{OUT}/landuse_gk.shp", [to_gk(p[3]) for p in parcels], lcols, "EPSG:4547", encoding="GBK")
+
     # Broken inputs.
     for ext in ["shp", "shx", "dbf", "prj", "cpg"]:
         shutil.copy(f"{OUT}/green_wgs84.{ext}", f"{BAD}/truncated.{ext}")

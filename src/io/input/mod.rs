@@ -53,6 +53,8 @@ pub enum SkipReason {
     NullGeometry,
     /// A geometry with no coordinates at all.
     EmptyGeometry,
+    /// Left out by a `--*-where` attribute filter.
+    NotSelected,
 }
 
 impl fmt::Display for SkipReason {
@@ -60,6 +62,7 @@ impl fmt::Display for SkipReason {
         f.write_str(match self {
             SkipReason::NullGeometry => "null geometry",
             SkipReason::EmptyGeometry => "empty geometry",
+            SkipReason::NotSelected => "not selected by --residential-where / --points-where",
         })
     }
 }
@@ -95,6 +98,26 @@ impl Layer {
     /// Number of features in the file.
     pub fn read_count(&self) -> usize {
         self.features.len() + self.skipped.len()
+    }
+
+    /// Keep the features every `filter` test passes; the others are dropped (`skip` false)
+    /// or moved to `skipped` in file order (`skip` true).
+    pub fn select(&mut self, filter: &[crate::standard::TagMatch], skip: bool) {
+        if filter.is_empty() {
+            return;
+        }
+        let (keep, out): (Vec<RawFeature>, Vec<RawFeature>) = std::mem::take(&mut self.features)
+            .into_iter()
+            .partition(|f| filter.iter().all(|t| t.find(&f.properties).is_some()));
+        self.features = keep;
+        if skip {
+            self.skipped.extend(out.into_iter().map(|f| SkippedFeature {
+                index: f.index,
+                id: f.id,
+                reason: SkipReason::NotSelected,
+            }));
+            self.skipped.sort_by_key(|s| s.index);
+        }
     }
 }
 
