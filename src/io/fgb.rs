@@ -199,7 +199,7 @@ fn coords(g: &flatgeobuf::Geometry) -> Result<Vec<Coord>, String> {
         return Ok(Vec::new());
     };
     let v: Vec<f64> = xy.iter().collect();
-    if v.len() % 2 != 0 {
+    if !v.len().is_multiple_of(2) {
         return Err("its coordinate array has an odd length".into());
     }
     let cs: Vec<Coord> = v

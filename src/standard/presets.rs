@@ -234,35 +234,6 @@ pub fn angst() -> Standard {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_name_has_a_preset_with_valid_references() {
-        for name in NAMES {
-            let s = preset(name).unwrap();
-            assert_eq!(s.name, name);
-            assert!(!s.source.is_empty());
-            for t in &s.tiers {
-                assert!(!t.accepts.is_empty(), "{name}/{}", t.name);
-                assert!(t.accepts.iter().all(|&c| c < s.categories.len()));
-            }
-        }
-        assert!(preset("nope").is_none());
-    }
-
-    #[test]
-    fn gbt51346_radius_grows_with_size() {
-        let s = gbt51346();
-        assert_eq!(s.tiers[1].radius_for(20_000.0), 500.0);
-        assert_eq!(s.tiers[1].radius_for(60_000.0), 1000.0);
-        assert_eq!(s.tiers[2].radius_for(150_000.0), 2000.0);
-        assert_eq!(s.tiers[2].radius_for(300_000.0), 3000.0);
-        assert_eq!(s.category_index("社区公园"), Some(1));
-    }
-}
-
 /// Attribute names land-use maps give their code field (控规 / 国土空间 data).
 /// A UTF-8 Shapefile cuts a name at 10 bytes: `用地代码` becomes `用地代`.
 pub const LAND_CODE_FIELDS: [&str; 12] = [
@@ -348,5 +319,34 @@ pub fn ydyh() -> Standard {
             ),
         ],
         exclude: tags(&EXCLUDE),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_has_a_preset_with_valid_references() {
+        for name in NAMES {
+            let s = preset(name).unwrap();
+            assert_eq!(s.name, name);
+            assert!(!s.source.is_empty());
+            for t in &s.tiers {
+                assert!(!t.accepts.is_empty(), "{name}/{}", t.name);
+                assert!(t.accepts.iter().all(|&c| c < s.categories.len()));
+            }
+        }
+        assert!(preset("nope").is_none());
+    }
+
+    #[test]
+    fn gbt51346_radius_grows_with_size() {
+        let s = gbt51346();
+        assert_eq!(s.tiers[1].radius_for(20_000.0), 500.0);
+        assert_eq!(s.tiers[1].radius_for(60_000.0), 1000.0);
+        assert_eq!(s.tiers[2].radius_for(150_000.0), 2000.0);
+        assert_eq!(s.tiers[2].radius_for(300_000.0), 3000.0);
+        assert_eq!(s.category_index("社区公园"), Some(1));
     }
 }

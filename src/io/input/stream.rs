@@ -66,6 +66,9 @@ pub(super) fn parse(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Option<Lay
     Some(layer)
 }
 
+/// Byte range of one feature in the file.
+type Span = (usize, usize);
+
 /// Deepest nesting inside one feature the fast path takes; deeper files go to the tree reader,
 /// which applies serde_json's limit of 128 to the whole file.
 const MAX_FEATURE_DEPTH: usize = 100;
@@ -73,7 +76,7 @@ const MAX_FEATURE_DEPTH: usize = 100;
 /// Read the top-level object with a light scanner: its `crs` member (as a value), its other
 /// members checked as JSON, and the byte span of every element of `features` (each then
 /// parsed and checked by serde_json on its own).
-fn split(bytes: &[u8]) -> Option<(Option<Value>, Vec<(usize, usize)>)> {
+fn split(bytes: &[u8]) -> Option<(Option<Value>, Vec<Span>)> {
     let mut s = Scanner { b: bytes, i: 0 };
     s.ws();
     s.eat(b'{')?;

@@ -72,6 +72,11 @@ impl<'a> Table<'a> {
         self.records
     }
 
+    /// True when the header announces no record.
+    pub fn is_empty(&self) -> bool {
+        self.records == 0
+    }
+
     /// Records actually present (a truncated file has fewer).
     pub fn present(&self) -> usize {
         (self.bytes.len().saturating_sub(self.header_len)) / self.record_len.max(1)

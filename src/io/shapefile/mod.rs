@@ -32,6 +32,9 @@ fn file_error(path: &Path, problem: String) -> InputError {
     }
 }
 
+/// One record: its id, and its feature or why it was skipped.
+type Record = (Option<String>, Result<Option<RawFeature>, SkipReason>);
+
 /// Read a shapefile layer.
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let shp = read_bytes(path)?;
@@ -92,40 +95,39 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
         }
     });
     let keep = opts.properties;
-    let shapes: Vec<Result<(Option<String>, Result<Option<RawFeature>, SkipReason>), InputError>> =
-        offsets
-            .par_iter()
-            .enumerate()
-            .with_min_len(256)
-            .map(|(i, &o)| {
-                let props = table.record(i, &names, enc);
-                let id = props.get("id").and_then(|v| match v {
-                    Value::String(s) => Some(s.clone()),
-                    Value::Number(n) => Some(n.to_string()),
-                    _ => None,
-                });
-                let shape = shp::shape(&shp, i, o).map_err(|problem| InputError::Feature {
-                    path: path.to_path_buf(),
+    let shapes: Vec<Result<Record, InputError>> = offsets
+        .par_iter()
+        .enumerate()
+        .with_min_len(256)
+        .map(|(i, &o)| {
+            let props = table.record(i, &names, enc);
+            let id = props.get("id").and_then(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            });
+            let shape = shp::shape(&shp, i, o).map_err(|problem| InputError::Feature {
+                path: path.to_path_buf(),
+                index: i,
+                id: id.clone(),
+                problem,
+            })?;
+            let r = match shape {
+                None => Err(SkipReason::NullGeometry),
+                Some(g) if g.coords_count() == 0 => Err(SkipReason::EmptyGeometry),
+                Some(geometry) => Ok(Some(RawFeature {
                     index: i,
                     id: id.clone(),
-                    problem,
-                })?;
-                let r = match shape {
-                    None => Err(SkipReason::NullGeometry),
-                    Some(g) if g.coords_count() == 0 => Err(SkipReason::EmptyGeometry),
-                    Some(geometry) => Ok(Some(RawFeature {
-                        index: i,
-                        id: id.clone(),
-                        properties: match keep {
-                            Properties::All => props,
-                            Properties::None => Default::default(),
-                        },
-                        geometry,
-                    })),
-                };
-                Ok((id, r))
-            })
-            .collect();
+                    properties: match keep {
+                        Properties::All => props,
+                        Properties::None => Default::default(),
+                    },
+                    geometry,
+                })),
+            };
+            Ok((id, r))
+        })
+        .collect();
     let mut layer = Layer {
         path: path.to_path_buf(),
         features: Vec::with_capacity(shapes.len()),

@@ -11,7 +11,7 @@ pub type Shape = Option<Geometry<f64>>;
 pub fn index(shx: &[u8]) -> Result<Vec<(usize, usize)>, String> {
     header(shx)?;
     let body = &shx[100..];
-    if body.len() % 8 != 0 {
+    if !body.len().is_multiple_of(8) {
         return Err(format!(
             "the index is {} bytes, not 100 + 8 per record: it is truncated",
             shx.len()
