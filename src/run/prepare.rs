@@ -36,6 +36,8 @@ pub struct LayerInfo {
     pub read: usize,
     /// Features skipped on reading.
     pub skipped: usize,
+    /// How the file was read (format, layer, text encoding, CRS source), when not GeoJSON.
+    pub notes: Vec<String>,
 }
 
 impl LayerInfo {
@@ -43,6 +45,7 @@ impl LayerInfo {
     pub fn of(l: &LoadedLayer, role: &str) -> Self {
         Self {
             path: l.layer.path.clone(),
+            notes: l.layer.notes.clone(),
             role: role.to_string(),
             crs: l.crs.to_string(),
             crs_source: l.crs_source,
