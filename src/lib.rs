@@ -45,6 +45,7 @@
 //!     weight: WeightSource::Points,
 //!     zones: None,
 //!     land: None,
+//!     land_where: Vec::new(),
 //!     gap_link_m: None,
 //!     land_cell_m: 2.0,
 //! };
