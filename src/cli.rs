@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use greenreach::crs::SourceCrs;
 use greenreach::engine::siting::Goal;
+use greenreach::io::input::Properties;
 use greenreach::io::load::CrsOptions;
+use greenreach::io::source::{InputFormat, SourceOptions};
 use greenreach::report::site::{CandidateSource, SiteConfig};
 use greenreach::report::{ReportConfig, WeightSource, ZoneOverlap, ZoneSpec};
 use greenreach::standard::homes::HomeFilter;
@@ -78,7 +80,8 @@ pub struct InputArgs {
     /// --zone-where admin_level=8 unless given).
     #[arg(long, value_name = "FILE.osm.pbf")]
     pub osm: Option<PathBuf>,
-    /// Green-space layer (GeoJSON FeatureCollection; WGS84 unless --crs); repeat for several files.
+    /// Green-space layer (GeoJSON, Shapefile, GeoPackage, FlatGeobuf or CSV; WGS84 unless the
+    /// file or --crs says otherwise); repeat for several files.
     #[arg(long, value_name = "FILE")]
     pub green: Vec<PathBuf>,
     /// Demand points: Point/MultiPoint features (polygons give a representative point).
@@ -123,6 +126,25 @@ pub struct InputArgs {
     /// (an error otherwise: usually a wrong CRS).
     #[arg(long)]
     pub allow_far_layers: bool,
+    /// Format of inputs whose extension does not say it: geojson, shp, gpkg, fgb, csv.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    pub format: Option<InputFormat>,
+    /// Keep only green features with this attribute, e.g. 用地代码=G1* or "DLBM in 1401,1403"
+    /// (repeatable: all must hold). A land-use map then needs a standard that reads its codes
+    /// (--standard gb50137 or ydyh).
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub green_where: Vec<String>,
+    /// Only --points / --residential features with this attribute are demand points, e.g.
+    /// 用地代码=R* (repeatable); the others are listed as skipped.
+    #[arg(long, visible_alias = "points-where", value_name = "KEY=VALUE")]
+    pub residential_where: Vec<String>,
+    /// The GeoPackage layer to read (when a file holds several; or give FILE.gpkg:LAYER).
+    #[arg(long, value_name = "NAME")]
+    pub layer: Option<String>,
+    /// Text encoding of Shapefile attributes and CSV files (utf-8, gbk, ...) [default: from
+    /// the .cpg, the DBF language id, or the text itself].
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -200,6 +222,10 @@ pub struct ReportArgs {
     /// CRS of --land (overrides --crs).
     #[arg(long, value_name = "CRS", value_parser = parse_crs)]
     pub land_crs: Option<SourceCrs>,
+    /// Only --land features with this attribute are residential land, e.g. 用地代码=R* or
+    /// "DLBM in 0701,0702" (repeatable).
+    #[arg(long, value_name = "KEY=VALUE", requires = "land")]
+    pub land_where: Vec<String>,
     /// Failing homes closer than this form one gap, metres [default: 150, or 1.5 × grid spacing].
     #[arg(long, value_name = "M")]
     pub gap_link: Option<f64>,
@@ -394,6 +420,14 @@ impl InputArgs {
                 _ => HomeFilter::All,
             },
             classified_out: None,
+            demand_properties: Properties::All,
+            source: SourceOptions {
+                format: self.format,
+                layer: self.layer.clone(),
+                encoding: self.encoding.clone(),
+            },
+            green_where: tag_tests("--green-where", &self.green_where)?,
+            demand_where: tag_tests("--residential-where", &self.residential_where)?,
         })
     }
 }
@@ -405,6 +439,7 @@ impl CheckArgs {
             .input
             .config((!self.summary_only).then(|| self.out.clone()))?;
         cfg.classified_out = self.classified.clone();
+        cfg.demand_properties = Properties::None;
         Ok(cfg)
     }
 }
@@ -476,6 +511,7 @@ impl ReportArgs {
             }),
             land: self.land.clone(),
             land_crs: self.land_crs.clone(),
+            land_where: tag_tests("--land-where", &self.land_where)?,
             gap_link_m: self.gap_link,
             land_cell_m: self.land_cell,
         })
@@ -501,6 +537,17 @@ pub enum Homes {
     All,
     /// OSM buildings that are homes.
     Osm,
+}
+
+fn tag_tests(flag: &str, specs: &[String]) -> Result<Vec<TagMatch>, Error> {
+    specs
+        .iter()
+        .map(|w| TagMatch::parse(w).map_err(|e| Error::Config(format!("{flag}: {e}"))))
+        .collect()
+}
+
+fn parse_format(s: &str) -> Result<InputFormat, String> {
+    s.parse()
 }
 
 fn parse_crs(s: &str) -> Result<SourceCrs, String> {

@@ -49,6 +49,7 @@
 //!     zones: None,
 //!     land: None,
 //!     land_crs: None,
+//!     land_where: Vec::new(),
 //!     gap_link_m: None,
 //!     land_cell_m: 2.0,
 //! };

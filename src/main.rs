@@ -72,6 +72,9 @@ fn main() -> ExitCode {
 fn check(args: &mut cli::CheckArgs) -> Result<(), greenreach::Error> {
     let cfg = args.config()?;
     let run = greenreach::run_check(&cfg, &Bar::new(args.input.quiet))?;
+    for n in &run.notes {
+        eprintln!("read: {n}");
+    }
     for w in &run.warnings {
         eprintln!("warning: {w}");
     }

@@ -83,6 +83,7 @@ fn config(dir: &Path, green: PathBuf, demand: DemandSource) -> ReportConfig {
         zones: None,
         land: None,
         land_crs: None,
+        land_where: Vec::new(),
         gap_link_m: None,
         land_cell_m: 2.0,
     }

@@ -18,7 +18,8 @@ use crate::standard::Standard;
 pub enum CrsSource {
     /// A command-line flag.
     Flag,
-    /// The file's legacy `crs` member.
+    /// The file itself: GeoJSON's legacy `crs` member, a `.prj`, a GeoPackage srs, a
+    /// FlatGeobuf header.
     FileMember,
     /// Nothing said: WGS84 assumed (RFC 7946).
     Default,
@@ -101,13 +102,17 @@ pub fn load_layer(
             problem: "is an OSM PBF file, which gives --green, --points/--residential, --area, --land, --zones or --osm, not this layer".into(),
         }));
     }
-    let mut layer = input::read_layer(path, opts)?;
-    let member = layer.crs_member.as_ref().map(SourceCrs::from_crs_member);
+    let mut layer = crate::io::source::read(path, &opts)?;
+    warnings.append(&mut layer.warnings);
+    let member = match layer.declared_crs.take() {
+        Some(declared) => Some(declared),
+        None => layer.crs_member.as_ref().map(SourceCrs::from_crs_member),
+    };
     let (chosen, crs_source) = match (flag.or(crs.all.as_ref()), member) {
         (Some(f), Some(Ok(m))) => {
             if *f != m {
                 warnings.push(format!(
-                    "{}: the file's crs member says {m}, the command line says {f}; using {f}",
+                    "{}: the file says its CRS is {m}, the command line says {f}; using {f}",
                     path.display()
                 ));
             }
@@ -116,9 +121,14 @@ pub fn load_layer(
         (Some(f), _) => (f.clone(), CrsSource::Flag),
         (None, Some(Ok(m))) => (m, CrsSource::FileMember),
         (None, Some(Err(problem))) => {
+            let problem = if problem.contains("--crs") {
+                problem
+            } else {
+                format!("{problem}; give the layer's CRS with {flag_name}")
+            };
             return Err(Error::Input(input::InputError::File {
                 path: path.to_path_buf(),
-                problem: format!("{problem}; give the layer's CRS with {flag_name}"),
+                problem: problem.replace("with --crs", &format!("with {flag_name}")),
             }));
         }
         (None, None) => (SourceCrs::Wgs84, CrsSource::Default),

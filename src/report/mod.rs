@@ -76,6 +76,8 @@ pub struct ReportConfig {
     pub land: Option<PathBuf>,
     /// `--land-crs`.
     pub land_crs: Option<crate::crs::SourceCrs>,
+    /// `--land-where`: only --land features passing every test are residential land.
+    pub land_where: Vec<crate::standard::TagMatch>,
     /// Failing points closer than this form one gap, metres; `None`: 1.5 × grid spacing,
     /// or 150 m.
     pub gap_link_m: Option<f64>,
@@ -284,6 +286,8 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let tiers = check.standard.tiers.len();
     let opts = ReadOptions {
         strict: check.strict,
+        source: check.source.clone(),
+        ..Default::default()
     };
     let mut notes = Vec::new();
 
@@ -306,16 +310,17 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let land_polys: Option<Vec<LandPolygon>> =
         match (&cfg.land, &check.demand, &prepared.demand_layer) {
             (Some(path), _, _) => {
-                let l = load_role(
+                let mut l = load_role(
                     path,
                     OsmLayer::Residential,
                     &check.standard,
                     cfg.land_crs.as_ref(),
                     "--land-crs",
                     &check.crs,
-                    opts,
+                    opts.clone(),
                     &mut notes,
                 )?;
+                l.layer.select(&cfg.land_where, false);
                 prepared.layers.push(LayerInfo::of(&l, "land"));
                 let mut v = Vec::new();
                 for f in &l.layer.features {
@@ -492,6 +497,8 @@ fn weights_of(
     let check = &cfg.check;
     let opts = ReadOptions {
         strict: check.strict,
+        source: check.source.clone(),
+        ..Default::default()
     };
     Ok(match (&cfg.weight, &prepared.demand_layer) {
         (WeightSource::Points, _) => weights::unit(points),
@@ -530,6 +537,8 @@ fn zones_of(
     };
     let opts = ReadOptions {
         strict: cfg.check.strict,
+        source: cfg.check.source.clone(),
+        ..Default::default()
     };
     let l = load_role(
         &z.path,

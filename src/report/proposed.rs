@@ -61,6 +61,7 @@ pub fn proposed_text(
                 &cfg.check.crs,
                 ReadOptions {
                     strict: cfg.check.strict,
+                    ..Default::default()
                 },
                 &mut notes,
             )?;

@@ -24,6 +24,8 @@ pub struct CheckRun {
     pub summary: Summary,
     /// Warnings raised on the way (already errors under `strict`).
     pub warnings: Vec<String>,
+    /// How each file was read (format, layer, text encoding, CRS source).
+    pub notes: Vec<String>,
     /// The plane everything was measured on.
     pub plane: LocalPlane,
     /// Classified green spaces.
@@ -100,6 +102,11 @@ pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun,
         };
         Ok(CheckRun {
             summary,
+            notes: prepared
+                .layers
+                .iter()
+                .flat_map(|l| l.notes.iter().cloned())
+                .collect(),
             warnings: prepared.warnings.list,
             plane: prepared.plane,
             green: prepared.green,

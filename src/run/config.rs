@@ -5,10 +5,12 @@ use std::path::PathBuf;
 
 use crate::crs::SourceCrs;
 use crate::error::Error;
+use crate::io::input::Properties;
 use crate::io::load::CrsOptions;
 use crate::io::output::Format;
-use crate::standard::Standard;
+use crate::io::source::SourceOptions;
 use crate::standard::homes::HomeFilter;
+use crate::standard::{Standard, TagMatch};
 
 /// Where the demand points come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +58,15 @@ pub struct CheckConfig {
     pub homes: HomeFilter,
     /// Also write the green features that count, with their category (GeoJSON).
     pub classified_out: Option<PathBuf>,
+    /// Which properties of the demand layer to keep (ids are always read). `check` needs
+    /// none unless a homes filter reads tags; the report's labels and weights need them.
+    pub demand_properties: Properties,
+    /// `--format`, `--layer`, `--encoding` for inputs other than GeoJSON.
+    pub source: SourceOptions,
+    /// `--green-where`: only green features passing every test are read.
+    pub green_where: Vec<TagMatch>,
+    /// `--residential-where` / `--points-where`: demand features failing a test are skipped.
+    pub demand_where: Vec<TagMatch>,
 }
 
 impl CheckConfig {
@@ -75,6 +86,10 @@ impl CheckConfig {
             area_crs: None,
             homes: HomeFilter::All,
             classified_out: None,
+            demand_properties: Properties::All,
+            source: SourceOptions::default(),
+            green_where: Vec::new(),
+            demand_where: Vec::new(),
         }
     }
 

@@ -11,7 +11,7 @@ use crate::engine::grid::{self, AreaMask, GridSpec};
 use crate::engine::lookup::areal;
 use crate::engine::reach::StraightLine;
 use crate::error::Error;
-use crate::io::input::{Layer, ReadOptions};
+use crate::io::input::{Layer, Properties, ReadOptions};
 use crate::io::load::CrsSource;
 use crate::io::load::{LoadedLayer, consistency, load_role};
 use crate::io::osm::layers::OsmLayer;
@@ -37,6 +37,8 @@ pub struct LayerInfo {
     pub read: usize,
     /// Features skipped on reading.
     pub skipped: usize,
+    /// How the file was read (format, layer, text encoding, CRS source), when not GeoJSON.
+    pub notes: Vec<String>,
 }
 
 impl LayerInfo {
@@ -44,6 +46,7 @@ impl LayerInfo {
     pub fn of(l: &LoadedLayer, role: &str) -> Self {
         Self {
             path: l.layer.path.clone(),
+            notes: l.layer.notes.clone(),
             role: role.to_string(),
             crs: l.crs.to_string(),
             crs_source: l.crs_source,
@@ -178,39 +181,66 @@ fn read_layers(
     cfg: &CheckConfig,
     warnings: &mut Warnings,
 ) -> Result<(Vec<Layer>, DemandInput, Vec<LayerInfo>), Error> {
-    let opts = ReadOptions { strict: cfg.strict };
+    let opts = ReadOptions {
+        strict: cfg.strict,
+        source: cfg.source.clone(),
+        ..Default::default()
+    };
     let mut notes = Vec::new();
-    let mut read =
-        |path: &Path, flag: Option<&SourceCrs>, name: &str| -> Result<LoadedLayer, Error> {
-            let osm = match name {
-                "--green-crs" => OsmLayer::Green,
-                "--area-crs" => OsmLayer::Residential,
-                _ => OsmLayer::Buildings,
-            };
-            load_role(
-                path,
-                osm,
-                &cfg.standard,
-                flag,
-                name,
-                &cfg.crs,
-                opts,
-                &mut notes,
-            )
+    let mut read = |path: &Path,
+                    flag: Option<&SourceCrs>,
+                    name: &str,
+                    opts: ReadOptions|
+     -> Result<LoadedLayer, Error> {
+        let osm = match name {
+            "--green-crs" => OsmLayer::Green,
+            "--area-crs" => OsmLayer::Residential,
+            _ => OsmLayer::Buildings,
         };
-    let green_loaded = cfg
+        load_role(
+            path,
+            osm,
+            &cfg.standard,
+            flag,
+            name,
+            &cfg.crs,
+            opts,
+            &mut notes,
+        )
+    };
+    let mut green_loaded = cfg
         .green
         .iter()
-        .map(|p| read(p, cfg.green_crs.as_ref(), "--green-crs"))
+        .map(|p| read(p, cfg.green_crs.as_ref(), "--green-crs", opts.clone()))
         .collect::<Result<Vec<_>, _>>()?;
+    for l in &mut green_loaded {
+        l.layer.select(&cfg.green_where, false);
+    }
+    let keeping = |homes: HomeFilter| ReadOptions {
+        properties: match homes {
+            HomeFilter::All if cfg.demand_where.is_empty() => cfg.demand_properties,
+            _ => Properties::All,
+        },
+        ..opts.clone()
+    };
     let input = match &cfg.demand {
         DemandSource::Points(p) => DemandInput::Points {
-            loaded: read(p, cfg.points_crs.as_ref(), "--points-crs")?,
+            loaded: read(
+                p,
+                cfg.points_crs.as_ref(),
+                "--points-crs",
+                keeping(HomeFilter::All),
+            )?,
             role: "points",
             homes: HomeFilter::All,
         },
         DemandSource::Residential(p) => DemandInput::Points {
-            loaded: read(p, cfg.points_crs.as_ref(), "--points-crs")?,
+            loaded: read(
+                p,
+                cfg.points_crs.as_ref(),
+                "--points-crs",
+                keeping(cfg.homes),
+            )?,
             role: "residential",
             homes: cfg.homes,
         },
@@ -218,10 +248,20 @@ fn read_layers(
             spacing_m: *spacing_m,
             area: area
                 .as_deref()
-                .map(|a| read(a, cfg.area_crs.as_ref(), "--area-crs"))
+                .map(|a| {
+                    let o = ReadOptions {
+                        properties: Properties::None,
+                        ..opts.clone()
+                    };
+                    read(a, cfg.area_crs.as_ref(), "--area-crs", o)
+                })
                 .transpose()?,
         },
     };
+    let mut input = input;
+    if let DemandInput::Points { loaded, .. } = &mut input {
+        loaded.layer.select(&cfg.demand_where, true);
+    }
     let found = consistency(
         &green_loaded,
         &input.loaded().into_iter().collect::<Vec<_>>(),

@@ -148,7 +148,10 @@ pub fn assess(
                 cfg.green_crs.as_ref(),
                 "--green-crs",
                 &cfg.crs,
-                ReadOptions { strict: cfg.strict },
+                ReadOptions {
+                    strict: cfg.strict,
+                    ..Default::default()
+                },
                 &mut notes,
             )
             .map(|l| l.layer)

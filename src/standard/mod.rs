@@ -19,12 +19,22 @@ pub struct TagMatch {
 }
 
 impl TagMatch {
-    /// Parse `key=value1|value2`.
+    /// Parse `key=value1|value2` or `key in value1,value2`; a value ending in `*` matches
+    /// every value starting with the rest (`用地代码=G1*`).
     pub fn parse(spec: &str) -> Result<Self, String> {
-        let (key, values) = spec
-            .split_once('=')
-            .ok_or_else(|| format!("\"{spec}\" is not key=value1|value2"))?;
-        let values: Vec<String> = values.split('|').map(|v| v.trim().to_string()).collect();
+        let (key, values): (&str, Vec<String>) = match spec.split_once('=') {
+            Some((k, v)) => (k, v.split('|').map(|v| v.trim().to_string()).collect()),
+            None => {
+                let (k, v) = spec.split_once(" in ").ok_or_else(|| {
+                    format!("\"{spec}\" is not key=value1|value2 or key in value1,value2")
+                })?;
+                let v = v.trim().trim_start_matches('(').trim_end_matches(')');
+                (
+                    k,
+                    v.split([',', '，']).map(|v| v.trim().to_string()).collect(),
+                )
+            }
+        };
         if key.trim().is_empty() || values.iter().any(String::is_empty) {
             return Err(format!("\"{spec}\" has an empty key or value"));
         }
@@ -39,12 +49,24 @@ impl TagMatch {
         format!("{}={}", self.key, self.values.join("|"))
     }
 
-    /// The matching `key=value` if the properties pass the test.
+    /// The matching `key=value` if the properties pass the test. Numbers match their text
+    /// (a Shapefile's numeric code field `1401` matches `1401`).
     pub fn find(&self, props: &Map<String, Value>) -> Option<String> {
-        let v = props.get(&self.key)?.as_str()?;
+        let text;
+        let v = match props.get(&self.key)? {
+            Value::String(s) => s.as_str(),
+            Value::Number(n) => {
+                text = n.to_string();
+                text.as_str()
+            }
+            _ => return None,
+        };
         self.values
             .iter()
-            .any(|x| x == v || x == "*")
+            .any(|x| match x.strip_suffix('*') {
+                Some(prefix) => v.starts_with(prefix),
+                None => x == v,
+            })
             .then(|| format!("{}={v}", self.key))
     }
 }

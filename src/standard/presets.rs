@@ -3,13 +3,15 @@
 use super::{Category, Kind, Rule, SizeClass, Standard, TagMatch, Tier};
 
 /// Names of the built-in presets, in listing order.
-pub const NAMES: [&str; 6] = [
+pub const NAMES: [&str; 8] = [
     "jiangbei",
     "jiangbei-alt",
     "gbt51346",
     "who-europe",
     "angst",
     "3-30-300",
+    "gb50137",
+    "ydyh",
 ];
 
 /// The preset called `name`.
@@ -21,6 +23,8 @@ pub fn preset(name: &str) -> Option<Standard> {
         "who-europe" => who_europe(),
         "angst" => angst(),
         "3-30-300" => three_30_300(),
+        "gb50137" => gb50137(),
+        "ydyh" => ydyh(),
         _ => return None,
     })
 }
@@ -271,6 +275,98 @@ pub fn angst() -> Standard {
         exclude: tags(&EXCLUDE),
         grades: vec![],
         grades_source: String::new(),
+    }
+}
+
+/// Attribute names land-use maps give their code field (控规 / 国土空间 data).
+/// A UTF-8 Shapefile cuts a name at 10 bytes: `用地代码` becomes `用地代`.
+pub const LAND_CODE_FIELDS: [&str; 12] = [
+    "用地代码",
+    "用地编码",
+    "地类编码",
+    "用地分类",
+    "用地代",
+    "用地编",
+    "地类编",
+    "用地分",
+    "YDDM",
+    "YDBM",
+    "DLBM",
+    "landuse_code",
+];
+
+/// `field=values` for every code field name.
+fn codes(values: &str) -> Vec<String> {
+    LAND_CODE_FIELDS
+        .iter()
+        .map(|f| format!("{f}={values}"))
+        .collect()
+}
+
+fn code_rule(values: &str, min_area_m2: f64) -> Rule {
+    let specs = codes(values);
+    let refs: Vec<&str> = specs.iter().map(String::as_str).collect();
+    rule(&refs, AREA, min_area_m2)
+}
+
+fn land_use_tiers() -> Vec<Tier> {
+    vec![
+        tier("street_green", "街头绿地", 300.0, vec![0, 1, 2]),
+        tier("leisure", "社区公园", 1000.0, vec![0, 1]),
+        tier("park", "综合公园", 2000.0, vec![0]),
+    ]
+}
+
+/// Land-use maps coded by GB 50137-2011 (G1 公园绿地, G3 广场用地) with the G1 subclasses of
+/// CJJ/T 85 (G11 综合公园, G12 社区公园, G13 专类公园, G14 带状公园, G15 街旁绿地), under the
+/// Jiangbei radii. A plain G1 parcel is placed by its size.
+pub fn gb50137() -> Standard {
+    Standard {
+        name: "gb50137".into(),
+        source: "Land-use map codes (GB 50137-2011 城市用地分类; G1 subclasses of CJJ/T 85): G11 综合公园 and G13 专类公园 (or a plain G1 ≥ 10 ha) serve 2000 m, G12 社区公园 (or G1 ≥ 1 ha) 1000 m, G14 带状公园, G15 街旁绿地, G3 广场用地 and any G1 300 m; codes read from 用地代码, 用地编码, 地类编码, 用地分类, YDDM, YDBM, DLBM or landuse_code".into(),
+        tiers: land_use_tiers(),
+        categories: vec![
+            category(
+                "park",
+                &["综合公园", "专类公园"],
+                vec![code_rule("G11*|G13*", 0.0), code_rule("G1", 100_000.0)],
+            ),
+            category(
+                "leisure",
+                &["社区公园"],
+                vec![code_rule("G12*", 0.0), code_rule("G1", 10_000.0)],
+            ),
+            category(
+                "street_green",
+                &["带状公园", "街旁绿地", "广场用地"],
+                vec![code_rule("G1*|G3*", 0.0)],
+            ),
+        ],
+        exclude: tags(&EXCLUDE),
+        grades: GARDEN_CITY_GRADES.to_vec(),
+        grades_source: GARDEN_CITY_SOURCE.into(),
+    }
+}
+
+/// Land-use maps coded by the 国土空间 用地用海 classification (1401 公园绿地, 1403 广场用地),
+/// placed by size under the Jiangbei radii.
+pub fn ydyh() -> Standard {
+    Standard {
+        name: "ydyh".into(),
+        source: "国土空间调查、规划、用途管制用地用海分类 codes: 1401 公园绿地 ≥ 10 ha serves 2000 m, ≥ 1 ha 1000 m, any 1401 or 1403 广场用地 300 m (1402 防护绿地 serves no one); codes read from 用地代码, 用地编码, 地类编码, 用地分类, YDDM, YDBM, DLBM or landuse_code".into(),
+        tiers: land_use_tiers(),
+        categories: vec![
+            category("park", &["综合公园"], vec![code_rule("1401*", 100_000.0)]),
+            category("leisure", &["社区公园"], vec![code_rule("1401*", 10_000.0)]),
+            category(
+                "street_green",
+                &["公园绿地", "广场用地"],
+                vec![code_rule("1401*|1403*", 0.0)],
+            ),
+        ],
+        exclude: tags(&EXCLUDE),
+        grades: GARDEN_CITY_GRADES.to_vec(),
+        grades_source: GARDEN_CITY_SOURCE.into(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! file, the feature and the problem.
 
 mod geometry;
+mod stream;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -52,6 +53,8 @@ pub enum SkipReason {
     NullGeometry,
     /// A geometry with no coordinates at all.
     EmptyGeometry,
+    /// Left out by a `--*-where` attribute filter.
+    NotSelected,
 }
 
 impl fmt::Display for SkipReason {
@@ -59,6 +62,7 @@ impl fmt::Display for SkipReason {
         f.write_str(match self {
             SkipReason::NullGeometry => "null geometry",
             SkipReason::EmptyGeometry => "empty geometry",
+            SkipReason::NotSelected => "not selected by --residential-where / --points-where",
         })
     }
 }
@@ -74,6 +78,13 @@ pub struct Layer {
     pub skipped: Vec<SkippedFeature>,
     /// The top-level `crs` member, if the file has one (legacy GeoJSON).
     pub crs_member: Option<Value>,
+    /// The CRS another format declares (`.prj`, GeoPackage srs, FlatGeobuf header), or why
+    /// it could not be read.
+    pub declared_crs: Option<Result<crate::crs::SourceCrs, String>>,
+    /// How the file was read (format, layer, text encoding), for the run's provenance.
+    pub notes: Vec<String>,
+    /// Warnings from reading (e.g. a datum without a shift).
+    pub warnings: Vec<String>,
 }
 
 impl Layer {
@@ -87,6 +98,26 @@ impl Layer {
     /// Number of features in the file.
     pub fn read_count(&self) -> usize {
         self.features.len() + self.skipped.len()
+    }
+
+    /// Keep the features every `filter` test passes; the others are dropped (`skip` false)
+    /// or moved to `skipped` in file order (`skip` true).
+    pub fn select(&mut self, filter: &[crate::standard::TagMatch], skip: bool) {
+        if filter.is_empty() {
+            return;
+        }
+        let (keep, out): (Vec<RawFeature>, Vec<RawFeature>) = std::mem::take(&mut self.features)
+            .into_iter()
+            .partition(|f| filter.iter().all(|t| t.find(&f.properties).is_some()));
+        self.features = keep;
+        if skip {
+            self.skipped.extend(out.into_iter().map(|f| SkippedFeature {
+                index: f.index,
+                id: f.id,
+                reason: SkipReason::NotSelected,
+            }));
+            self.skipped.sort_by_key(|s| s.index);
+        }
     }
 }
 
@@ -130,11 +161,26 @@ fn id_note(id: &Option<String>) -> String {
     }
 }
 
-/// How strictly to read.
-#[derive(Debug, Clone, Copy, Default)]
+/// How strictly to read, what to keep, and how to read formats other than GeoJSON.
+#[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
     /// Turn every skippable problem (null or empty geometry) into an error.
     pub strict: bool,
+    /// Which properties to keep.
+    pub properties: Properties,
+    /// Format, layer and text encoding (`--format`, `--layer`, `--encoding`).
+    pub source: crate::io::source::SourceOptions,
+}
+
+/// Which feature properties a reader keeps (ids are always read).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Properties {
+    /// Every property.
+    #[default]
+    All,
+    /// None: `RawFeature::properties` stays empty (a layer only located and named, such as
+    /// a million homes under `check`).
+    None,
 }
 
 /// Read a GeoJSON FeatureCollection from `path`.
@@ -164,6 +210,15 @@ pub fn parse_layer(path: &Path, bytes: &[u8], opts: ReadOptions) -> Result<Layer
             "is empty; expected a GeoJSON FeatureCollection",
         ));
     }
+    if let Some(layer) = stream::parse(path, bytes, &opts) {
+        return Ok(layer);
+    }
+    parse_tree(path, bytes, &opts)
+}
+
+/// The tree reader: the whole file as a JSON value, then each feature. Slower and hungrier
+/// than [`stream`], it is the reference that words every error.
+fn parse_tree(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Result<Layer, InputError> {
     let root: Value = serde_json::from_slice(bytes).map_err(|e| {
         if let Some(what) = crate::io::sniff::not_geojson(bytes) {
             return file_error(path, &what);
@@ -235,6 +290,9 @@ pub fn parse_layer(path: &Path, bytes: &[u8], opts: ReadOptions) -> Result<Layer
         features: Vec::with_capacity(features.len()),
         skipped: Vec::new(),
         crs_member,
+        declared_crs: None,
+        notes: Vec::new(),
+        warnings: Vec::new(),
     };
     for (index, value) in features.into_iter().enumerate() {
         read_feature(&mut layer, index, value, opts)?;
@@ -246,7 +304,7 @@ fn read_feature(
     layer: &mut Layer,
     index: usize,
     value: Value,
-    opts: ReadOptions,
+    opts: &ReadOptions,
 ) -> Result<(), InputError> {
     let id = raw_id(&value);
     let err = |problem: String| InputError::Feature {
@@ -271,7 +329,10 @@ fn read_feature(
     }
     let feature: geojson::Feature = serde_json::from_value(value)
         .map_err(|e| err(format!("is not a valid GeoJSON Feature: {e}")))?;
-    let properties = feature.properties.unwrap_or_default();
+    let properties = match opts.properties {
+        Properties::All => feature.properties.unwrap_or_default(),
+        Properties::None => Map::new(),
+    };
     let skip = |reason: SkipReason| -> Result<Option<SkippedFeature>, InputError> {
         if opts.strict {
             Err(InputError::Feature {
@@ -433,7 +494,10 @@ mod tests {
         let e = parse_layer(
             Path::new("t.geojson"),
             text.as_bytes(),
-            ReadOptions { strict: true },
+            ReadOptions {
+                strict: true,
+                ..Default::default()
+            },
         )
         .unwrap_err();
         assert_eq!(

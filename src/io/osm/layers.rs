@@ -90,6 +90,9 @@ fn layer(path: &Path, features: Vec<(String, &Tags, Geometry<f64>)>) -> Layer {
             .collect(),
         skipped: Vec::new(),
         crs_member: None,
+        declared_crs: None,
+        notes: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 

@@ -217,6 +217,7 @@ pub fn run_site(cfg: &SiteConfig, progress: &dyn Progress) -> Result<SiteRun, Er
                     &cfg.check.crs,
                     ReadOptions {
                         strict: cfg.check.strict,
+                        ..Default::default()
                     },
                     &mut notes,
                 )?;
@@ -301,6 +302,7 @@ fn read_candidates(
         &cfg.check.crs,
         ReadOptions {
             strict: cfg.check.strict,
+            ..Default::default()
         },
         &mut notes,
     )?;

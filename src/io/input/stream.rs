@@ -1,0 +1,823 @@
+//! The fast GeoJSON path: one pass of serde over the bytes, features deserialised straight
+//! into `geo` coordinates without a JSON tree (only each feature's `properties` become JSON
+//! values). It accepts a strict subset of what the tree reader accepts and yields the same
+//! layer for it; on anything unusual (a syntax error, a wrong member, a geometry problem,
+//! a duplicate key, a skip under `--strict`) it gives up, and the tree reader runs instead and
+//! words the error. The feature array is split at top-level feature boundaries and parsed in
+//! parallel.
+
+use std::fmt;
+use std::path::Path;
+
+use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+use rayon::prelude::*;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::{Layer, Properties, RawFeature, ReadOptions, SkipReason, SkippedFeature};
+
+/// Below this many bytes the feature array is parsed on one thread.
+const PARALLEL_MIN_BYTES: usize = 4 << 20;
+
+/// The layer, or `None` when the tree reader must decide (and word the error).
+pub(super) fn parse(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Option<Layer> {
+    let (crs_member, spans) = split(bytes)?;
+    let one = |(index, &(start, end)): (usize, &(usize, usize))| -> Option<Parsed> {
+        let mut de = serde_json::Deserializer::from_slice(&bytes[start..end]);
+        let seed = FeatureSeed {
+            index,
+            keep: opts.properties,
+        };
+        let v = seed.deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        Some(v)
+    };
+    let parsed: Vec<Parsed> = if bytes.len() >= PARALLEL_MIN_BYTES {
+        spans
+            .par_iter()
+            .enumerate()
+            .with_min_len(1024)
+            .map(one)
+            .collect::<Option<_>>()?
+    } else {
+        spans.iter().enumerate().map(one).collect::<Option<_>>()?
+    };
+    drop(spans);
+    let mut layer = Layer {
+        path: path.to_path_buf(),
+        features: Vec::with_capacity(parsed.len()),
+        skipped: Vec::new(),
+        crs_member,
+        declared_crs: None,
+        notes: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for p in parsed {
+        match p {
+            Parsed::Feature(f) => layer.features.push(f),
+            Parsed::Skipped(s) => {
+                if opts.strict {
+                    return None;
+                }
+                layer.skipped.push(s);
+            }
+        }
+    }
+    Some(layer)
+}
+
+/// Byte range of one feature in the file.
+type Span = (usize, usize);
+
+/// Deepest nesting inside one feature the fast path takes; deeper files go to the tree reader,
+/// which applies serde_json's limit of 128 to the whole file.
+const MAX_FEATURE_DEPTH: usize = 100;
+
+/// Read the top-level object with a light scanner: its `crs` member (as a value), its other
+/// members checked as JSON, and the byte span of every element of `features` (each then
+/// parsed and checked by serde_json on its own).
+fn split(bytes: &[u8]) -> Option<(Option<Value>, Vec<Span>)> {
+    let mut s = Scanner { b: bytes, i: 0 };
+    s.ws();
+    s.eat(b'{')?;
+    let mut crs = None;
+    let mut features = None;
+    let mut kind = None;
+    let mut seen: Vec<&[u8]> = Vec::new();
+    s.ws();
+    if s.peek()? == b'}' {
+        return None;
+    }
+    loop {
+        s.ws();
+        let key = s.string()?;
+        if seen.contains(&key) {
+            return None;
+        }
+        seen.push(key);
+        s.ws();
+        s.eat(b':')?;
+        s.ws();
+        let start = s.i;
+        match key {
+            b"features" => {
+                s.eat(b'[')?;
+                let mut spans = Vec::new();
+                s.ws();
+                if s.peek()? == b']' {
+                    s.i += 1;
+                } else {
+                    loop {
+                        s.ws();
+                        let from = s.i;
+                        if s.peek()? != b'{' {
+                            return None;
+                        }
+                        s.value()?;
+                        spans.push((from, s.i));
+                        s.ws();
+                        match s.next()? {
+                            b',' => {}
+                            b']' => break,
+                            _ => return None,
+                        }
+                    }
+                }
+                features = Some(spans);
+            }
+            b"crs" => {
+                s.value()?;
+                crs = Some(serde_json::from_slice::<Value>(&bytes[start..s.i]).ok()?);
+            }
+            b"type" => {
+                s.value()?;
+                kind = Some(&bytes[start..s.i]);
+            }
+            _ => {
+                s.value()?;
+                serde_json::from_slice::<IgnoredAny>(&bytes[start..s.i]).ok()?;
+            }
+        }
+        s.ws();
+        match s.next()? {
+            b',' => continue,
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    s.ws();
+    if s.i != bytes.len() || kind != Some(&b"\"FeatureCollection\""[..]) {
+        return None;
+    }
+    Some((crs, features?))
+}
+
+/// A byte scanner that skips JSON values without building them. It only needs to find
+/// boundaries in text that serde_json then parses for real; escapes in keys make it give up.
+struct Scanner<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.i += 1;
+        Some(c)
+    }
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.next()? == c).then_some(())
+    }
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.i += 1;
+        }
+    }
+    /// A string without escapes, returned without its quotes.
+    fn string(&mut self) -> Option<&'a [u8]> {
+        self.eat(b'"')?;
+        let start = self.i;
+        let len = memchr_quote(&self.b[start..])?;
+        let s = &self.b[start..start + len];
+        if s.iter().any(|&c| c == b'\\' || c < 0x20) || std::str::from_utf8(s).is_err() {
+            return None;
+        }
+        self.i = start + len + 1;
+        Some(s)
+    }
+    /// Skip one value (strings with escapes, nested arrays and objects).
+    fn value(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            self.ws();
+            match self.next()? {
+                b'"' => loop {
+                    let len = memchr_quote_or_backslash(&self.b[self.i..])?;
+                    self.i += len;
+                    if self.next()? == b'\\' {
+                        self.i += 1;
+                    } else {
+                        break;
+                    }
+                },
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_FEATURE_DEPTH {
+                        return None;
+                    }
+                }
+                b']' | b'}' => depth = depth.checked_sub(1)?,
+                _ => {
+                    while matches!(self.peek(), Some(c) if !matches!(c, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t' | b':' | b'"' | b'[' | b'{'))
+                    {
+                        self.i += 1;
+                    }
+                }
+            }
+            if depth == 0 {
+                return Some(());
+            }
+            self.ws();
+            if matches!(self.peek(), Some(b',' | b':')) {
+                self.i += 1;
+            }
+        }
+    }
+}
+
+fn memchr_quote(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'"')
+}
+
+fn memchr_quote_or_backslash(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'"' || c == b'\\')
+}
+
+/// One element of the feature array.
+enum Parsed {
+    Feature(RawFeature),
+    Skipped(SkippedFeature),
+}
+
+struct FeatureSeed {
+    index: usize,
+    keep: Properties,
+}
+
+impl<'de> DeserializeSeed<'de> for FeatureSeed {
+    type Value = Parsed;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Parsed, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FeatureSeed {
+    type Value = Parsed;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a Feature")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
+        let mut kind_ok = false;
+        let mut id: Option<Option<String>> = None;
+        let mut properties: Option<Map<String, Value>> = None;
+        let mut geometry: Option<Option<Geometry<f64>>> = None;
+        let mut seen_props = false;
+        let mut prop_id: Option<String> = None;
+        let mut seen_type = false;
+        let mut seen_bbox = false;
+        let dup = || de::Error::custom("duplicate member");
+        while let Some(key) = map.next_key::<KeyName>()? {
+            match key {
+                KeyName::Type => {
+                    if seen_type {
+                        return Err(dup());
+                    }
+                    seen_type = true;
+                    kind_ok = map.next_value::<KindName>()?.0 == "Feature";
+                }
+                KeyName::Id => {
+                    if id.is_some() {
+                        return Err(dup());
+                    }
+                    id = Some(Some(
+                        id_text(&map.next_value::<Value>()?)
+                            .ok_or_else(|| de::Error::custom("id"))?,
+                    ));
+                }
+                KeyName::Properties => {
+                    if seen_props {
+                        return Err(dup());
+                    }
+                    seen_props = true;
+                    properties = match self.keep {
+                        Properties::All => map.next_value::<Option<Map<String, Value>>>()?,
+                        Properties::None => {
+                            prop_id = map.next_value::<Option<IdOnly>>()?.and_then(|i| i.0);
+                            None
+                        }
+                    };
+                }
+                KeyName::Geometry => {
+                    if geometry.is_some() {
+                        return Err(dup());
+                    }
+                    geometry = Some(map.next_value::<Option<GeomSeed>>()?.map(|g| g.0));
+                }
+                KeyName::Bbox => {
+                    if seen_bbox {
+                        return Err(dup());
+                    }
+                    seen_bbox = true;
+                    map.next_value::<Vec<f64>>()?;
+                }
+                KeyName::Other | KeyName::Coordinates => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let Some(geometry) = geometry else {
+            return Err(de::Error::custom("no geometry"));
+        };
+        if !kind_ok {
+            return Err(de::Error::custom("not a Feature"));
+        }
+        let properties = properties.unwrap_or_default();
+        let id = match id {
+            Some(id) => id,
+            None => prop_id.or_else(|| properties.get("id").and_then(id_text)),
+        };
+        let index = self.index;
+        Ok(match geometry {
+            None => Parsed::Skipped(SkippedFeature {
+                index,
+                id,
+                reason: SkipReason::NullGeometry,
+            }),
+            Some(g) if geo::CoordsIter::coords_count(&g) == 0 => Parsed::Skipped(SkippedFeature {
+                index,
+                id,
+                reason: SkipReason::EmptyGeometry,
+            }),
+            Some(geometry) => Parsed::Feature(RawFeature {
+                index,
+                id,
+                properties,
+                geometry,
+            }),
+        })
+    }
+}
+
+/// As the tree reader names a feature: a string as it is, a number as serde_json prints it.
+fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A `properties` object of which only `id` is kept (as the tree reader names it).
+struct IdOnly(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for IdOnly {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = IdOnly;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a properties object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<IdOnly, A::Error> {
+                let mut id = None;
+                while let Some(key) = map.next_key::<KeyName>()? {
+                    match key {
+                        // The last `id` wins, as in a JSON object read into a map.
+                        KeyName::Id => id = id_text(&map.next_value::<Value>()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(IdOnly(id))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Member names the feature and geometry readers care about.
+enum KeyName {
+    Type,
+    Id,
+    Properties,
+    Geometry,
+    Bbox,
+    Other,
+    Coordinates,
+}
+
+impl<'de> serde::Deserialize<'de> for KeyName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KeyName;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<KeyName, E> {
+                Ok(match s {
+                    "type" => KeyName::Type,
+                    "id" => KeyName::Id,
+                    "properties" => KeyName::Properties,
+                    "geometry" => KeyName::Geometry,
+                    "bbox" => KeyName::Bbox,
+                    "coordinates" => KeyName::Coordinates,
+                    _ => KeyName::Other,
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A `type` value, borrowed when it can be.
+struct KindName(String);
+
+impl<'de> serde::Deserialize<'de> for KindName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KindName;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a type name")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<KindName, E> {
+                Ok(KindName(s.to_string()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A geometry object read straight into `geo`, with the tree reader's checks (any problem is
+/// an error here: the tree reader words it).
+struct GeomSeed(Geometry<f64>);
+
+impl<'de> serde::Deserialize<'de> for GeomSeed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(GeomVisitor)
+    }
+}
+
+struct GeomVisitor;
+
+impl<'de> Visitor<'de> for GeomVisitor {
+    type Value = GeomSeed;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a geometry")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GeomSeed, A::Error> {
+        let mut kind: Option<String> = None;
+        let mut coords: Option<Nested> = None;
+        let mut seen_bbox = false;
+        while let Some(key) = map.next_key::<KeyName>()? {
+            match key {
+                KeyName::Type if kind.is_none() => kind = Some(map.next_value::<KindName>()?.0),
+                KeyName::Coordinates if coords.is_none() => coords = Some(map.next_value()?),
+                KeyName::Bbox if !seen_bbox => {
+                    seen_bbox = true;
+                    map.next_value::<Vec<f64>>()?;
+                }
+                _ => return Err(de::Error::custom("unexpected geometry member")),
+            }
+        }
+        let (Some(kind), Some(c)) = (kind, coords) else {
+            return Err(de::Error::custom("incomplete geometry"));
+        };
+        to_geo(&kind, c)
+            .map(GeomSeed)
+            .ok_or_else(|| de::Error::custom("geometry problem"))
+    }
+}
+
+/// Nested coordinate arrays before the geometry type is known (`type` may come after
+/// `coordinates`).
+enum Nested {
+    /// An array of numbers: the first two and how many there were.
+    Pos(f64, f64, usize),
+    /// An array of arrays (or an empty array).
+    List(Vec<Nested>),
+}
+
+impl<'de> serde::Deserialize<'de> for Nested {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(NestedVisitor)
+    }
+}
+
+struct NestedVisitor;
+
+/// One array element: a number or a nested array.
+enum Elem {
+    Num(f64),
+    Arr(Nested),
+}
+
+impl<'de> serde::Deserialize<'de> for Elem {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Elem;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or an array")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Elem, E> {
+                Ok(Elem::Num(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Elem, E> {
+                Ok(Elem::Num(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Elem, E> {
+                Ok(Elem::Num(v as f64))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Elem, A::Error> {
+                NestedVisitor.visit_seq(seq).map(Elem::Arr)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Visitor<'de> for NestedVisitor {
+    type Value = Nested;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("coordinates")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Nested, A::Error> {
+        let Some(first) = seq.next_element::<Elem>()? else {
+            return Ok(Nested::List(Vec::new()));
+        };
+        match first {
+            Elem::Num(x) => {
+                let mut y = f64::NAN;
+                let mut n = 1;
+                while let Some(v) = seq.next_element::<NumOnly>()? {
+                    if n == 1 {
+                        y = v.0;
+                    }
+                    n += 1;
+                }
+                Ok(Nested::Pos(x, y, n))
+            }
+            Elem::Arr(a) => {
+                let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(4).max(4));
+                v.push(a);
+                while let Some(e) = seq.next_element::<Nested>()? {
+                    v.push(e);
+                }
+                Ok(Nested::List(v))
+            }
+        }
+    }
+}
+
+/// A number inside a position.
+struct NumOnly(f64);
+
+impl<'de> serde::Deserialize<'de> for NumOnly {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        f64::deserialize(d).map(NumOnly)
+    }
+}
+
+fn coord(n: &Nested) -> Option<Coord> {
+    match *n {
+        Nested::Pos(x, y, k) if k >= 2 && x.is_finite() && y.is_finite() => Some(Coord { x, y }),
+        _ => None,
+    }
+}
+
+fn coords(n: &Nested) -> Option<Vec<Coord>> {
+    match n {
+        Nested::List(v) => v.iter().map(coord).collect(),
+        Nested::Pos(..) => None,
+    }
+}
+
+fn list(n: &Nested) -> Option<&[Nested]> {
+    match n {
+        Nested::List(v) => Some(v),
+        Nested::Pos(..) => None,
+    }
+}
+
+fn line(n: &Nested) -> Option<LineString> {
+    let cs = coords(n)?;
+    (cs.len() >= 2).then_some(LineString(cs))
+}
+
+/// `Some(None)` for a polygon with no rings (an empty geometry).
+fn polygon(n: &Nested) -> Option<Option<Polygon>> {
+    let mut rings = Vec::new();
+    for r in list(n)? {
+        let cs = coords(r)?;
+        if cs.len() < 4 || cs[0] != cs[cs.len() - 1] {
+            return None;
+        }
+        rings.push(LineString(cs));
+    }
+    let mut it = rings.into_iter();
+    Some(it.next().map(|ext| Polygon::new(ext, it.collect())))
+}
+
+/// The nesting depth the `geojson` crate gives coordinates: decided by the first element
+/// (`[]` is depth 1), every later element then read as that type; `None` where it fails.
+fn depth(n: &Nested) -> Option<u8> {
+    let Nested::List(v) = n else {
+        return Some(0);
+    };
+    let Some((first, rest)) = v.split_first() else {
+        return Some(1);
+    };
+    let d = depth(first)?;
+    (d < 3 && rest.iter().all(|r| fits(r, d))).then_some(d + 1)
+}
+
+/// Whether `n` reads as positions nested `d` deep.
+fn fits(n: &Nested, d: u8) -> bool {
+    match n {
+        Nested::Pos(..) => d == 0,
+        Nested::List(v) => d > 0 && v.iter().all(|e| fits(e, d - 1)),
+    }
+}
+
+/// The same geometry `geometry::to_geo` makes, or `None` where it would fail.
+fn to_geo(kind: &str, n: Nested) -> Option<Geometry<f64>> {
+    let d = depth(&n)?;
+    let empty = matches!(&n, Nested::List(v) if v.is_empty());
+    let want = match kind {
+        "Point" => 0,
+        "LineString" | "MultiPoint" => 1,
+        "Polygon" | "MultiLineString" => 2,
+        "MultiPolygon" => 3,
+        _ => return None,
+    };
+    if d != want && !(empty && want >= 2) {
+        return None;
+    }
+    Some(match kind {
+        "Point" => Geometry::Point(Point(coord(&n)?)),
+        "MultiPoint" => {
+            Geometry::MultiPoint(MultiPoint(coords(&n)?.into_iter().map(Point).collect()))
+        }
+        "LineString" => Geometry::LineString(line(&n)?),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(
+            list(&n)?.iter().map(line).collect::<Option<_>>()?,
+        )),
+        "Polygon" => match polygon(&n)? {
+            Some(p) => Geometry::Polygon(p),
+            None => Geometry::MultiPolygon(MultiPolygon(vec![])),
+        },
+        "MultiPolygon" => {
+            let mut parts = Vec::new();
+            for p in list(&n)? {
+                parts.extend(polygon(p)?);
+            }
+            Geometry::MultiPolygon(MultiPolygon(parts))
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn both(text: &str, opts: ReadOptions) -> (Option<String>, String) {
+        let p = Path::new("t.geojson");
+        let fast = parse(p, text.as_bytes(), &opts).map(|l| format!("{l:?}"));
+        let tree = match super::super::parse_tree(p, text.as_bytes(), &opts) {
+            Ok(l) => format!("{l:?}"),
+            Err(e) => format!("error: {e}"),
+        };
+        (fast, tree)
+    }
+
+    fn same(text: &str) {
+        for properties in [Properties::All, Properties::None] {
+            for strict in [false, true] {
+                let opts = ReadOptions {
+                    strict,
+                    properties,
+                    ..Default::default()
+                };
+                let (fast, tree) = both(text, opts.clone());
+                if let Some(fast) = fast {
+                    assert_eq!(fast, tree, "{text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_tree_reader_on_hand_cases() {
+        let ok = r#"{"crs":{"type":"name","properties":{"name":"EPSG:32648"}},"type":"FeatureCollection","features":[
+            {"geometry":{"coordinates":[1,2.5,3],"type":"Point"},"type":"Feature","id":1.0,"properties":{"id":"x","a":[1,{"b":null}]}},
+            {"type":"Feature","properties":{"id":7},"geometry":null},
+            {"type":"Feature","properties":null,"geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[]]},"bbox":[0,0,1,1]},
+            {"type":"Feature","geometry":{"type":"MultiPoint","coordinates":[]},"properties":{"id":"e","id":"f"}}
+        ],"name":"x"}"#;
+        let (fast, tree) = both(ok, ReadOptions::default());
+        assert_eq!(fast.as_deref(), Some(tree.as_str()));
+        for bad in [
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"geometry":null}]}"#,
+            r#"{"type":"FeatureCollection","features":[1]}"#,
+            r#"{"type":"FeatureCollection","features":[],"x":[1 2]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null}] x}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":[]}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null}]"#,
+            r#"{"type":"FeatureCollection","type":"FeatureCollection","features":[]}"#,
+        ] {
+            let (fast, _) = both(bad, ReadOptions::default());
+            assert!(fast.is_none(), "{bad}");
+            same(bad);
+        }
+        same(ok);
+    }
+
+    fn position() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (-180i32..180, -90i32..90).prop_map(|(x, y)| format!("[{x},{y}]")),
+            (-1e3f64..1e3, -1e3f64..1e3, 0f64..1.0).prop_map(|(x, y, z)| format!("[{x},{y},{z}]")),
+            Just("[1]".to_string()),
+            Just("[]".to_string()),
+            Just("[\"1\",2]".to_string()),
+        ]
+    }
+
+    fn list(item: BoxedStrategy<String>, max: usize) -> BoxedStrategy<String> {
+        prop::collection::vec(item, 0..max)
+            .prop_map(|v| format!("[{}]", v.join(",")))
+            .boxed()
+    }
+
+    fn ring() -> BoxedStrategy<String> {
+        prop_oneof![
+            list(position().boxed(), 6),
+            Just("[[0,0],[1,0],[1,1],[0,0]]".to_string()),
+            Just("[[0,0],[2,0],[2,2],[0,2],[0,0]]".to_string()),
+        ]
+        .boxed()
+    }
+
+    fn geometry() -> impl Strategy<Value = String> {
+        let kinds = prop::sample::select(vec![
+            "Point",
+            "MultiPoint",
+            "LineString",
+            "MultiLineString",
+            "Polygon",
+            "MultiPolygon",
+            "Circle",
+        ]);
+        let coords = prop_oneof![
+            position().boxed(),
+            list(position().boxed(), 4),
+            list(ring(), 3),
+            list(list(ring(), 3), 3),
+        ];
+        (kinds, coords, any::<bool>()).prop_map(|(k, c, order)| {
+            if order {
+                format!(r#"{{"type":"{k}","coordinates":{c}}}"#)
+            } else {
+                format!(r#"{{"coordinates":{c},"type":"{k}"}}"#)
+            }
+        })
+    }
+
+    fn feature() -> impl Strategy<Value = String> {
+        let id = prop::sample::select(vec![
+            "",
+            r#""id":"a","#,
+            r#""id":3,"#,
+            r#""id":2.50,"#,
+            r#""id":null,"#,
+            r#""id":true,"#,
+        ]);
+        let props = prop::sample::select(vec![
+            "",
+            r#""properties":null,"#,
+            r#""properties":{},"#,
+            r#""properties":{"id":9,"name":"公园"},"#,
+            r#""properties":{"id":"p","id":"q"},"#,
+            r#""properties":[1],"#,
+        ]);
+        let geom = prop_oneof![Just("null".to_string()), geometry().boxed(),];
+        let kind = prop::sample::select(vec![r#""type":"Feature","#, r#""type":"feature","#, ""]);
+        (id, props, geom, kind, any::<bool>()).prop_map(|(id, props, g, kind, has_geom)| {
+            let g = if has_geom {
+                format!(r#""geometry":{g},"#)
+            } else {
+                String::new()
+            };
+            format!("{{{kind}{id}{props}{g}\"x\":1}}")
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_the_tree_reader(features in prop::collection::vec(feature(), 0..6), ws in any::<bool>()) {
+            let sep = if ws { ",\n " } else { "," };
+            let text = format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(sep));
+            same(&text);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Which reader a layer goes to: the format from the file's extension (or `--format`), and
+//! the options some formats need (`--layer` for GeoPackage, `--encoding` for Shapefile and
+//! CSV). Every reader yields the same [`Layer`] of features.
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use crate::io::input::{self, InputError, Layer, ReadOptions};
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// GeoJSON FeatureCollection (`.geojson`, `.json`).
+    GeoJson,
+    /// ESRI Shapefile (`.shp` with `.shx`, `.dbf`, optional `.prj`, `.cpg`).
+    Shapefile,
+    /// OGC GeoPackage (`.gpkg`).
+    GeoPackage,
+    /// FlatGeobuf (`.fgb`).
+    FlatGeobuf,
+    /// CSV with lon/lat columns or a WKT column (`.csv`, `.txt`, `.tsv`).
+    Csv,
+}
+
+impl InputFormat {
+    /// The format a file name says.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "geojson" | "json" => InputFormat::GeoJson,
+            "shp" => InputFormat::Shapefile,
+            "gpkg" => InputFormat::GeoPackage,
+            "fgb" => InputFormat::FlatGeobuf,
+            "csv" | "tsv" | "txt" => InputFormat::Csv,
+            _ => return None,
+        })
+    }
+}
+
+impl FromStr for InputFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "geojson" | "json" => InputFormat::GeoJson,
+            "shp" | "shapefile" => InputFormat::Shapefile,
+            "gpkg" | "geopackage" => InputFormat::GeoPackage,
+            "fgb" | "flatgeobuf" => InputFormat::FlatGeobuf,
+            "csv" => InputFormat::Csv,
+            _ => {
+                return Err(format!(
+                    "unknown format \"{s}\": use geojson, shp, gpkg, fgb or csv"
+                ));
+            }
+        })
+    }
+}
+
+impl fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            InputFormat::GeoJson => "GeoJSON",
+            InputFormat::Shapefile => "Shapefile",
+            InputFormat::GeoPackage => "GeoPackage",
+            InputFormat::FlatGeobuf => "FlatGeobuf",
+            InputFormat::Csv => "CSV",
+        })
+    }
+}
+
+/// How to read inputs that are not plain GeoJSON.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceOptions {
+    /// `--format`: the format of every input whose extension says otherwise or nothing.
+    pub format: Option<InputFormat>,
+    /// `--layer`: the GeoPackage layer (table) to read.
+    pub layer: Option<String>,
+    /// `--encoding`: text encoding of Shapefile attributes and CSV files (e.g. `gbk`, `utf-8`).
+    pub encoding: Option<String>,
+}
+
+/// The encoding `--encoding` names.
+pub fn encoding(path: &Path, name: &str) -> Result<&'static encoding_rs::Encoding, InputError> {
+    crate::io::shapefile::dbf::cpg_encoding(name).ok_or_else(|| InputError::File {
+        path: path.to_path_buf(),
+        problem: format!("--encoding {name} names no encoding greenreach knows (try utf-8 or gbk)"),
+    })
+}
+
+/// `city.gpkg:parks` names layer `parks` of `city.gpkg` (when no file has the whole name).
+pub fn split_layer(path: &Path) -> Option<(&Path, &str)> {
+    let s = path.to_str()?;
+    let i = s.to_ascii_lowercase().rfind(".gpkg:")?;
+    let (file, layer) = (Path::new(&s[..i + 5]), &s[i + 6..]);
+    (!path.exists() && file.is_file() && !layer.is_empty()).then_some((file, layer))
+}
+
+/// Read any supported layer (`FILE.gpkg:LAYER` picks a GeoPackage layer).
+pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
+    if let Some((file, layer)) = split_layer(path) {
+        let mut o = opts.clone();
+        o.source.layer = Some(layer.to_string());
+        o.source.format = Some(InputFormat::GeoPackage);
+        return read(file, &o);
+    }
+    let format = match opts.source.format.or_else(|| InputFormat::from_path(path)) {
+        Some(f) => f,
+        None => InputFormat::GeoJson,
+    };
+    if path.is_dir() {
+        return Err(InputError::File {
+            path: path.to_path_buf(),
+            problem: format!("is a directory, not a {format} file"),
+        });
+    }
+    match format {
+        InputFormat::GeoJson => input::read_layer(path, opts.clone()),
+        InputFormat::Shapefile => crate::io::shapefile::read(path, opts),
+        InputFormat::GeoPackage => crate::io::gpkg::read(path, opts),
+        InputFormat::FlatGeobuf => crate::io::fgb::read(path, opts),
+        InputFormat::Csv => crate::io::csv::read(path, opts),
+    }
+}
+
+/// Read a whole file, naming it on failure.
+pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
+    std::fs::read(path).map_err(|source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
