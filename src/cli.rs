@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use greenreach::crs::SourceCrs;
 use greenreach::io::load::CrsOptions;
 use greenreach::report::{ReportConfig, WeightSource, ZoneSpec};
+use greenreach::run::shard::ShardSpec;
 use greenreach::standard::homes::HomeFilter;
 use greenreach::standard::{TagMatch, file};
 use greenreach::{CheckConfig, DemandSource, Error};
@@ -31,6 +32,20 @@ pub enum Command {
     Standards(StandardsArgs),
     /// Write the deterministic synthetic city used for benchmarks (GeoJSON, UTM 48N and WGS84).
     Synth(SynthArgs),
+    /// Add the summaries of `check --shard I/N` runs into the summary of a single run, and
+    /// their per-point files into one.
+    Merge(MergeArgs),
+}
+
+/// `greenreach merge` options.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard summaries (`--shard-summary` files of every shard of one study).
+    #[arg(required = true, value_name = "SHARD.json")]
+    pub shards: Vec<PathBuf>,
+    /// Also merge the shards' per-point files into this CSV, in the single run's order.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `greenreach synth` options.
@@ -133,6 +148,14 @@ pub struct CheckArgs {
     /// Also write the green features that count, each with its category and tiers (GeoJSON).
     #[arg(long, value_name = "FILE")]
     pub classified: Option<PathBuf>,
+    /// Evaluate only part I of N of the demand points (a deterministic spatial split; green
+    /// features within the part's bounds plus the search limit); `greenreach merge` adds the
+    /// parts up. The per-point file (CSV) gets a leading `row` column.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, conflicts_with = "classified")]
+    pub shard: Option<ShardSpec>,
+    /// Where the shard writes its summary for `merge` [default: greenreach-shard-I-of-N.json].
+    #[arg(long, value_name = "FILE", requires = "shard")]
+    pub shard_summary: Option<PathBuf>,
 }
 
 /// `greenreach report` options.
@@ -308,6 +331,10 @@ pub enum Homes {
     All,
     /// OSM buildings that are homes.
     Osm,
+}
+
+fn parse_shard(s: &str) -> Result<ShardSpec, String> {
+    s.parse()
 }
 
 fn parse_crs(s: &str) -> Result<SourceCrs, String> {

@@ -58,6 +58,7 @@ fn main() -> ExitCode {
         Command::Report(mut args) => report(&mut args),
         Command::Standards(args) => standards(&args),
         Command::Synth(args) => synth(&args),
+        Command::Merge(args) => merge(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -70,6 +71,26 @@ fn main() -> ExitCode {
 
 fn check(args: &cli::CheckArgs) -> Result<(), greenreach::Error> {
     let cfg = args.config()?;
+    if let Some(shard) = args.shard {
+        use greenreach::run::shard;
+        let (s, warnings) = shard::run_shard(&cfg, shard, &Bar::new(args.input.quiet))?;
+        for w in &warnings {
+            eprintln!("warning: {w}");
+        }
+        let path = args.shard_summary.clone().unwrap_or_else(|| {
+            format!("greenreach-shard-{}-of-{}.json", shard.index, shard.count).into()
+        });
+        shard::write_summary(&path, &s)?;
+        println!(
+            "shard {shard}: {} points evaluated ({} read in all), {} green features within the halo",
+            s.counts.points, s.summary.points_read, s.green_in_halo
+        );
+        if let Some(out) = &s.per_point {
+            println!("per-point results: {}", out.display());
+        }
+        println!("shard summary: {}", path.display());
+        return Ok(());
+    }
     let run = greenreach::run_check(&cfg, &Bar::new(args.input.quiet))?;
     for w in &run.warnings {
         eprintln!("warning: {w}");
@@ -101,6 +122,25 @@ fn report(args: &mut cli::ReportArgs) -> Result<(), greenreach::Error> {
         );
     }
     println!("\nreport: {}", cfg.out_dir.join("index.html").display());
+    Ok(())
+}
+
+fn merge(args: &cli::MergeArgs) -> Result<(), greenreach::Error> {
+    use greenreach::run::shard;
+    let shards = args
+        .shards
+        .iter()
+        .map(|p| Ok((p.clone(), shard::read_summary(p)?)))
+        .collect::<Result<Vec<_>, greenreach::Error>>()?;
+    let list: Vec<_> = shards.iter().map(|(_, s)| s.clone()).collect();
+    let summary = shard::merge(&list)?;
+    if let Some(out) = &args.out {
+        shard::merge_points(&shards, out)?;
+    }
+    print!("{summary}");
+    if let Some(out) = &args.out {
+        println!("per-point results: {}", out.display());
+    }
     Ok(())
 }
 

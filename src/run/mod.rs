@@ -6,5 +6,7 @@ pub mod config;
 pub mod demand;
 pub mod green;
 pub mod prepare;
+pub mod shard;
 pub mod summary;
+pub mod table;
 pub mod warnings;

@@ -9,7 +9,7 @@ use crate::run::green::GreenSpaces;
 use crate::standard::Standard;
 
 /// Figures for one tier.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TierSummary {
     /// Tier name.
     pub name: String,
@@ -32,7 +32,7 @@ pub struct TierSummary {
 }
 
 /// Figures for a whole run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Standard name.
     pub standard: String,
@@ -68,7 +68,7 @@ fn share(k: usize, n: usize) -> f64 {
 
 /// Shortfalls (distance − radius) of points that miss a tier, in 0.1 m bins: enough for the
 /// median a summary prints, and small enough to accumulate over any number of points.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShortfallBins {
     bins: Vec<u64>,
 }
@@ -112,7 +112,7 @@ impl ShortfallBins {
 }
 
 /// What a summary counts, accumulated from one or many batches of evaluated points.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Points evaluated.
     pub points: usize,
