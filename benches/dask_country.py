@@ -68,7 +68,7 @@ def main():
     t = time.perf_counter()
     single = gr.check(homes, greens, origin=origin)
     t_single = time.perf_counter() - t
-    print(f"single process (all cores): {t_single:.1f} s, {len(homes) / t_single / 1e6:.2f} M homes/s")
+    print(f"single process (all cores): {t_single:.1f} s, {len(homes) / t_single / 1e6:.3g} M homes/s")
 
     import dask_geopandas
     from distributed import Client, LocalCluster
@@ -88,7 +88,7 @@ def main():
         res = greenreach.dask.check(ddf, greens, origin=origin, threads=1).compute()
         t_dask = time.perf_counter() - t
     print(f"dask, {a.workers} workers x 1 thread, {a.partitions} partitions: {t_dask:.1f} s "
-          f"({len(homes) / t_dask / 1e6:.2f} M homes/s), plus {t_load:.1f} s to place the homes on the workers")
+          f"({len(homes) / t_dask / 1e6:.3g} M homes/s), plus {t_load:.1f} s to place the homes on the workers")
     res = res.set_index(res["id"].astype(np.int64).to_numpy()).sort_index()
     same = all(
         np.array_equal(single[c].to_numpy(), res[c].to_numpy(), equal_nan=single[c].dtype.kind == "f")
