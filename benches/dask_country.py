@@ -65,10 +65,11 @@ def main():
         print(f"country: {len(homes)} homes, {len(greens)} green polygons, {a.cities} cities "
               f"({time.perf_counter() - t:.1f} s to build)")
     origin = gr.origin_of(homes, greens)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     single = gr.check(homes, greens, origin=origin)
-    t_single = time.perf_counter() - t
-    print(f"single process (all cores): {t_single:.1f} s, {len(homes) / t_single / 1e6:.3g} M homes/s")
+    t_single, c_single = time.perf_counter() - t, time.process_time() - c
+    print(f"single process (all cores): {t_single:.1f} s wall, {c_single:.1f} s CPU, "
+          f"{len(homes) / t_single / 1e6:.3g} M homes/s")
 
     import dask_geopandas
     from distributed import Client, LocalCluster
@@ -84,10 +85,18 @@ def main():
 
         wait(ddf)
         t_load = time.perf_counter() - t
-        t = time.perf_counter()
+        def cpu():
+            import psutil
+
+            return sum(psutil.Process().cpu_times()[:2])
+
+        before = sum(client.run(cpu).values())
+        t, c = time.perf_counter(), time.process_time()
         res = greenreach.dask.check(ddf, greens, origin=origin, threads=1).compute()
         t_dask = time.perf_counter() - t
-    print(f"dask, {a.workers} workers x 1 thread, {a.partitions} partitions: {t_dask:.1f} s "
+        c_dask = sum(client.run(cpu).values()) - before + time.process_time() - c
+    print(f"dask, {a.workers} workers x 1 thread, {a.partitions} partitions: {t_dask:.1f} s wall, "
+          f"{c_dask:.1f} s CPU (workers and client) "
           f"({len(homes) / t_dask / 1e6:.3g} M homes/s), plus {t_load:.1f} s to place the homes on the workers")
     res = res.set_index(res["id"].astype(np.int64).to_numpy()).sort_index()
     same = all(
