@@ -10,6 +10,7 @@ use greenreach::io::load::CrsOptions;
 use greenreach::io::source::{InputFormat, SourceOptions};
 use greenreach::report::site::{CandidateSource, SiteConfig};
 use greenreach::report::{ReportConfig, WeightSource, ZoneOverlap, ZoneSpec};
+use greenreach::run::shard::ShardSpec;
 use greenreach::standard::homes::HomeFilter;
 use greenreach::standard::{TagMatch, file};
 use greenreach::{CheckConfig, DemandSource, Error};
@@ -38,6 +39,20 @@ pub enum Command {
     Standards(StandardsArgs),
     /// Write the deterministic synthetic city used for benchmarks (GeoJSON, UTM 48N and WGS84).
     Synth(SynthArgs),
+    /// Add the summaries of `check --shard I/N` runs into the summary of a single run, and
+    /// their per-point files into one.
+    Merge(MergeArgs),
+}
+
+/// `greenreach merge` options.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard summaries (`--shard-summary` files of every shard of one study).
+    #[arg(required = true, value_name = "SHARD.json")]
+    pub shards: Vec<PathBuf>,
+    /// Also merge the shards' per-point files into this CSV, in the single run's order.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `greenreach synth` options.
@@ -175,6 +190,14 @@ pub struct CheckArgs {
     /// the homes each proposed space newly serves.
     #[arg(long, value_name = "FILE")]
     pub proposed: Vec<PathBuf>,
+    /// Evaluate only part I of N of the demand points (a deterministic spatial split; green
+    /// features within the part's bounds plus the search limit); `greenreach merge` adds the
+    /// parts up. The per-point file (CSV) gets a leading `row` column.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, conflicts_with = "classified")]
+    pub shard: Option<ShardSpec>,
+    /// Where the shard writes its summary for `merge` [default: greenreach-shard-I-of-N.json].
+    #[arg(long, value_name = "FILE", requires = "shard")]
+    pub shard_summary: Option<PathBuf>,
 }
 
 /// `greenreach report` options.
@@ -547,6 +570,10 @@ fn tag_tests(flag: &str, specs: &[String]) -> Result<Vec<TagMatch>, Error> {
 }
 
 fn parse_format(s: &str) -> Result<InputFormat, String> {
+    s.parse()
+}
+
+fn parse_shard(s: &str) -> Result<ShardSpec, String> {
     s.parse()
 }
 

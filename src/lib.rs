@@ -17,6 +17,8 @@
 //! - [`Progress`] (or [`Silent`]) receives progress; every failure is an [`Error`].
 //! - For embedding the engine without files: [`engine`] (indexes, the [`engine::reach::Reach`]
 //!   seam, coverage, grids) on the plane of [`crs::LocalPlane`].
+//! - For layers held in memory (the Python package): [`run::table::check_table`]; for one
+//!   study split over machines: [`run::shard`] (`check --shard I/N`, `merge`).
 //!
 //! The other modules (`io`, `run`, `report`'s internals) are public for the binary and the
 //! tests; their items may change without notice.

@@ -59,6 +59,7 @@ fn main() -> ExitCode {
         Command::Site(mut args) => site(&mut args),
         Command::Standards(args) => standards(&args),
         Command::Synth(args) => synth(&args),
+        Command::Merge(args) => merge(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -71,6 +72,26 @@ fn main() -> ExitCode {
 
 fn check(args: &mut cli::CheckArgs) -> Result<(), greenreach::Error> {
     let cfg = args.config()?;
+    if let Some(shard) = args.shard {
+        use greenreach::run::shard;
+        let (s, warnings) = shard::run_shard(&cfg, shard, &Bar::new(args.input.quiet))?;
+        for w in &warnings {
+            eprintln!("warning: {w}");
+        }
+        let path = args.shard_summary.clone().unwrap_or_else(|| {
+            format!("greenreach-shard-{}-of-{}.json", shard.index, shard.count).into()
+        });
+        shard::write_summary(&path, &s)?;
+        println!(
+            "shard {shard}: {} points evaluated ({} read in all), {} green features within the halo",
+            s.counts.points, s.summary.points_read, s.green_in_halo
+        );
+        if let Some(out) = &s.per_point {
+            println!("per-point results: {}", out.display());
+        }
+        println!("shard summary: {}", path.display());
+        return Ok(());
+    }
     let run = greenreach::run_check(&cfg, &Bar::new(args.input.quiet))?;
     for n in &run.notes {
         eprintln!("read: {n}");
@@ -127,6 +148,25 @@ fn site(args: &mut cli::SiteArgs) -> Result<(), greenreach::Error> {
     print!("{}", site::render::summary_text(&run));
     if let Some(dir) = &cfg.out_dir {
         println!("sites: {}", dir.join("index.html").display());
+    }
+    Ok(())
+}
+
+fn merge(args: &cli::MergeArgs) -> Result<(), greenreach::Error> {
+    use greenreach::run::shard;
+    let shards = args
+        .shards
+        .iter()
+        .map(|p| Ok((p.clone(), shard::read_summary(p)?)))
+        .collect::<Result<Vec<_>, greenreach::Error>>()?;
+    let list: Vec<_> = shards.iter().map(|(_, s)| s.clone()).collect();
+    let summary = shard::merge(&list)?;
+    if let Some(out) = &args.out {
+        shard::merge_points(&shards, out)?;
+    }
+    print!("{summary}");
+    if let Some(out) = &args.out {
+        println!("per-point results: {}", out.display());
     }
     Ok(())
 }

@@ -136,12 +136,27 @@ impl TierIndex {
                 feature,
             });
         }
+        // The tree yields segments nearest first only up to rounding (a box's distance and a
+        // segment's computed distance can differ in the last bits), so look a little further
+        // and take the smallest distance, then the lowest feature number: the answer does not
+        // depend on the tree's shape (which differs for a subset of the features, e.g. a
+        // shard).
         let q = [p.x, p.y];
-        let s = self.segments.nearest_neighbor(&q)?;
-        let distance_2 = s.distance_2(&q);
+        let mut hits = self.segments.nearest_neighbor_iter_with_distance_2(&q);
+        let (s, first) = hits.next()?;
+        let window = first * (1.0 + 1e-9) + 1e-18;
+        let (distance_2, feature) =
+            hits.take_while(|(_, d2)| *d2 <= window)
+                .fold((first, s.feature), |best, (t, d2)| {
+                    if d2 < best.0 || (d2 == best.0 && t.feature < best.1) {
+                        (d2, t.feature)
+                    } else {
+                        best
+                    }
+                });
         (distance_2 <= limit * limit).then_some(PlaneHit {
             distance_2,
-            feature: s.feature,
+            feature,
         })
     }
 }

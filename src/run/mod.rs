@@ -7,5 +7,7 @@ pub mod demand;
 pub mod green;
 pub mod prepare;
 pub mod proposed;
+pub mod shard;
 pub mod summary;
+pub mod table;
 pub mod warnings;

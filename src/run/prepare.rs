@@ -117,7 +117,49 @@ impl DemandInput {
 pub fn prepare(cfg: &CheckConfig) -> Result<(Prepared, Demand), Error> {
     let mut warnings = Warnings::new(cfg.strict);
     let (green_layers, input, layers) = read_layers(cfg, &mut warnings)?;
-    let plane = plane_over(&green_layers, &input, &mut warnings)?;
+    prepare_layers(cfg, green_layers, input, layers, warnings, None)
+}
+
+/// As [`prepare`], from layers already loaded (held in memory, e.g. by an embedding): green
+/// layers and a points layer (residential when `cfg.demand` says so, with `cfg.homes`). With
+/// `origin`, the plane is centred there (lon, lat degrees) instead of on the layers' extent:
+/// parts of one study evaluated apart share one plane, and so give the numbers of the whole.
+pub fn prepare_loaded(
+    cfg: &CheckConfig,
+    green: Vec<LoadedLayer>,
+    demand: LoadedLayer,
+    origin: Option<(f64, f64)>,
+) -> Result<(Prepared, Demand), Error> {
+    let mut warnings = Warnings::new(cfg.strict);
+    let input = match cfg.demand {
+        DemandSource::Residential(_) => DemandInput::Points {
+            loaded: demand,
+            role: "residential",
+            homes: cfg.homes,
+        },
+        _ => DemandInput::Points {
+            loaded: demand,
+            role: "points",
+            homes: HomeFilter::All,
+        },
+    };
+    let (green_layers, input, layers) =
+        gather_layers(cfg, green, input, Vec::new(), &mut warnings)?;
+    prepare_layers(cfg, green_layers, input, layers, warnings, origin)
+}
+
+fn prepare_layers(
+    cfg: &CheckConfig,
+    green_layers: Vec<Layer>,
+    input: DemandInput,
+    layers: Vec<LayerInfo>,
+    mut warnings: Warnings,
+    origin: Option<(f64, f64)>,
+) -> Result<(Prepared, Demand), Error> {
+    let plane = match origin {
+        Some((lon0, lat0)) => LocalPlane::at(lon0, lat0)?,
+        None => plane_over(&green_layers, &input, &mut warnings)?,
+    };
     let green = GreenSpaces::classify(&green_layers, &cfg.standard, &plane)?;
     warn_green(&green, &cfg.standard, &mut warnings)?;
     let demand_path = input.loaded().map(|l| l.layer.path.clone());
@@ -262,6 +304,17 @@ fn read_layers(
     if let DemandInput::Points { loaded, .. } = &mut input {
         loaded.layer.select(&cfg.demand_where, true);
     }
+    gather_layers(cfg, green_loaded, input, notes, warnings)
+}
+
+/// Warn about the loaded layers' CRSs and skipped green features; describe every layer.
+fn gather_layers(
+    cfg: &CheckConfig,
+    green_loaded: Vec<LoadedLayer>,
+    input: DemandInput,
+    mut notes: Vec<String>,
+    warnings: &mut Warnings,
+) -> Result<(Vec<Layer>, DemandInput, Vec<LayerInfo>), Error> {
     let found = consistency(
         &green_loaded,
         &input.loaded().into_iter().collect::<Vec<_>>(),

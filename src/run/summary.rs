@@ -9,7 +9,7 @@ use crate::run::green::GreenSpaces;
 use crate::standard::Standard;
 
 /// Figures for one tier.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TierSummary {
     /// Tier name.
     pub name: String,
@@ -35,7 +35,7 @@ pub struct TierSummary {
 }
 
 /// Figures for a whole run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Standard name.
     pub standard: String,
@@ -71,7 +71,7 @@ fn share(k: usize, n: usize) -> f64 {
 
 /// Shortfalls (distance − radius) of points that miss a tier, in 0.1 m bins: enough for the
 /// median a summary prints, and small enough to accumulate over any number of points.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ShortfallBins {
     bins: Vec<u64>,
 }
@@ -129,7 +129,7 @@ impl ShortfallBins {
 
 /// A shortfall percentile: a distance, or a lower bound when the percentile falls among the
 /// points with nothing within the search limit.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Shortfall {
     /// Falls short by this much, metres.
     At(f64),
@@ -147,7 +147,7 @@ impl fmt::Display for Shortfall {
 }
 
 /// Shortfall percentiles over every point out of reach of a tier.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ShortfallStats {
     /// Points out of reach (those beyond the search limit included).
     pub failing: u64,
@@ -176,7 +176,7 @@ impl ShortfallStats {
 }
 
 /// What a summary counts, accumulated from one or many batches of evaluated points.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Points evaluated.
     pub points: usize,

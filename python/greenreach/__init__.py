@@ -1,0 +1,205 @@
+"""greenreach for GeoPandas: which homes are within reach of green space.
+
+The engine is greenreach's (Rust): the same classification, projection and distances as the
+command line, so a DataFrame row here equals the row of `greenreach check --out FILE.csv`.
+
+    import greenreach as gr
+    std = gr.Standard.preset("jiangbei")
+    res = gr.check(homes_gdf, greens_gdf, standard=std)   # one row per home, same index
+    gr.summarize(res)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from ._greenreach import GreenreachError, Standard, check_layers, crs_name
+
+__all__ = [
+    "GreenreachError",
+    "Standard",
+    "check",
+    "summarize",
+    "crs_of",
+    "origin_of",
+    "empty_result",
+]
+
+
+def crs_of(gdf) -> str | None:
+    """The CRS of a GeoDataFrame as greenreach names it (None: WGS84 lon/lat is assumed).
+
+    An EPSG code when pyproj knows one and greenreach supports it, else the PROJ string.
+    """
+    crs = getattr(gdf, "crs", None)
+    if crs is None:
+        return None
+    epsg = crs.to_epsg()
+    if epsg is not None:
+        try:
+            return crs_name(f"EPSG:{epsg}")
+        except GreenreachError:
+            pass
+    proj = crs.to_proj4()
+    if not proj:
+        raise GreenreachError(f"cannot express the CRS {crs.name!r} as an EPSG code or a PROJ string")
+    return crs_name(proj)
+
+
+def origin_of(*gdfs) -> tuple[float, float]:
+    """Centre (lon, lat) of the lon/lat bounding box of GeoDataFrames: the plane greenreach
+    would choose for them together. Pass it as `origin=` to every part of a study evaluated
+    apart (Dask partitions, shards) so that all parts share one plane."""
+    boxes = []
+    for g in gdfs:
+        if len(g) == 0:
+            continue
+        if g.crs is not None and not g.crs.is_geographic:
+            g = g.to_crs(4326)
+        boxes.append(np.asarray(g.total_bounds, dtype=float))
+    if not boxes:
+        raise GreenreachError("no features to centre the plane on")
+    b = np.vstack(boxes)
+    return ((b[:, 0].min() + b[:, 2].max()) / 2.0, (b[:, 1].min() + b[:, 3].max()) / 2.0)
+
+
+def _standard(standard) -> Standard:
+    if isinstance(standard, Standard):
+        return standard
+    if isinstance(standard, str):
+        if standard.endswith(".toml"):
+            return Standard.from_toml(standard)
+        return Standard.preset(standard)
+    raise TypeError("standard must be a gr.Standard, a preset name or a .toml path")
+
+
+def _records(df: pd.DataFrame) -> str:
+    return df.to_json(orient="records", date_format="iso", default_handler=str)
+
+
+def _positions(index: pd.Index) -> np.ndarray | None:
+    """Feature numbers for labels of unnamed features: integer index labels, else None."""
+    if pd.api.types.is_integer_dtype(index.dtype) and (len(index) == 0 or index.min() >= 0):
+        return np.ascontiguousarray(index.to_numpy(dtype=np.int64))
+    return None
+
+
+def check(
+    homes,
+    greens,
+    standard="jiangbei",
+    metric: str = "straight",
+    *,
+    max_distance: float | None = None,
+    homes_rule: str = "all",
+    swap_xy: bool = False,
+    strict: bool = False,
+    threads: int | None = None,
+    origin: tuple[float, float] | None = None,
+    with_summary: bool = False,
+):
+    """Check every home against every tier of `standard`.
+
+    homes: GeoDataFrame of points or polygons (one representative point each, as `--residential`).
+    greens: GeoDataFrame of green features; its columns (leisure, landuse, access, ...) classify
+    them, as the GeoJSON properties do for the command line. CRS of each is taken from the frame.
+
+    Returns a DataFrame with the columns of `greenreach check --out FILE.csv` (id, lon, lat,
+    per tier `<tier>_m`, `<tier>_ok`, `<tier>_nearest`, all_ok, status), one row per home, index
+    aligned with `homes` (a multipoint gives one row per part). Distances are full precision
+    (the CSV rounds to 0.01 m). Skipped homes (no geometry) have status `skipped: ...`.
+    With `with_summary=True`, returns `(frame, summary_text)`, the text the command line prints.
+    """
+    if metric != "straight":
+        raise GreenreachError(f'metric "{metric}" is not available here; use metric="straight"')
+    std = _standard(standard)
+    gcol = greens.geometry.name
+    green_wkb = list(shapely.to_wkb(greens.geometry.values))
+    green_props = _records(pd.DataFrame(greens.drop(columns=[gcol])))
+    geoms = homes.geometry.values
+    ids = homes["id"] if "id" in homes.columns else pd.Series(homes.index, index=homes.index)
+    props = pd.DataFrame({"id": ids.to_numpy()})
+    if homes_rule != "all":
+        other = pd.DataFrame(homes.drop(columns=[homes.geometry.name])).reset_index(drop=True)
+        props = pd.concat([other.drop(columns=["id"], errors="ignore"), props], axis=1)
+    kwargs = dict(
+        green_crs=crs_of(greens),
+        demand_crs=crs_of(homes),
+        demand_props=_records(props),
+        homes=homes_rule,
+        max_distance=max_distance,
+        swap_xy=swap_xy,
+        strict=strict,
+        threads=threads,
+        origin=origin,
+        green_index=_positions(greens.index),
+    )
+    types = shapely.get_type_id(geoms)
+    if len(geoms) and (types == 0).all() and not shapely.is_empty(geoms).any():
+        x = np.ascontiguousarray(shapely.get_x(geoms), dtype=np.float64)
+        y = np.ascontiguousarray(shapely.get_y(geoms), dtype=np.float64)
+        out = check_layers(green_wkb, green_props, standard=std, demand_x=x, demand_y=y, **kwargs)
+    else:
+        out = check_layers(
+            green_wkb, green_props, standard=std, demand_wkb=list(shapely.to_wkb(geoms)), **kwargs
+        )
+    frame = _frame(out, homes.index.take(out["row"].astype(np.intp)))
+    frame.attrs["greenreach"] = {
+        "standard": std.name,
+        "tiers": std.tiers,
+        "origin": out["origin"],
+        "warnings": out["warnings"],
+    }
+    if with_summary:
+        return frame, out["summary"]
+    return frame
+
+
+def _frame(out: dict, index: pd.Index) -> pd.DataFrame:
+    cols = {"id": pd.array(out["id"], dtype=object), "lon": out["lon"], "lat": out["lat"]}
+    for t in out["tiers"]:
+        name = t["name"]
+        cols[f"{name}_m"] = t["distance_m"]
+        cols[f"{name}_ok"] = t["ok"]
+        cols[f"{name}_nearest"] = pd.array(t["nearest"], dtype=object)
+    cols["all_ok"] = out["all_ok"]
+    cols["status"] = pd.array(out["status"], dtype=object)
+    return pd.DataFrame(cols, index=index)
+
+
+def empty_result(standard="jiangbei", index: pd.Index | None = None) -> pd.DataFrame:
+    """A result frame with no rows: the columns and dtypes `check` returns (Dask's `meta`)."""
+    std = _standard(standard)
+    f64 = np.empty(0, dtype=np.float64)
+    b = np.empty(0, dtype=bool)
+    out = {
+        "id": [],
+        "lon": f64,
+        "lat": f64,
+        "tiers": [{"name": n, "distance_m": f64, "ok": b, "nearest": []} for n, _ in std.tiers],
+        "all_ok": b,
+        "status": [],
+    }
+    return _frame(out, index if index is not None else pd.RangeIndex(0))
+
+
+def summarize(res: pd.DataFrame) -> pd.DataFrame:
+    """Shares per tier of a `check` result (or of several concatenated): points evaluated,
+    within reach, share, and points with nothing within the search limit. One row per tier and
+    one for all tiers together; additive, so partial results can be summed first."""
+    tiers = [c[: -len("_ok")] for c in res.columns if c.endswith("_ok") and c != "all_ok"]
+    evaluated = res["status"] == "ok"
+    n = int(evaluated.sum())
+    rows = []
+    radii = dict(res.attrs.get("greenreach", {}).get("tiers", []))
+    for t in tiers:
+        within = int(res.loc[evaluated, f"{t}_ok"].sum())
+        beyond = int(res.loc[evaluated, f"{t}_m"].isna().sum())
+        rows.append((t, radii.get(t, np.nan), n, within, within / n if n else 0.0, beyond))
+    within = int(res.loc[evaluated, "all_ok"].sum())
+    rows.append(("all tiers", np.nan, n, within, within / n if n else 0.0, np.nan))
+    return pd.DataFrame(
+        rows, columns=["tier", "radius_m", "evaluated", "within", "share", "beyond_limit"]
+    ).set_index("tier")

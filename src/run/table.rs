@@ -1,0 +1,214 @@
+//! A check on layers held in memory, results as columns: the entry point for embedding (the
+//! Python package). The stages are those of a file run (`prepare_loaded`, `evaluate_points`,
+//! `Summary`), so the numbers are the same as the command line's for the same features.
+
+use std::path::PathBuf;
+
+use crate::crs::SourceCrs;
+use crate::crs::source::to_wgs84;
+use crate::engine::coverage::{Detail, NO_FEATURE};
+use crate::error::Error;
+use crate::io::input::{Layer, check_lonlat};
+use crate::io::load::{CrsOptions, CrsSource, LoadedLayer};
+use crate::progress::Silent;
+use crate::run::check::{evaluate_points, with_threads};
+use crate::run::config::{CheckConfig, DemandSource};
+use crate::run::prepare::prepare_loaded;
+use crate::run::summary::Summary;
+use crate::standard::Standard;
+use crate::standard::homes::HomeFilter;
+
+/// A layer held in memory with the CRS its coordinates are in (`None`: WGS84 lon/lat).
+#[derive(Debug, Clone)]
+pub struct TableLayer {
+    /// The features; `path` is the name used in messages (e.g. `homes`).
+    pub layer: Layer,
+    /// Its coordinate system.
+    pub crs: Option<SourceCrs>,
+}
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub struct TableCheck {
+    /// Green features (properties classify them under the standard).
+    pub green: TableLayer,
+    /// Demand features: points, or polygons (one representative point each).
+    pub demand: TableLayer,
+    /// Which demand features are homes (`OsmHomes` reads their properties).
+    pub homes: HomeFilter,
+    /// The standard.
+    pub standard: Standard,
+    /// Search limit, metres (`None`: 5000 m or the largest radius).
+    pub max_distance_m: Option<f64>,
+    /// Projected input has northing first.
+    pub swap_xy: bool,
+    /// Warnings become errors.
+    pub strict: bool,
+    /// Worker threads (`None`: every core).
+    pub threads: Option<usize>,
+    /// Centre of the plane (lon, lat); `None` centres it on the layers. Parts of one study
+    /// evaluated apart must share it to give the numbers of the whole.
+    pub origin: Option<(f64, f64)>,
+}
+
+/// Results for one tier, one entry per output row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableTier {
+    /// Tier name (the column prefix).
+    pub name: String,
+    /// Ground metres to the nearest serving feature; NaN when none is within the limit or
+    /// the row was skipped.
+    pub distance_m: Vec<f64>,
+    /// Within the radius (false for skipped rows).
+    pub ok: Vec<bool>,
+    /// Label of the nearest serving feature, if any.
+    pub nearest: Vec<Option<String>>,
+}
+
+/// The rows of the per-point file, as columns, with the summary.
+#[derive(Debug, Clone)]
+pub struct TableResult {
+    /// For each row, the position of its feature in the demand layer's input (features and
+    /// skipped features counted alike: the `index` of the feature).
+    pub row_of: Vec<usize>,
+    /// Point ids (`id#k` for the parts of a multipoint).
+    pub ids: Vec<String>,
+    /// Longitude of the evaluated point (NaN for skipped rows).
+    pub lon: Vec<f64>,
+    /// Latitude of the evaluated point (NaN for skipped rows).
+    pub lat: Vec<f64>,
+    /// Per tier, in the standard's order.
+    pub tiers: Vec<TableTier>,
+    /// Every tier met.
+    pub all_ok: Vec<bool>,
+    /// `ok`, or `skipped: reason`.
+    pub status: Vec<String>,
+    /// The summary a file run prints.
+    pub summary: Summary,
+    /// Warnings raised on the way.
+    pub warnings: Vec<String>,
+    /// The plane's centre (lon, lat).
+    pub origin: (f64, f64),
+}
+
+fn load(t: &TableLayer, swap_xy: bool) -> Result<LoadedLayer, Error> {
+    let mut layer = t.layer.clone();
+    let (crs, crs_source) = match &t.crs {
+        Some(c) => (c.clone(), CrsSource::Flag),
+        None => (SourceCrs::Wgs84, CrsSource::Default),
+    };
+    to_wgs84(&mut layer, &crs, swap_xy && crs.is_projected())?;
+    check_lonlat(&layer)?;
+    Ok(LoadedLayer {
+        layer,
+        crs,
+        crs_source,
+    })
+}
+
+/// Check demand features against green features held in memory.
+pub fn check_table(input: &TableCheck) -> Result<TableResult, Error> {
+    let name = |l: &TableLayer| PathBuf::from(&l.layer.path);
+    let demand = match input.homes {
+        HomeFilter::All => DemandSource::Points(name(&input.demand)),
+        _ => DemandSource::Residential(name(&input.demand)),
+    };
+    let mut cfg = CheckConfig::new(vec![name(&input.green)], demand);
+    cfg.max_distance_m = input
+        .max_distance_m
+        .unwrap_or_else(|| input.standard.max_radius().max(5000.0));
+    cfg.standard = input.standard.clone();
+    cfg.strict = input.strict;
+    cfg.threads = input.threads;
+    cfg.homes = input.homes;
+    cfg.crs = CrsOptions {
+        all: None,
+        swap_xy: input.swap_xy,
+        allow_far: false,
+    };
+    cfg.validate()?;
+    with_threads(cfg.threads, || {
+        let green = load(&input.green, input.swap_xy)?;
+        let demand = load(&input.demand, input.swap_xy)?;
+        let (prepared, demand) = prepare_loaded(&cfg, vec![green], demand, input.origin)?;
+        let d = &demand.into_points(&prepared)?;
+        let coverage = evaluate_points(
+            &prepared.reach,
+            d,
+            cfg.max_distance_m,
+            Detail::Distances,
+            &Silent,
+        );
+        let summary = Summary::new(
+            &cfg.standard,
+            &prepared.green,
+            d,
+            &coverage,
+            cfg.max_distance_m,
+        );
+        let rows = d.len() + d.skipped_rows.len();
+        let mut out = TableResult {
+            row_of: Vec::with_capacity(rows),
+            ids: Vec::with_capacity(rows),
+            lon: Vec::with_capacity(rows),
+            lat: Vec::with_capacity(rows),
+            tiers: cfg
+                .standard
+                .tiers
+                .iter()
+                .map(|t| TableTier {
+                    name: t.name.clone(),
+                    distance_m: Vec::with_capacity(rows),
+                    ok: Vec::with_capacity(rows),
+                    nearest: Vec::with_capacity(rows),
+                })
+                .collect(),
+            all_ok: Vec::with_capacity(rows),
+            status: Vec::with_capacity(rows),
+            summary,
+            warnings: prepared.warnings.list.clone(),
+            origin: prepared.plane.origin(),
+        };
+        // Rows in input order: evaluated points and skipped features merged by file index.
+        let mut skipped = d.skipped_rows.iter().peekable();
+        let mut i = 0;
+        while i < d.len() || skipped.peek().is_some() {
+            let take_skipped = match skipped.peek() {
+                Some(s) => i >= d.len() || s.file_index < d.file_index[i],
+                None => false,
+            };
+            if take_skipped {
+                let s = skipped.next().expect("peeked");
+                out.row_of.push(s.file_index);
+                out.ids.push(s.id.clone());
+                out.lon.push(f64::NAN);
+                out.lat.push(f64::NAN);
+                for t in &mut out.tiers {
+                    t.distance_m.push(f64::NAN);
+                    t.ok.push(false);
+                    t.nearest.push(None);
+                }
+                out.all_ok.push(false);
+                out.status.push(format!("skipped: {}", s.reason));
+                continue;
+            }
+            let c = d.lonlat_of(i, &prepared.plane)?;
+            out.row_of.push(d.file_index[i]);
+            out.ids.push(d.ids.get(i));
+            out.lon.push(c.x);
+            out.lat.push(c.y);
+            for (t, col) in out.tiers.iter_mut().zip(&coverage.tiers) {
+                t.distance_m.push(col.distance_m[i]);
+                t.ok.push(col.ok[i]);
+                t.nearest.push(match col.nearest[i] {
+                    NO_FEATURE => None,
+                    f => Some(prepared.green.features[f as usize].label.clone()),
+                });
+            }
+            out.all_ok.push(coverage.all_ok[i]);
+            out.status.push("ok".into());
+            i += 1;
+        }
+        Ok(out)
+    })
+}
