@@ -185,10 +185,10 @@ pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<Entra
 
     // Join a point to the nearest ground-level (or snappable) way within `reach_m`.
     let join = |kept: &mut [KeptWay],
-                    next_split: &mut u32,
-                    p: Coord,
-                    reach_m: f64,
-                    snappable_only: bool|
+                next_split: &mut u32,
+                p: Coord,
+                reach_m: f64,
+                snappable_only: bool|
      -> Option<(VKey, f64)> {
         let k = k_at(p);
         let q = [p.x, p.y];
@@ -302,8 +302,7 @@ pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<Entra
                 let ring: Vec<Coord> = poly.exterior().0.clone();
                 let k = ring.first().map_or(1.0, |&c| k_at(c));
                 for p in samples(&ring, PSEUDO_STEP_M * k, true) {
-                    if let Some((key, gap)) =
-                        join(kept, &mut next_split, p, PSEUDO_REACH_M, false)
+                    if let Some((key, gap)) = join(kept, &mut next_split, p, PSEUDO_REACH_M, false)
                     {
                         out.push(EntranceAt {
                             feature,

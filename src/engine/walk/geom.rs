@@ -103,15 +103,40 @@ mod tests {
     #[test]
     fn crossing_touching_parallel() {
         let o = coord! {x: 0., y: 0.};
-        let t = intersections(o, coord! {x: 10., y: 0.}, coord! {x: 5., y: -1.}, coord! {x: 5., y: 1.});
+        let t = intersections(
+            o,
+            coord! {x: 10., y: 0.},
+            coord! {x: 5., y: -1.},
+            coord! {x: 5., y: 1.},
+        );
         assert_eq!(t, vec![0.5]);
-        let t = intersections(o, coord! {x: 10., y: 0.}, coord! {x: 10., y: 0.}, coord! {x: 10., y: 5.});
+        let t = intersections(
+            o,
+            coord! {x: 10., y: 0.},
+            coord! {x: 10., y: 0.},
+            coord! {x: 10., y: 5.},
+        );
         assert_eq!(t, vec![1.0]);
-        let t = intersections(o, coord! {x: 10., y: 0.}, coord! {x: 0., y: 1.}, coord! {x: 10., y: 1.});
+        let t = intersections(
+            o,
+            coord! {x: 10., y: 0.},
+            coord! {x: 0., y: 1.},
+            coord! {x: 10., y: 1.},
+        );
         assert!(t.is_empty());
-        let t = intersections(o, coord! {x: 10., y: 0.}, coord! {x: 2., y: 0.}, coord! {x: 4., y: 0.});
+        let t = intersections(
+            o,
+            coord! {x: 10., y: 0.},
+            coord! {x: 2., y: 0.},
+            coord! {x: 4., y: 0.},
+        );
         assert_eq!(t, vec![0.2, 0.4]);
-        let t = intersections(o, coord! {x: 10., y: 0.}, coord! {x: 11., y: -1.}, coord! {x: 11., y: 1.});
+        let t = intersections(
+            o,
+            coord! {x: 10., y: 0.},
+            coord! {x: 11., y: -1.},
+            coord! {x: 11., y: 1.},
+        );
         assert!(t.is_empty());
     }
 

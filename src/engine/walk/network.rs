@@ -358,7 +358,8 @@ pub(crate) fn assemble(
         (0..edge_u.len())
             .filter(|&e| edge_flags[e] & flag::SNAP != 0)
             .filter(|&e| {
-                !big_only || piece_edges[node_piece[edge_u[e] as usize] as usize] >= SMALL_PIECE_EDGES
+                !big_only
+                    || piece_edges[node_piece[edge_u[e] as usize] as usize] >= SMALL_PIECE_EDGES
             })
             .map(|e| EdgeRef {
                 a: xy[edge_u[e] as usize],
@@ -368,9 +369,9 @@ pub(crate) fn assemble(
             .collect()
     };
     let all = refs(false);
-    let has_small = all
-        .iter()
-        .any(|r| piece_edges[node_piece[edge_u[r.edge as usize] as usize] as usize] < SMALL_PIECE_EDGES);
+    let has_small = all.iter().any(|r| {
+        piece_edges[node_piece[edge_u[r.edge as usize] as usize] as usize] < SMALL_PIECE_EDGES
+    });
     let snap_big = has_small.then(|| RTree::bulk_load(refs(true)));
     let snap_all = RTree::bulk_load(all);
     let walkable_ways = kept.len();

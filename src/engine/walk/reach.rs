@@ -12,8 +12,8 @@ use rayon::prelude::*;
 
 use super::network::{Snap, WalkNetwork, flag};
 use super::search::{Labels, Source, multi_source};
-use crate::engine::coverage::{Coverage, Detail, NO_FEATURE, TierColumn};
 use crate::crs::PlaneScale;
+use crate::engine::coverage::{Coverage, Detail, NO_FEATURE, TierColumn};
 use crate::engine::reach::{Assessment, Hit, Reach, StraightLine};
 
 /// One tier's search.

@@ -87,7 +87,10 @@ pub fn classify<T: TagLookup + ?Sized>(tags: &T, walk_trunk: bool) -> Option<Way
         "trunk" | "trunk_link" => {
             walk_trunk
                 || foot_allowed
-                || matches!(tags.tag("sidewalk"), Some("both" | "left" | "right" | "yes"))
+                || matches!(
+                    tags.tag("sidewalk"),
+                    Some("both" | "left" | "right" | "yes")
+                )
         }
         _ => false,
     };
@@ -144,7 +147,14 @@ mod tests {
         assert!(rule(&[("highway", "primary"), ("motorroad", "yes")]).is_none());
         assert!(rule(&[("highway", "path"), ("foot", "no")]).is_none());
         assert!(rule(&[("highway", "service"), ("access", "private")]).is_none());
-        assert!(rule(&[("highway", "service"), ("access", "private"), ("foot", "yes")]).is_some());
+        assert!(
+            rule(&[
+                ("highway", "service"),
+                ("access", "private"),
+                ("foot", "yes")
+            ])
+            .is_some()
+        );
         assert!(rule(&[("highway", "construction")]).is_none());
         assert!(rule(&[("highway", "proposed")]).is_none());
         assert!(rule(&[("highway", "platform")]).is_none());
