@@ -75,6 +75,10 @@ fn check(args: &cli::CheckArgs) -> Result<(), greenreach::Error> {
         eprintln!("warning: {w}");
     }
     print!("{}", run.summary);
+    if let Some(walk) = &run.walk {
+        println!("\ndistances above are on foot");
+        print!("{walk}");
+    }
     if let Some(out) = &cfg.out {
         println!("per-point results: {}", out.display());
     }

@@ -4,4 +4,5 @@
 pub mod atomic;
 pub mod input;
 pub mod load;
+pub mod network;
 pub mod output;

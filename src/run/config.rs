@@ -56,6 +56,8 @@ pub struct CheckConfig {
     pub homes: HomeFilter,
     /// Also write the green features that count, with their category (GeoJSON).
     pub classified_out: Option<PathBuf>,
+    /// `--metric walk`: distances on foot over this network; `None` measures straight lines.
+    pub walk: Option<crate::run::walk::WalkConfig>,
 }
 
 impl CheckConfig {
@@ -75,6 +77,7 @@ impl CheckConfig {
             area_crs: None,
             homes: HomeFilter::All,
             classified_out: None,
+            walk: None,
         }
     }
 
@@ -98,6 +101,14 @@ impl CheckConfig {
             return Err(Error::Config(format!(
                 "--grid spacing must be a positive number of metres, got {spacing_m}"
             )));
+        }
+        if let Some(w) = &self.walk {
+            w.validate()?;
+            if self.out.as_deref().and_then(Format::from_path) == Some(Format::FlatGeobuf) {
+                return Err(Error::Config(
+                    "--metric walk writes .csv or .geojson per-point files, not FlatGeobuf".into(),
+                ));
+            }
         }
         if let Some(0) = self.threads {
             return Err(Error::Config("--threads must be at least 1".into()));

@@ -7,4 +7,5 @@ pub mod demand;
 pub mod green;
 pub mod prepare;
 pub mod summary;
+pub mod walk;
 pub mod warnings;

@@ -118,6 +118,14 @@ impl WalkReach {
         &self.straight
     }
 
+    /// The value the search of `tier` starts entrance `e` at (its offset plus the size-class
+    /// offset `R − r`), or `None` when its feature does not serve the tier.
+    pub fn start_value(&self, tier: usize, e: &super::Entrance) -> Option<f64> {
+        let ts = &self.tiers[tier];
+        let r = *ts.radius.get(e.feature as usize)?;
+        r.is_finite().then(|| e.offset_m + (ts.big_r - r))
+    }
+
     /// Where `p` joins the network.
     pub fn snap(&self, p: Coord) -> Option<Snap> {
         self.net.snap(p, self.snap_m, self.scale)
