@@ -66,9 +66,9 @@ impl WalkConfig {
             )));
         }
         if let Some(p) = &self.export
-            && !p
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"))
+            && !p.extension().is_some_and(|e| {
+                e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json")
+            })
         {
             return Err(Error::Config(format!(
                 "{}: --export-network writes GeoJSON; use a .geojson file name",
@@ -214,10 +214,7 @@ pub fn build_reach(
             Ok(n)
         })
         .collect::<Result<_, crate::crs::CrsError>>()?;
-    let given: Vec<Coord> = given
-        .into_iter()
-        .map(project)
-        .collect::<Result<_, _>>()?;
+    let given: Vec<Coord> = given.into_iter().map(project).collect::<Result<_, _>>()?;
     let green: Vec<(u32, &Geometry<f64>)> = prepared
         .green
         .features
@@ -304,12 +301,12 @@ pub fn check_points(
             green: &prepared.green,
             plane: &prepared.plane,
         };
-        output::walk::write(path, format, &table, &straight, &walked.snaps).map_err(
-            |source| Error::Output {
+        output::walk::write(path, format, &table, &straight, &walked.snaps).map_err(|source| {
+            Error::Output {
                 path: path.clone(),
                 source,
-            },
-        )?;
+            }
+        })?;
     }
     if let Some(path) = &wc.export {
         output::network::write(
