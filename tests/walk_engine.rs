@@ -132,7 +132,7 @@ fn a_gate_is_the_only_way_in() {
     let m = metric(
         &[street.clone(), to_gate],
         &[gate],
-        &[park.clone()],
+        std::slice::from_ref(&park),
         &[300.],
         150.,
     )
@@ -196,7 +196,7 @@ fn oneway_is_ignored_but_oneway_foot_is_honoured() {
     let m = metric(
         &rev(tagged(("oneway", "yes"))),
         &[],
-        &[park.clone()],
+        std::slice::from_ref(&park),
         &[300.],
         150.,
     )
@@ -206,7 +206,7 @@ fn oneway_is_ignored_but_oneway_foot_is_honoured() {
     let m = metric(
         &rev(tagged(("oneway:foot", "yes"))),
         &[],
-        &[park.clone()],
+        std::slice::from_ref(&park),
         &[300.],
         150.,
     )

@@ -285,7 +285,7 @@ pub fn check_points(
     );
     let walked: WalkCoverage = reach.evaluate(&points.xy, Detail::Distances, cfg.max_distance_m);
     let no_network = walked.no_network();
-    if points.len() > 0 && no_network * 2 > points.len() {
+    if !points.is_empty() && no_network * 2 > points.len() {
         warnings.warn(format!(
             "{}: {no_network} of {} homes have no walkable way within {} m: is the network from the same place, in the same CRS (--network-crs)?",
             wc.network.display(),

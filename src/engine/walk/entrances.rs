@@ -260,12 +260,12 @@ pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<Entra
     }
 
     // (b) crossings of ground-level ways with polygon boundaries.
-    for w in 0..kept.len() {
-        if !kept[w].rule.at_ground() {
+    for way in kept.iter_mut() {
+        if !way.rule.at_ground() {
             continue;
         }
-        for s in 0..kept[w].coords.len() - 1 {
-            let (a, b) = (kept[w].coords[s], kept[w].coords[s + 1]);
+        for s in 0..way.coords.len() - 1 {
+            let (a, b) = (way.coords[s], way.coords[s + 1]);
             let env = AABB::from_corners([a.x, a.y], [b.x, b.y]);
             let hits: Vec<(u32, f64)> = boundary
                 .locate_in_envelope_intersecting(&env)
@@ -276,7 +276,7 @@ pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<Entra
                 })
                 .collect();
             for (feature, t) in hits {
-                let key = kept[w].split_at(s as u32, t, &mut next_split);
+                let key = way.split_at(s as u32, t, &mut next_split);
                 out.push(EntranceAt {
                     feature,
                     key,

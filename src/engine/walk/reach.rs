@@ -123,7 +123,7 @@ impl WalkReach {
     pub fn start_value(&self, tier: usize, e: &super::Entrance) -> Option<f64> {
         let ts = &self.tiers[tier];
         let r = *ts.radius.get(e.feature as usize)?;
-        r.is_finite().then(|| e.offset_m + (ts.big_r - r))
+        r.is_finite().then_some(e.offset_m + (ts.big_r - r))
     }
 
     /// Where `p` joins the network.

@@ -42,7 +42,7 @@ pub fn multi_source(net: &WalkNetwork, sources: &[Source], cutoff: f64) -> Label
     let mut heap: BinaryHeap<Reverse<(u64, u32, u32)>> = BinaryHeap::new();
     for s in sources {
         let k = s.key.max(0.0);
-        if !(k <= cutoff) {
+        if k.is_nan() || k > cutoff {
             continue;
         }
         let i = s.node as usize;
