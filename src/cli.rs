@@ -11,6 +11,7 @@ use greenreach::io::source::{InputFormat, SourceOptions};
 use greenreach::report::site::{CandidateSource, SiteConfig};
 use greenreach::report::{ReportConfig, WeightSource, ZoneOverlap, ZoneSpec};
 use greenreach::run::shard::ShardSpec;
+use greenreach::run::walk::WalkConfig;
 use greenreach::standard::homes::HomeFilter;
 use greenreach::standard::{TagMatch, file};
 use greenreach::{CheckConfig, DemandSource, Error};
@@ -198,6 +199,78 @@ pub struct CheckArgs {
     /// Where the shard writes its summary for `merge` [default: greenreach-shard-I-of-N.json].
     #[arg(long, value_name = "FILE", requires = "shard")]
     pub shard_summary: Option<PathBuf>,
+    /// Walking options.
+    #[command(flatten)]
+    pub walk: WalkArgs,
+}
+
+/// Distance on foot over a street network.
+#[derive(Debug, Args)]
+pub struct WalkArgs {
+    /// How distance is measured: straight (a straight line) or walk (on foot over --network).
+    #[arg(long, value_enum, default_value = "straight")]
+    pub metric: Metric,
+    /// The walking network: GeoJSON LineStrings with OSM tags as properties.
+    #[arg(long, value_name = "FILE")]
+    pub network: Option<PathBuf>,
+    /// CRS of --network and --entrances (overrides --crs).
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub network_crs: Option<SourceCrs>,
+    /// A home farther than this from any walkable way has status no_network, metres.
+    #[arg(long, value_name = "M", default_value_t = greenreach::run::walk::DEFAULT_SNAP_M)]
+    pub snap: f64,
+    /// Points that are entrances of green spaces (besides gates and crossings in the network).
+    #[arg(long, value_name = "FILE")]
+    pub entrances: Option<PathBuf>,
+    /// Write the walking graph as used (edges, nodes, entrances, home snaps) to a GeoJSON file.
+    #[arg(long, value_name = "FILE")]
+    pub export_network: Option<PathBuf>,
+    /// Trunk roads without a sidewalk tag are walkable too.
+    #[arg(long)]
+    pub walk_trunk: bool,
+}
+
+/// `--metric` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Metric {
+    /// Straight-line ground distance.
+    Straight,
+    /// Walking distance over --network.
+    Walk,
+}
+
+impl WalkArgs {
+    /// The walking config, `None` for straight lines; an error for walking options without
+    /// `--metric walk` or a network.
+    pub fn config(&self) -> Result<Option<WalkConfig>, Error> {
+        if self.metric == Metric::Straight {
+            let stray = [
+                (self.network.is_some(), "--network"),
+                (self.entrances.is_some(), "--entrances"),
+                (self.export_network.is_some(), "--export-network"),
+                (self.network_crs.is_some(), "--network-crs"),
+                (self.walk_trunk, "--walk-trunk"),
+            ];
+            if let Some((_, flag)) = stray.iter().find(|(on, _)| *on) {
+                return Err(Error::Config(format!(
+                    "{flag} needs --metric walk (distances are straight lines otherwise)"
+                )));
+            }
+            return Ok(None);
+        }
+        let Some(network) = &self.network else {
+            return Err(Error::Config(
+                "--metric walk needs --network FILE (GeoJSON ways with OSM tags)".into(),
+            ));
+        };
+        let mut wc = WalkConfig::new(network.clone());
+        wc.network_crs = self.network_crs.clone();
+        wc.entrances = self.entrances.clone();
+        wc.snap_m = self.snap;
+        wc.walk_trunk = self.walk_trunk;
+        wc.export = self.export_network.clone();
+        Ok(Some(wc))
+    }
 }
 
 /// `greenreach report` options.
@@ -451,6 +524,7 @@ impl InputArgs {
             },
             green_where: tag_tests("--green-where", &self.green_where)?,
             demand_where: tag_tests("--residential-where", &self.residential_where)?,
+            walk: None,
         })
     }
 }
@@ -463,6 +537,7 @@ impl CheckArgs {
             .config((!self.summary_only).then(|| self.out.clone()))?;
         cfg.classified_out = self.classified.clone();
         cfg.demand_properties = Properties::None;
+        cfg.walk = self.walk.config()?;
         Ok(cfg)
     }
 }

@@ -100,6 +100,10 @@ fn check(args: &mut cli::CheckArgs) -> Result<(), greenreach::Error> {
         eprintln!("warning: {w}");
     }
     print!("{}", run.summary);
+    if let Some(walk) = &run.walk {
+        println!("\ndistances above are on foot");
+        print!("{walk}");
+    }
     if let Some(out) = &cfg.out {
         println!("per-point results: {}", out.display());
     }

@@ -1,4 +1,5 @@
-//! The engine: green-space indexes, the distance seam (`Reach`), coverage, grids, validity.
+//! The engine: green-space indexes, the distance seam (`Reach`), coverage, grids, validity,
+//! walking networks.
 //! Pure computation on plane coordinates: no files, no CLI; imports nothing of io/run/report.
 
 pub mod coverage;
@@ -8,3 +9,4 @@ pub mod lookup;
 pub mod reach;
 pub mod siting;
 pub mod validity;
+pub mod walk;

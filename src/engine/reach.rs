@@ -89,6 +89,27 @@ impl StraightLine {
     }
 }
 
+impl StraightLine {
+    /// The polygon of `tier` that has `p` inside and serves the largest radius (the lowest
+    /// feature number among equals), at distance 0.
+    pub fn containing(&self, tier: usize, p: Coord) -> Option<Hit> {
+        self.tiers[tier]
+            .iter()
+            .filter_map(|g| {
+                g.index.containing(p).map(|feature| Hit {
+                    distance_m: 0.0,
+                    feature,
+                    radius_m: g.radius_m,
+                })
+            })
+            .min_by(|a, b| {
+                b.radius_m
+                    .total_cmp(&a.radius_m)
+                    .then(a.feature.cmp(&b.feature))
+            })
+    }
+}
+
 impl Reach for StraightLine {
     fn tier_count(&self) -> usize {
         self.tiers.len()

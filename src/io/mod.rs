@@ -9,6 +9,7 @@ pub mod fgb;
 pub mod gpkg;
 pub mod input;
 pub mod load;
+pub mod network;
 pub mod osm;
 pub mod output;
 pub mod shapefile;

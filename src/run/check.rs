@@ -15,6 +15,7 @@ use crate::run::demand::DemandPoints;
 use crate::run::green::GreenSpaces;
 use crate::run::prepare::{Demand, Prepared, prepare};
 use crate::run::summary::{Counts, Summary};
+use crate::run::walk::WalkSummary;
 use crate::standard::Standard;
 
 /// Everything a run produced.
@@ -32,8 +33,11 @@ pub struct CheckRun {
     pub green: GreenSpaces,
     /// The demand points (a grid stays a lattice).
     pub demand: Demand,
-    /// Per-point results (empty for grids, which are streamed).
+    /// Per-point results (empty for grids, which are streamed); walking results under
+    /// `--metric walk`.
     pub coverage: Coverage,
+    /// What the walking stage did, under `--metric walk`.
+    pub walk: Option<WalkSummary>,
 }
 
 /// Rows of grid points evaluated and written per band (about 256 000 points a band).
@@ -58,13 +62,48 @@ pub fn with_threads<T: Send>(
 pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun, Error> {
     let format = cfg.validate()?;
     with_threads(cfg.threads, || {
-        let (prepared, demand) = prepare(cfg)?;
+        let (mut prepared, demand) = prepare(cfg)?;
         if let Some(path) = &cfg.classified_out {
             output::write_classified(path, &prepared.green, &cfg.standard, &prepared.plane)
                 .map_err(|source| Error::Output {
                     path: path.clone(),
                     source,
                 })?;
+        }
+        if let Some(wc) = &cfg.walk {
+            // Walking distances are read per point from the searches: a grid is materialised.
+            let points = demand.into_points(&prepared)?;
+            let mut warnings = std::mem::take(&mut prepared.warnings);
+            let (coverage, walk) = crate::run::walk::check_points(
+                cfg,
+                wc,
+                format,
+                &prepared,
+                &points,
+                &mut warnings,
+                progress,
+            )?;
+            let summary = Summary::new(
+                &cfg.standard,
+                &prepared.green,
+                &points,
+                &coverage,
+                cfg.max_distance_m,
+            );
+            return Ok(CheckRun {
+                summary,
+                notes: prepared
+                    .layers
+                    .iter()
+                    .flat_map(|l| l.notes.iter().cloned())
+                    .collect(),
+                warnings: warnings.list,
+                plane: prepared.plane,
+                green: prepared.green,
+                demand: Demand::Points(points),
+                coverage,
+                walk: Some(walk),
+            });
         }
         let (summary, coverage) = match &demand {
             Demand::Grid(spec, mask) => {
@@ -112,6 +151,7 @@ pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun,
             green: prepared.green,
             demand,
             coverage,
+            walk: None,
         })
     })
 }

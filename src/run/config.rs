@@ -67,6 +67,8 @@ pub struct CheckConfig {
     pub green_where: Vec<TagMatch>,
     /// `--residential-where` / `--points-where`: demand features failing a test are skipped.
     pub demand_where: Vec<TagMatch>,
+    /// `--metric walk`: distances on foot over this network; `None` measures straight lines.
+    pub walk: Option<crate::run::walk::WalkConfig>,
 }
 
 impl CheckConfig {
@@ -90,6 +92,7 @@ impl CheckConfig {
             source: SourceOptions::default(),
             green_where: Vec::new(),
             demand_where: Vec::new(),
+            walk: None,
         }
     }
 
@@ -113,6 +116,14 @@ impl CheckConfig {
             return Err(Error::Config(format!(
                 "--grid spacing must be a positive number of metres, got {spacing_m}"
             )));
+        }
+        if let Some(w) = &self.walk {
+            w.validate()?;
+            if self.out.as_deref().and_then(Format::from_path) == Some(Format::FlatGeobuf) {
+                return Err(Error::Config(
+                    "--metric walk writes .csv or .geojson per-point files, not FlatGeobuf".into(),
+                ));
+            }
         }
         if let Some(0) = self.threads {
             return Err(Error::Config("--threads must be at least 1".into()));

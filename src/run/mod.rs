@@ -10,4 +10,5 @@ pub mod proposed;
 pub mod shard;
 pub mod summary;
 pub mod table;
+pub mod walk;
 pub mod warnings;

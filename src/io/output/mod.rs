@@ -3,6 +3,8 @@
 //! ([`crate::io::atomic`]).
 
 mod fgb;
+pub mod network;
+pub mod walk;
 
 use std::io::{self, Write};
 use std::path::Path;

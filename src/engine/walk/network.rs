@@ -1,0 +1,460 @@
+//! The walking graph in compact arrays, built from neutral input ways.
+//!
+//! Every vertex of a walkable way is a node; every pair of consecutive vertices is an edge
+//! (a straight segment). Ways connect only where they share a node: the same OSM node id when
+//! ids are given, otherwise the exact same coordinates. Edge lengths are ground metres
+//! (`f64`): plane length divided by the plane's point scale at the segment's midpoint.
+//!
+//! The search runs from the green spaces towards the homes, so the graph keeps the *incoming*
+//! arcs of every node in CSR form (`rev_start`, `rev_from`, `rev_len`): an arc `u → v` walkable
+//! in that direction is stored under `v`.
+
+use std::collections::HashMap;
+
+use geo::Coord;
+use rstar::{AABB, PointDistance, RTree, RTreeObject};
+
+use super::rules::{WayRule, classify};
+use crate::crs::PlaneScale;
+
+/// A way of the input network, in plane metres.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkWay {
+    /// Its name in messages and exports (`way/123`, or the feature index).
+    pub id: String,
+    /// OSM tags.
+    pub tags: Vec<(String, String)>,
+    /// Vertices, plane metres.
+    pub coords: Vec<Coord>,
+    /// OSM node ids of the vertices, when known (PBF input); ways then connect by id.
+    pub node_ids: Option<Vec<i64>>,
+}
+
+/// A tagged point of the input (OSM node), in plane metres.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedNode {
+    /// OSM node id, when known.
+    pub id: Option<i64>,
+    /// OSM tags.
+    pub tags: Vec<(String, String)>,
+    /// Position, plane metres.
+    pub xy: Coord,
+}
+
+/// Bits of an edge's flags.
+pub mod flag {
+    /// Walkable from `u` to `v`.
+    pub const FORWARD: u8 = 1;
+    /// Walkable from `v` to `u`.
+    pub const BACKWARD: u8 = 2;
+    /// A home may snap to it (at ground level, not steps).
+    pub const SNAP: u8 = 4;
+    /// A bridge.
+    pub const BRIDGE: u8 = 8;
+    /// A tunnel.
+    pub const TUNNEL: u8 = 16;
+    /// Steps.
+    pub const STEPS: u8 = 32;
+}
+
+/// Pieces of network with fewer edges than this never take a home when a larger piece is
+/// within the snap distance.
+pub const SMALL_PIECE_EDGES: u32 = 20;
+
+/// An edge for spatial queries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EdgeRef {
+    pub a: Coord,
+    pub b: Coord,
+    pub edge: u32,
+}
+
+impl RTreeObject for EdgeRef {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners([self.a.x, self.a.y], [self.b.x, self.b.y])
+    }
+}
+
+impl PointDistance for EdgeRef {
+    fn distance_2(&self, p: &[f64; 2]) -> f64 {
+        super::geom::project(self.a, self.b, Coord { x: p[0], y: p[1] }).1
+    }
+}
+
+/// What a node is, for the export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A vertex of the network.
+    Junction,
+    /// An entrance of at least one green space.
+    Entrance,
+}
+
+/// The walking graph.
+pub struct WalkNetwork {
+    /// Node positions, plane metres.
+    pub xy: Vec<Coord>,
+    /// Node kinds.
+    pub kind: Vec<NodeKind>,
+    /// Edge ends.
+    pub edge_u: Vec<u32>,
+    /// Edge ends.
+    pub edge_v: Vec<u32>,
+    /// Edge lengths, ground metres.
+    pub edge_len: Vec<f64>,
+    /// Edge flags ([`flag`]).
+    pub edge_flags: Vec<u8>,
+    /// The input way (index into the input) of each edge.
+    pub edge_way: Vec<u32>,
+    /// CSR offsets of incoming arcs, one more than nodes.
+    pub rev_start: Vec<u32>,
+    /// Tail node of each incoming arc.
+    pub rev_from: Vec<u32>,
+    /// Length of each incoming arc, ground metres.
+    pub rev_len: Vec<f64>,
+    /// Connected piece of each node.
+    pub node_piece: Vec<u32>,
+    /// Edges per piece.
+    pub piece_edges: Vec<u32>,
+    pub(crate) snap_all: RTree<EdgeRef>,
+    pub(crate) snap_big: Option<RTree<EdgeRef>>,
+    /// Entrances of the green features.
+    pub entrances: Vec<super::Entrance>,
+    /// Input ways that are walkable.
+    pub walkable_ways: usize,
+    /// Input ways.
+    pub input_ways: usize,
+}
+
+impl std::fmt::Debug for WalkNetwork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WalkNetwork")
+            .field("nodes", &self.xy.len())
+            .field("edges", &self.edge_u.len())
+            .field("pieces", &self.piece_edges.len())
+            .finish()
+    }
+}
+
+/// Identity of a vertex while building.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum VKey {
+    Id(i64),
+    Xy(u64, u64),
+    Split(u32),
+}
+
+impl VKey {
+    pub fn xy(c: Coord) -> Self {
+        // +0.0 and -0.0 are the same place.
+        VKey::Xy((c.x + 0.0).to_bits(), (c.y + 0.0).to_bits())
+    }
+}
+
+/// A walkable way while building.
+pub(crate) struct KeptWay {
+    pub input: u32,
+    pub rule: WayRule,
+    pub coords: Vec<Coord>,
+    pub keys: Vec<VKey>,
+    /// Extra vertices: (segment, t, key), segment `i` running from vertex `i` to `i + 1`.
+    pub splits: Vec<(u32, f64, VKey)>,
+}
+
+/// Walkable ways with their vertex keys (consecutive repeats removed).
+pub(crate) fn keep_ways(ways: &[NetworkWay], walk_trunk: bool) -> Vec<KeptWay> {
+    let mut out = Vec::new();
+    for (i, w) in ways.iter().enumerate() {
+        let Some(rule) = classify(w.tags.as_slice(), walk_trunk) else {
+            continue;
+        };
+        let mut coords = Vec::with_capacity(w.coords.len());
+        let mut keys: Vec<VKey> = Vec::with_capacity(w.coords.len());
+        for (j, &c) in w.coords.iter().enumerate() {
+            if !(c.x.is_finite() && c.y.is_finite()) {
+                continue;
+            }
+            let key = match &w.node_ids {
+                Some(ids) if j < ids.len() => VKey::Id(ids[j]),
+                _ => VKey::xy(c),
+            };
+            if keys.last() == Some(&key) {
+                continue;
+            }
+            keys.push(key);
+            coords.push(c);
+        }
+        if keys.len() >= 2 {
+            out.push(KeptWay {
+                input: i as u32,
+                rule,
+                coords,
+                keys,
+                splits: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+impl KeptWay {
+    /// The vertex at parameter `t` of segment `seg`: an existing vertex at either end, else a
+    /// split (reused when asked twice for the same place).
+    pub fn split_at(&mut self, seg: u32, t: f64, next_split: &mut u32) -> VKey {
+        let (a, b) = (self.coords[seg as usize], self.coords[seg as usize + 1]);
+        let len = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+        if t * len <= 1e-6 {
+            return self.keys[seg as usize];
+        }
+        if (1.0 - t) * len <= 1e-6 {
+            return self.keys[seg as usize + 1];
+        }
+        if let Some(&(_, _, k)) = self
+            .splits
+            .iter()
+            .find(|(s, u, _)| *s == seg && (u - t).abs() * len <= 1e-6)
+        {
+            return k;
+        }
+        let k = VKey::Split(*next_split);
+        *next_split += 1;
+        self.splits.push((seg, t, k));
+        k
+    }
+}
+
+/// Assemble the graph from kept ways (with their splits). Returns the network and the map
+/// from vertex keys to nodes.
+pub(crate) fn assemble(
+    mut kept: Vec<KeptWay>,
+    input_ways: usize,
+    scale: PlaneScale,
+) -> (WalkNetwork, HashMap<VKey, u32>) {
+    let mut node_of: HashMap<VKey, u32> = HashMap::new();
+    let mut xy = Vec::new();
+    let mut edge_u = Vec::new();
+    let mut edge_v = Vec::new();
+    let mut edge_len = Vec::new();
+    let mut edge_flags = Vec::new();
+    let mut edge_way = Vec::new();
+    for w in &mut kept {
+        w.splits
+            .sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let mut seq: Vec<(VKey, Coord)> = Vec::with_capacity(w.keys.len() + w.splits.len());
+        let mut sp = w.splits.iter().peekable();
+        for i in 0..w.keys.len() {
+            seq.push((w.keys[i], w.coords[i]));
+            while let Some(&&(s, t, k)) = sp.peek() {
+                if s as usize != i {
+                    break;
+                }
+                let (a, b) = (w.coords[i], w.coords[i + 1]);
+                seq.push((k, a + (b - a) * t));
+                sp.next();
+            }
+        }
+        let mut flags = 0u8;
+        if w.rule.forward {
+            flags |= flag::FORWARD;
+        }
+        if w.rule.backward {
+            flags |= flag::BACKWARD;
+        }
+        if w.rule.snappable() {
+            flags |= flag::SNAP;
+        }
+        if w.rule.bridge {
+            flags |= flag::BRIDGE;
+        }
+        if w.rule.tunnel {
+            flags |= flag::TUNNEL;
+        }
+        if w.rule.steps {
+            flags |= flag::STEPS;
+        }
+        let mut prev: Option<u32> = None;
+        for (k, c) in seq {
+            let n = *node_of.entry(k).or_insert_with(|| {
+                xy.push(c);
+                (xy.len() - 1) as u32
+            });
+            if let Some(p) = prev
+                && p != n
+            {
+                let (a, b) = (xy[p as usize], xy[n as usize]);
+                let mid = (a + b) * 0.5;
+                let plane_len = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+                edge_u.push(p);
+                edge_v.push(n);
+                edge_len.push(plane_len / scale.at(mid));
+                edge_flags.push(flags);
+                edge_way.push(w.input);
+            }
+            prev = Some(n);
+        }
+    }
+    let n_nodes = xy.len();
+    // Incoming arcs in CSR.
+    let mut count = vec![0u32; n_nodes + 1];
+    for e in 0..edge_u.len() {
+        if edge_flags[e] & flag::FORWARD != 0 {
+            count[edge_v[e] as usize + 1] += 1;
+        }
+        if edge_flags[e] & flag::BACKWARD != 0 {
+            count[edge_u[e] as usize + 1] += 1;
+        }
+    }
+    for i in 0..n_nodes {
+        count[i + 1] += count[i];
+    }
+    let rev_start = count.clone();
+    let mut fill = count;
+    let arcs = rev_start[n_nodes] as usize;
+    let mut rev_from = vec![0u32; arcs];
+    let mut rev_len = vec![0f64; arcs];
+    for e in 0..edge_u.len() {
+        let (u, v, l) = (edge_u[e], edge_v[e], edge_len[e]);
+        if edge_flags[e] & flag::FORWARD != 0 {
+            let at = fill[v as usize] as usize;
+            rev_from[at] = u;
+            rev_len[at] = l;
+            fill[v as usize] += 1;
+        }
+        if edge_flags[e] & flag::BACKWARD != 0 {
+            let at = fill[u as usize] as usize;
+            rev_from[at] = v;
+            rev_len[at] = l;
+            fill[u as usize] += 1;
+        }
+    }
+    // Connected pieces (ignoring direction).
+    let mut parent: Vec<u32> = (0..n_nodes as u32).collect();
+    fn find(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            parent[x as usize] = parent[parent[x as usize] as usize];
+            x = parent[x as usize];
+        }
+        x
+    }
+    for e in 0..edge_u.len() {
+        let (a, b) = (find(&mut parent, edge_u[e]), find(&mut parent, edge_v[e]));
+        if a != b {
+            parent[a.max(b) as usize] = a.min(b);
+        }
+    }
+    let mut piece_of_root: HashMap<u32, u32> = HashMap::new();
+    let mut node_piece = vec![0u32; n_nodes];
+    for n in 0..n_nodes as u32 {
+        let r = find(&mut parent, n);
+        let next = piece_of_root.len() as u32;
+        node_piece[n as usize] = *piece_of_root.entry(r).or_insert(next);
+    }
+    let mut piece_edges = vec![0u32; piece_of_root.len()];
+    for &u in &edge_u {
+        piece_edges[node_piece[u as usize] as usize] += 1;
+    }
+    let refs = |big_only: bool| -> Vec<EdgeRef> {
+        (0..edge_u.len())
+            .filter(|&e| edge_flags[e] & flag::SNAP != 0)
+            .filter(|&e| {
+                !big_only
+                    || piece_edges[node_piece[edge_u[e] as usize] as usize] >= SMALL_PIECE_EDGES
+            })
+            .map(|e| EdgeRef {
+                a: xy[edge_u[e] as usize],
+                b: xy[edge_v[e] as usize],
+                edge: e as u32,
+            })
+            .collect()
+    };
+    let all = refs(false);
+    let has_small = all.iter().any(|r| {
+        piece_edges[node_piece[edge_u[r.edge as usize] as usize] as usize] < SMALL_PIECE_EDGES
+    });
+    let snap_big = has_small.then(|| RTree::bulk_load(refs(true)));
+    let snap_all = RTree::bulk_load(all);
+    let walkable_ways = kept.len();
+    (
+        WalkNetwork {
+            kind: vec![NodeKind::Junction; n_nodes],
+            xy,
+            edge_u,
+            edge_v,
+            edge_len,
+            edge_flags,
+            edge_way,
+            rev_start,
+            rev_from,
+            rev_len,
+            node_piece,
+            piece_edges,
+            snap_all,
+            snap_big,
+            entrances: Vec::new(),
+            walkable_ways,
+            input_ways,
+        },
+        node_of,
+    )
+}
+
+/// Where a home joins the network.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snap {
+    /// The edge.
+    pub edge: u32,
+    /// Position along the edge from `u` (0) to `v` (1).
+    pub t: f64,
+    /// Ground metres from the home to that point.
+    pub gap_m: f64,
+    /// The nearest way was a small piece of network and a larger piece within reach was
+    /// taken instead.
+    pub moved_off_small_piece: bool,
+}
+
+impl WalkNetwork {
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.xy.len()
+    }
+
+    /// Number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.edge_u.len()
+    }
+
+    fn edges_in_piece_of(&self, edge: u32) -> u32 {
+        self.piece_edges[self.node_piece[self.edge_u[edge as usize] as usize] as usize]
+    }
+
+    /// The nearest point of a snappable edge within `max_m` ground metres of `p` (plane),
+    /// preferring pieces of at least [`SMALL_PIECE_EDGES`] edges.
+    pub fn snap(&self, p: Coord, max_m: f64, scale: PlaneScale) -> Option<Snap> {
+        let k = scale.at(p);
+        let q = [p.x, p.y];
+        let limit2 = (max_m * k).powi(2);
+        let near = self.snap_all.nearest_neighbor(&q)?;
+        let (mut t, mut d2) = super::geom::project(near.a, near.b, p);
+        if d2 > limit2 {
+            return None;
+        }
+        let mut edge = near.edge;
+        let mut moved = false;
+        if self.edges_in_piece_of(edge) < SMALL_PIECE_EDGES
+            && let Some(big) = &self.snap_big
+            && let Some(b) = big.nearest_neighbor(&q)
+        {
+            let (bt, bd2) = super::geom::project(b.a, b.b, p);
+            if bd2 <= limit2 {
+                (t, d2, edge, moved) = (bt, bd2, b.edge, true);
+            }
+        }
+        Some(Snap {
+            edge,
+            t,
+            gap_m: d2.sqrt() / k,
+            moved_off_small_piece: moved,
+        })
+    }
+}

@@ -1,0 +1,167 @@
+//! The per-point file under `--metric walk`: the walking columns (`<tier>_m`, `<tier>_ok`,
+//! `<tier>_nearest`, `all_ok`), each tier's `<tier>_straight_m`, `snap_m` (home to the
+//! network) and `status` (`ok`, `no_network`, or `skipped: ...`). CSV or GeoJSON.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::{Format, PointTable, Row, csv_field, label, lonlat, rows};
+use crate::engine::coverage::{Coverage, NO_FEATURE};
+use crate::engine::walk::Snap;
+use crate::io::atomic::AtomicFile;
+
+fn num(d: f64) -> String {
+    if d.is_nan() {
+        String::new()
+    } else {
+        format!("{d:.2}")
+    }
+}
+
+/// Write the walking per-point file atomically.
+pub fn write(
+    path: &Path,
+    format: Format,
+    table: &PointTable<'_>,
+    straight: &Coverage,
+    snaps: &[Option<Snap>],
+) -> io::Result<()> {
+    let mut w = AtomicFile::create(path)?;
+    match format {
+        Format::Csv => write_csv(&mut w, table, straight, snaps)?,
+        Format::GeoJson => write_geojson(&mut w, table, straight, snaps)?,
+        Format::FlatGeobuf => {
+            return Err(io::Error::other(
+                "FlatGeobuf output is not available with --metric walk; use .csv or .geojson",
+            ));
+        }
+    }
+    w.commit()
+}
+
+fn status(snap: &Option<Snap>) -> &'static str {
+    if snap.is_some() { "ok" } else { "no_network" }
+}
+
+fn write_csv(
+    w: &mut impl Write,
+    table: &PointTable<'_>,
+    straight: &Coverage,
+    snaps: &[Option<Snap>],
+) -> io::Result<()> {
+    write!(w, "id,lon,lat")?;
+    for t in &table.standard.tiers {
+        write!(
+            w,
+            ",{0}_m,{0}_ok,{0}_nearest,{0}_straight_m",
+            csv_field(&t.name)
+        )?;
+    }
+    writeln!(w, ",all_ok,snap_m,status")?;
+    for row in rows(table) {
+        let i = match row {
+            Row::Point(i) => i,
+            Row::Skipped(s) => {
+                write!(w, "{},,", csv_field(&s.id))?;
+                for _ in &table.standard.tiers {
+                    write!(w, ",,,,")?;
+                }
+                writeln!(w, ",,,{}", csv_field(&format!("skipped: {}", s.reason)))?;
+                continue;
+            }
+        };
+        let (lon, lat) = lonlat(table, i)?;
+        write!(
+            w,
+            "{},{lon:.7},{lat:.7}",
+            csv_field(&table.demand.ids.get(i))
+        )?;
+        for (col, st) in table.coverage.tiers.iter().zip(&straight.tiers) {
+            write!(
+                w,
+                ",{},{},{},{}",
+                num(col.distance_m[i]),
+                col.ok[i],
+                csv_field(label(table, col.nearest[i])),
+                num(st.distance_m[i])
+            )?;
+        }
+        writeln!(
+            w,
+            ",{},{},{}",
+            table.coverage.all_ok[i],
+            snaps[i].map_or(String::new(), |s| num(s.gap_m)),
+            status(&snaps[i])
+        )?;
+    }
+    Ok(())
+}
+
+fn write_geojson(
+    w: &mut impl Write,
+    table: &PointTable<'_>,
+    straight: &Coverage,
+    snaps: &[Option<Snap>],
+) -> io::Result<()> {
+    let json = |s: &str| serde_json::to_string(s).map_err(io::Error::other);
+    let jnum = |d: f64| {
+        if d.is_nan() {
+            "null".to_string()
+        } else {
+            format!("{d:.2}")
+        }
+    };
+    writeln!(w, "{{\"type\":\"FeatureCollection\",\"features\":[")?;
+    for (k, row) in rows(table).enumerate() {
+        if k > 0 {
+            writeln!(w, ",")?;
+        }
+        let i = match row {
+            Row::Point(i) => i,
+            Row::Skipped(s) => {
+                write!(
+                    w,
+                    "{{\"type\":\"Feature\",\"geometry\":null,\"properties\":{{\"id\":{},\"status\":{}}}}}",
+                    json(&s.id)?,
+                    json(&format!("skipped: {}", s.reason))?
+                )?;
+                continue;
+            }
+        };
+        let (lon, lat) = lonlat(table, i)?;
+        write!(
+            w,
+            "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon:.7},{lat:.7}]}},\"properties\":{{\"id\":{}",
+            json(&table.demand.ids.get(i))?
+        )?;
+        for ((t, col), st) in table
+            .standard
+            .tiers
+            .iter()
+            .zip(&table.coverage.tiers)
+            .zip(&straight.tiers)
+        {
+            let nearest = match col.nearest[i] {
+                NO_FEATURE => "null".to_string(),
+                f => json(label(table, f))?,
+            };
+            write!(
+                w,
+                ",\"{0}_m\":{1},\"{0}_ok\":{2},\"{0}_nearest\":{nearest},\"{0}_straight_m\":{3}",
+                t.name,
+                jnum(col.distance_m[i]),
+                col.ok[i],
+                jnum(st.distance_m[i])
+            )?;
+        }
+        write!(
+            w,
+            ",\"all_ok\":{},\"snap_m\":{},\"status\":\"{}\"}}}}",
+            table.coverage.all_ok[i],
+            snaps[i].map_or("null".to_string(), |s| jnum(s.gap_m)),
+            status(&snaps[i])
+        )?;
+    }
+    writeln!(w, "\n]}}")?;
+    Ok(())
+}

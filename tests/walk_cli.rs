@@ -1,0 +1,264 @@
+//! `greenreach check --metric walk` on the shipped Liechtenstein data: distances equal the
+//! scipy oracle's (tests/fixtures/walk_oracle_liechtenstein.csv, made by scripts/walk_oracle.py
+//! from the exported graph), straight-line output unchanged, no_network rows, bad input.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn greenreach(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_greenreach"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run greenreach")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const NETWORK: &str = "geodata/liechtenstein/walk_network.geojson";
+const TIERS: [&str; 3] = ["street_green", "leisure", "park"];
+
+fn li_check(out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "check",
+        "--green",
+        "geodata/liechtenstein/green_areas.geojson",
+        "--green",
+        "geodata/liechtenstein/green_points.geojson",
+        "--residential",
+        "geodata/liechtenstein/buildings.geojson",
+        "--homes",
+        "osm",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    greenreach(&args)
+}
+
+/// Rows of a CSV file as maps from column to value.
+fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
+    let body = std::fs::read_to_string(path).unwrap();
+    let mut lines = body.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            // No field of these files holds a quoted comma except labels, which we skip.
+            let cells: Vec<&str> = l.split(',').collect();
+            header
+                .iter()
+                .cloned()
+                .zip(cells.iter().map(|s| s.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn walking_distances_equal_the_scipy_oracle() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("walk.csv");
+    let o = li_check(&out, &["--metric", "walk", "--network", NETWORK]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    assert!(stdout.contains("lost to barriers"), "{stdout}");
+    assert!(stdout.contains("no_network"), "{stdout}");
+    let oracle: HashMap<String, HashMap<String, String>> =
+        read_csv(Path::new("tests/fixtures/walk_oracle_liechtenstein.csv"))
+            .into_iter()
+            .map(|r| (r["id"].clone(), r))
+            .collect();
+    let body = std::fs::read_to_string(&out).unwrap();
+    let header: Vec<&str> = body.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (mut checked, mut inside, mut no_network) = (0, 0, 0);
+    for line in body.lines().skip(1) {
+        // Labels may hold quoted commas: read the numeric columns from the end and the start.
+        if line.contains('"') {
+            continue;
+        }
+        let cells: Vec<&str> = line.split(',').collect();
+        let status = cells[col("status")];
+        if status == "no_network" {
+            no_network += 1;
+            assert_eq!(cells[col("snap_m")], "");
+            assert_eq!(cells[col("all_ok")], "false");
+            continue;
+        }
+        if status != "ok" {
+            continue;
+        }
+        let id = cells[col("id")];
+        let want = &oracle[id];
+        for t in TIERS {
+            let ours = cells[col(&format!("{t}_m"))];
+            let straight = cells[col(&format!("{t}_straight_m"))];
+            let theirs = &want[&format!("{t}_m")];
+            if ours.is_empty() {
+                assert!(
+                    theirs.is_empty() || theirs.parse::<f64>().unwrap() > 5000.0,
+                    "{id} {t}: none within 5000 m, oracle {theirs}"
+                );
+                continue;
+            }
+            let ours: f64 = ours.parse().unwrap();
+            let straight: f64 = straight.parse().unwrap();
+            assert!(
+                ours >= straight - 0.01,
+                "{id} {t}: walk {ours} < straight {straight}"
+            );
+            if ours == 0.0 && straight == 0.0 {
+                inside += 1;
+                continue;
+            }
+            let theirs: f64 = theirs.parse().unwrap();
+            assert!(
+                (ours - theirs).abs() <= 0.01,
+                "{id} {t}: {ours} vs oracle {theirs}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 14_000, "{checked} distances checked");
+    assert!(
+        inside > 0 && no_network > 0,
+        "{inside} inside, {no_network} no_network"
+    );
+}
+
+#[test]
+fn straight_metric_output_is_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    let oa = li_check(&a, &[]);
+    let ob = li_check(&b, &["--metric", "straight"]);
+    assert!(oa.status.success() && ob.status.success());
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert_eq!(
+        text(&oa.stdout).replace("a.csv", "b.csv"),
+        text(&ob.stdout),
+        "the summary changed"
+    );
+    let header = std::fs::read_to_string(&a).unwrap();
+    assert!(!header.lines().next().unwrap().contains("snap_m"));
+}
+
+#[test]
+fn walk_export_and_geojson_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("walk.geojson");
+    let net = dir.path().join("net.geojson");
+    let o = li_check(
+        &out,
+        &[
+            "--metric",
+            "walk",
+            "--network",
+            NETWORK,
+            "--export-network",
+            net.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let props = &v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["status"] == "ok")
+        .unwrap()["properties"];
+    for key in ["park_m", "park_straight_m", "snap_m", "all_ok"] {
+        assert!(props.get(key).is_some(), "{key} missing: {props}");
+    }
+    let g: serde_json::Value = serde_json::from_slice(&std::fs::read(&net).unwrap()).unwrap();
+    let kinds: std::collections::BTreeSet<&str> = g["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["kind"].as_str().unwrap())
+        .collect();
+    for k in ["edge", "junction", "entrance", "start", "home-snap"] {
+        assert!(kinds.contains(k), "{k} missing from the export");
+    }
+}
+
+#[test]
+fn a_network_far_from_the_homes_gives_no_network_rows_and_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("walk.csv");
+    let o = li_check(
+        &out,
+        &[
+            "--metric",
+            "walk",
+            "--network",
+            "geodata/monaco/walk_network.geojson",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("geodata/monaco/walk_network.geojson")
+            && err.contains("no walkable way within 150 m"),
+        "{err}"
+    );
+    let rows = read_csv(&out);
+    let evaluated = rows
+        .iter()
+        .filter(|r| !r["status"].starts_with("skipped"))
+        .count();
+    assert!(evaluated > 0);
+    assert!(
+        rows.iter()
+            .filter(|r| !r["status"].starts_with("skipped"))
+            .all(|r| r["status"] == "no_network")
+    );
+}
+
+#[test]
+fn bad_walking_input_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("walk.csv");
+    let none = dir.path().join("motorways.geojson");
+    std::fs::write(
+        &none,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"highway":"motorway"},"geometry":{"type":"LineString","coordinates":[[9.5,47.1],[9.51,47.1]]}}]}"#,
+    )
+    .unwrap();
+    let o = li_check(
+        &out,
+        &["--metric", "walk", "--network", none.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("motorways.geojson") && err.contains("no walkable way"),
+        "{err}"
+    );
+    assert!(!out.exists());
+
+    let o = li_check(&out, &["--metric", "walk"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--network"));
+
+    let o = li_check(&out, &["--network", NETWORK]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--metric walk"));
+
+    let missing = dir.path().join("missing.geojson");
+    let o = li_check(
+        &out,
+        &["--metric", "walk", "--network", missing.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("missing.geojson"));
+}
