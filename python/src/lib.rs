@@ -182,6 +182,9 @@ fn layer_of(
         features: Vec::with_capacity(geometries.len()),
         skipped: Vec::new(),
         crs_member: None,
+        declared_crs: None,
+        notes: Vec::new(),
+        warnings: Vec::new(),
     };
     for (index, (g, properties)) in geometries.into_iter().zip(props).enumerate() {
         let id = id_of(&properties);
