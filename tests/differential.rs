@@ -3,7 +3,9 @@
 //! lines and points, the indexed distance and flags equal
 //! geo's Euclidean distance to every feature, minimised.
 
-use geo::{Coord, Distance, Euclidean, Geometry, LineString, MultiPolygon, Point, Polygon};
+use geo::{
+    Contains, Coord, Distance, Euclidean, Geometry, LineString, MultiPolygon, Point, Polygon,
+};
 use greenreach::crs::PlaneScale;
 use greenreach::engine::index::TierIndex;
 use greenreach::engine::reach::{Reach, StraightLine};
@@ -92,13 +94,20 @@ fn build(s: &Shape) -> Geometry<f64> {
     let c = Coord { x: s.c.0, y: s.c.1 };
     let (collinear, repeat, cw, hole) = s.flags;
     let outer = star(c, &s.radii, &s.jitter, collinear, repeat, cw);
-    let min_r = s.radii.iter().cloned().fold(f64::INFINITY, f64::min);
-    // A hole well inside the inscribed circle of the star.
+    // A hole well inside the largest circle around the centre that the star holds (the
+    // distance from the centre to the ring: a jittered triangle's edge can pass far closer
+    // to the centre than its smallest radius). A hole poking out of its shell is an invalid
+    // polygon, where winding-number and even-odd "inside" legitimately differ. With three
+    // jittered vertices the centre can even lie outside the triangle: then no hole.
+    let centre_inside = Polygon::new(outer.clone(), vec![]).contains(&Point(c));
+    let inner = Euclidean.distance(&Point(c), &outer);
+    let hole = hole && centre_inside;
+    let max_r = s.radii.iter().cloned().fold(0.0, f64::max);
     let hole_ring = || {
         let hr: Vec<f64> = s
             .radii
             .iter()
-            .map(|r| 0.2 * min_r * (0.5 + r / 800.0))
+            .map(|r| 0.6 * inner * (0.5 + r / 800.0) / (0.5 + max_r / 800.0))
             .collect();
         // Hole winding drawn independently: files often break the right-hand rule.
         star(c, &hr, &s.jitter, false, false, s.hole_cw)

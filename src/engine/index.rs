@@ -142,18 +142,19 @@ impl TierIndex {
         // depend on the tree's shape (which differs for a subset of the features, e.g. a
         // shard).
         let q = [p.x, p.y];
-        let mut hits = self.segments.nearest_neighbor_iter_with_distance_2(&q);
-        let (s, first) = hits.next()?;
+        let first = self.segments.nearest_neighbor(&q)?.distance_2(&q);
         let window = first * (1.0 + 1e-9) + 1e-18;
-        let (distance_2, feature) =
-            hits.take_while(|(_, d2)| *d2 <= window)
-                .fold((first, s.feature), |best, (t, d2)| {
-                    if d2 < best.0 || (d2 == best.0 && t.feature < best.1) {
-                        (d2, t.feature)
-                    } else {
-                        best
-                    }
-                });
+        let (distance_2, feature) = self
+            .segments
+            .locate_within_distance(q, window)
+            .map(|t| (t.distance_2(&q), t.feature))
+            .fold((f64::INFINITY, u32::MAX), |best, hit| {
+                if hit.0 < best.0 || (hit.0 == best.0 && hit.1 < best.1) {
+                    hit
+                } else {
+                    best
+                }
+            });
         (distance_2 <= limit * limit).then_some(PlaneHit {
             distance_2,
             feature,

@@ -17,8 +17,6 @@ pub struct PolygonLookup {
     boxes: RTree<NumberedBox>,
     /// `(number, polygon)`; a box's data indexes this.
     polygons: Vec<(u32, IntervalTreeMultiPolygon<f64>)>,
-    /// The same polygons, oriented, for the exact check of an "inside" answer.
-    exact: Vec<MultiPolygon<f64>>,
 }
 
 impl std::fmt::Debug for PolygonLookup {
@@ -32,36 +30,26 @@ impl std::fmt::Debug for PolygonLookup {
 impl PolygonLookup {
     /// Index `(number, polygon)` pairs (plane coordinates); empty polygons are left out.
     pub fn new(polygons: Vec<(u32, MultiPolygon<f64>)>) -> Self {
-        type Built = (
-            u32,
-            [f64; 4],
-            IntervalTreeMultiPolygon<f64>,
-            MultiPolygon<f64>,
-        );
-        let built: Vec<Built> = polygons
+        let built: Vec<(u32, [f64; 4], IntervalTreeMultiPolygon<f64>)> = polygons
             .into_par_iter()
             .filter_map(|(number, mp)| {
                 let r = mp.bounding_rect()?;
                 let corners = [r.min().x, r.min().y, r.max().x, r.max().y];
-                let oriented = mp.orient(Direction::Default);
-                Some((number, corners, containment_index(&oriented), oriented))
+                Some((number, corners, containment_index(&mp)))
             })
             .collect();
         let mut boxes = Vec::with_capacity(built.len());
         let mut polygons = Vec::with_capacity(built.len());
-        let mut exact = Vec::with_capacity(built.len());
-        for (number, [x0, y0, x1, y1], tree, mp) in built {
+        for (number, [x0, y0, x1, y1], tree) in built {
             boxes.push(NumberedBox::new(
                 Rectangle::from_corners([x0, y0], [x1, y1]),
                 polygons.len() as u32,
             ));
             polygons.push((number, tree));
-            exact.push(mp);
         }
         Self {
             boxes: RTree::bulk_load(boxes),
             polygons,
-            exact,
         }
     }
 
@@ -75,19 +63,13 @@ impl PolygonLookup {
         self.polygons.is_empty()
     }
 
-    /// Does polygon `k` (a box's data) hold `p`? The interval tree answers fast; an "inside"
-    /// is confirmed by geo's exact `Contains`, because geo 0.33's interval tree can place a
-    /// point in a hole inside (seen in tests/differential.rs; compare georust/geo#1420).
-    fn holds(&self, k: usize, p: Coord) -> bool {
-        self.polygons[k].1.contains(&p) && self.exact[k].contains(&p)
-    }
-
     /// The lowest-numbered polygon that has `p` in its interior.
     pub fn containing(&self, p: Coord) -> Option<u32> {
         self.boxes
             .locate_all_at_point(&[p.x, p.y])
-            .filter(|b| self.holds(b.data as usize, p))
-            .map(|b| self.polygons[b.data as usize].0)
+            .map(|b| &self.polygons[b.data as usize])
+            .filter(|(_, poly)| poly.contains(&p))
+            .map(|(number, _)| *number)
             .min()
     }
 
@@ -96,8 +78,9 @@ impl PolygonLookup {
         let mut v: Vec<u32> = self
             .boxes
             .locate_all_at_point(&[p.x, p.y])
-            .filter(|b| self.holds(b.data as usize, p))
-            .map(|b| self.polygons[b.data as usize].0)
+            .map(|b| &self.polygons[b.data as usize])
+            .filter(|(_, poly)| poly.contains(&p))
+            .map(|(number, _)| *number)
             .collect();
         v.sort_unstable();
         v
