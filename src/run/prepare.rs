@@ -232,13 +232,9 @@ fn read_layers(
     let mut read = |path: &Path,
                     flag: Option<&SourceCrs>,
                     name: &str,
+                    osm: OsmLayer,
                     opts: ReadOptions|
      -> Result<LoadedLayer, Error> {
-        let osm = match name {
-            "--green-crs" => OsmLayer::Green,
-            "--area-crs" => OsmLayer::Residential,
-            _ => OsmLayer::Buildings,
-        };
         load_role(
             path,
             osm,
@@ -253,7 +249,15 @@ fn read_layers(
     let mut green_loaded = cfg
         .green
         .iter()
-        .map(|p| read(p, cfg.green_crs.as_ref(), "--green-crs", opts.clone()))
+        .map(|p| {
+            read(
+                p,
+                cfg.green_crs.as_ref(),
+                "--green-crs",
+                OsmLayer::Green,
+                opts.clone(),
+            )
+        })
         .collect::<Result<Vec<_>, _>>()?;
     for l in &mut green_loaded {
         l.layer.select(&cfg.green_where, false);
@@ -271,6 +275,7 @@ fn read_layers(
                 p,
                 cfg.points_crs.as_ref(),
                 "--points-crs",
+                OsmLayer::Buildings,
                 keeping(HomeFilter::All),
             )?,
             role: "points",
@@ -281,6 +286,7 @@ fn read_layers(
                 p,
                 cfg.points_crs.as_ref(),
                 "--points-crs",
+                OsmLayer::Buildings,
                 keeping(cfg.homes),
             )?,
             role: "residential",
@@ -295,7 +301,13 @@ fn read_layers(
                         properties: Properties::None,
                         ..opts.clone()
                     };
-                    read(a, cfg.area_crs.as_ref(), "--area-crs", o)
+                    read(
+                        a,
+                        cfg.area_crs.as_ref(),
+                        "--area-crs",
+                        OsmLayer::Residential,
+                        o,
+                    )
                 })
                 .transpose()?,
         },

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use geo::{Area, BooleanOps, BoundingRect, Geometry, Intersects, MultiPolygon, Rect};
+use geo::{Area, BooleanOps, BoundingRect, Geometry, Intersects, MultiPolygon};
 use serde::Serialize;
 
 use crate::engine::coverage::{Coverage, NO_FEATURE};
@@ -193,7 +193,7 @@ fn inside_share(g: &Geometry<f64>, zones: &[MultiPolygon<f64>]) -> f64 {
     };
     let near: Vec<&MultiPolygon<f64>> = zones
         .iter()
-        .filter(|z| z.bounding_rect().is_some_and(|r| overlaps(&r, &bbox)))
+        .filter(|z| z.bounding_rect().is_some_and(|r| r.intersects(&bbox)))
         .collect();
     let Some(poly) = areal(g) else {
         return if near.iter().any(|z| z.intersects(g)) {
@@ -211,13 +211,6 @@ fn inside_share(g: &Geometry<f64>, zones: &[MultiPolygon<f64>]) -> f64 {
         rest = rest.difference(z);
     }
     (1.0 - rest.unsigned_area() / total).clamp(0.0, 1.0)
-}
-
-fn overlaps(a: &Rect<f64>, b: &Rect<f64>) -> bool {
-    a.min().x <= b.max().x
-        && b.min().x <= a.max().x
-        && a.min().y <= b.max().y
-        && b.min().y <= a.max().y
 }
 
 #[cfg(test)]
