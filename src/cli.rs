@@ -282,19 +282,9 @@ pub struct ReportArgs {
     /// The folder to write.
     #[arg(long, value_name = "DIR", default_value = "greenreach-report")]
     pub out: PathBuf,
-    /// Weight homes by this numeric property of the points / residential layer (e.g. population).
-    #[arg(long, value_name = "PROPERTY", conflicts_with = "population")]
-    pub weight: Option<String>,
-    /// Weight homes by a population layer (points or grid cells), each cell's population spread
-    /// over the homes in it.
-    #[arg(long, value_name = "FILE")]
-    pub population: Option<PathBuf>,
-    /// The population property of --population.
-    #[arg(long, value_name = "PROPERTY", default_value = "population")]
-    pub population_field: String,
-    /// CRS of --population (overrides --crs).
-    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
-    pub population_crs: Option<SourceCrs>,
+    /// How homes are weighted.
+    #[command(flatten)]
+    pub weights: WeightArgs,
     /// Zone polygons (districts, municipalities, 街道).
     #[arg(long, value_name = "FILE")]
     pub zones: Option<PathBuf>,
@@ -332,6 +322,39 @@ pub struct ReportArgs {
     /// proposed.txt and printed.
     #[arg(long, value_name = "FILE")]
     pub proposed: Vec<PathBuf>,
+}
+
+/// How homes are weighted (`report` and `site`).
+#[derive(Debug, Args)]
+pub struct WeightArgs {
+    /// Weight homes by this numeric property of the points / residential layer (e.g. population).
+    #[arg(long, value_name = "PROPERTY", conflicts_with = "population")]
+    pub weight: Option<String>,
+    /// Weight homes by a population layer (points or grid cells), each cell's population spread
+    /// over the homes in it.
+    #[arg(long, value_name = "FILE")]
+    pub population: Option<PathBuf>,
+    /// The population property of --population.
+    #[arg(long, value_name = "PROPERTY", default_value = "population")]
+    pub population_field: String,
+    /// CRS of --population (overrides --crs).
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub population_crs: Option<SourceCrs>,
+}
+
+impl WeightArgs {
+    /// The weighting these options describe.
+    fn source(&self) -> WeightSource {
+        match (&self.weight, &self.population) {
+            (Some(p), _) => WeightSource::Property(p.clone()),
+            (_, Some(path)) => WeightSource::Population {
+                path: path.clone(),
+                field: self.population_field.clone(),
+                crs: self.population_crs.clone(),
+            },
+            _ => WeightSource::Points,
+        }
+    }
 }
 
 /// `greenreach site` options.
@@ -376,15 +399,9 @@ pub struct SiteArgs {
     /// Also solve exactly as an integer program (small cases).
     #[arg(long)]
     pub exact: bool,
-    /// Weight homes by this numeric property of the points / residential layer.
-    #[arg(long, value_name = "PROPERTY", conflicts_with = "population")]
-    pub weight: Option<String>,
-    /// Weight homes by a population layer (points or grid cells).
-    #[arg(long, value_name = "FILE")]
-    pub population: Option<PathBuf>,
-    /// The population property of --population.
-    #[arg(long, value_name = "PROPERTY", default_value = "population")]
-    pub population_field: String,
+    /// How homes are weighted.
+    #[command(flatten)]
+    pub weights: WeightArgs,
     /// The folder to write.
     #[arg(long, value_name = "DIR", default_value = "greenreach-site")]
     pub out: PathBuf,
@@ -425,15 +442,7 @@ impl SiteArgs {
                 },
             },
             goal,
-            weight: match (&self.weight, &self.population) {
-                (Some(p), _) => WeightSource::Property(p.clone()),
-                (_, Some(path)) => WeightSource::Population {
-                    path: path.clone(),
-                    field: self.population_field.clone(),
-                    crs: None,
-                },
-                _ => WeightSource::Points,
-            },
+            weight: self.weights.source(),
             exact: self.exact,
             out_dir: Some(self.out.clone()),
         })
@@ -578,15 +587,7 @@ impl ReportArgs {
             }
         }
         let check = self.input.config(None)?;
-        let weight = match (&self.weight, &self.population) {
-            (Some(p), _) => WeightSource::Property(p.clone()),
-            (_, Some(path)) => WeightSource::Population {
-                path: path.clone(),
-                field: self.population_field.clone(),
-                crs: self.population_crs.clone(),
-            },
-            _ => WeightSource::Points,
-        };
+        let weight = self.weights.source();
         let filter = self
             .zone_where
             .iter()

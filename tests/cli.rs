@@ -1,19 +1,10 @@
 //! The `greenreach` binary on the shipped data in `geodata/`.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn greenreach(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_greenreach"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run greenreach")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod common;
+use common::{greenreach, text};
 
 /// The summary lines starting with one of `prefixes`, cut to their first six words (the
 /// counts, without the shortfall column that only distance runs fill).

@@ -3,7 +3,9 @@
 //! swapped axes stopping the run, and the rules that decide what counts.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+mod common;
+use common::{greenreach, text};
 
 use geo::coord;
 use greenreach::crs::LocalPlane;
@@ -11,18 +13,6 @@ use serde_json::{Value, json};
 
 /// Vaduz: lon/lat with the axes swapped is still within range there.
 const CENTRE: (f64, f64) = (9.52, 47.14);
-
-fn greenreach(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_greenreach"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run greenreach")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 fn ll(x: f64, y: f64) -> [f64; 2] {
     let plane = LocalPlane::at(CENTRE.0, CENTRE.1).unwrap();

@@ -4,21 +4,15 @@
 //! and mutated bytes.
 
 use std::path::Path;
-use std::process::{Command, Output};
+
+mod common;
+use common::greenreach;
 
 use greenreach::io::input::ReadOptions;
 use greenreach::io::source;
 use proptest::prelude::*;
 
 const SCENE: &str = "tests/formats/scene";
-
-fn greenreach(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_greenreach"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run greenreach")
-}
 
 /// Rows of the per-point CSV: id, then every `_ok` flag and `_m` distance.
 fn run(green: &str, points: &str, extra: &[&str]) -> Vec<(String, Vec<String>, Vec<f64>)> {

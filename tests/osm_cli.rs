@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+
+mod common;
+use common::{greenreach, text};
 
 use greenreach::io::osm::layers::{OsmLayer, read_layer};
 use greenreach::standard::homes::NON_RESIDENTIAL_KEYS;
@@ -12,18 +14,6 @@ use serde_json::Value;
 
 const PBF: &str = "geodata/liechtenstein/liechtenstein-latest.osm.pbf";
 const BUILDINGS: &str = "geodata/liechtenstein/buildings.geojson";
-
-fn greenreach(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_greenreach"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run greenreach")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
 
 /// Fields of one CSV line (double quotes as in RFC 4180).
 fn fields(line: &str) -> Vec<String> {

@@ -2,15 +2,10 @@
 //! per-point file, byte for byte, on the shipped data.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn greenreach(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_greenreach"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run greenreach")
-}
+mod common;
+use common::greenreach;
 
 fn ok(o: &Output) -> String {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -3,6 +3,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+use common::text;
+
 const LI_GREEN: &str = "geodata/liechtenstein/green_areas.geojson";
 const LI_POINTS: &str = "geodata/liechtenstein/green_points.geojson";
 const LI_BUILDINGS: &str = "geodata/liechtenstein/buildings.geojson";
@@ -26,10 +29,6 @@ fn site(extra: &[&str]) -> Output {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run greenreach")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn summary(dir: &Path) -> serde_json::Value {

@@ -4,19 +4,10 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn greenreach(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_greenreach"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run greenreach")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+mod common;
+use common::{greenreach, text};
 
 const NETWORK: &str = "geodata/liechtenstein/walk_network.geojson";
 const TIERS: [&str; 3] = ["street_green", "leisure", "park"];
