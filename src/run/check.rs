@@ -40,6 +40,33 @@ pub struct CheckRun {
     pub walk: Option<WalkSummary>,
 }
 
+impl CheckRun {
+    /// The record of a run: plane, green spaces and warnings from `prepared`, the notes of
+    /// its layers.
+    fn new(
+        prepared: Prepared,
+        summary: Summary,
+        demand: Demand,
+        coverage: Coverage,
+        walk: Option<WalkSummary>,
+    ) -> Self {
+        Self {
+            summary,
+            notes: prepared
+                .layers
+                .iter()
+                .flat_map(|l| l.notes.iter().cloned())
+                .collect(),
+            warnings: prepared.warnings.list,
+            plane: prepared.plane,
+            green: prepared.green,
+            demand,
+            coverage,
+            walk,
+        }
+    }
+}
+
 /// Rows of grid points evaluated and written per band (about 256 000 points a band).
 fn band_rows(spec: &GridSpec) -> u64 {
     (262_144 / spec.nx).max(1)
@@ -90,20 +117,14 @@ pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun,
                 &coverage,
                 cfg.max_distance_m,
             );
-            return Ok(CheckRun {
+            prepared.warnings = warnings;
+            return Ok(CheckRun::new(
+                prepared,
                 summary,
-                notes: prepared
-                    .layers
-                    .iter()
-                    .flat_map(|l| l.notes.iter().cloned())
-                    .collect(),
-                warnings: warnings.list,
-                plane: prepared.plane,
-                green: prepared.green,
-                demand: Demand::Points(points),
+                Demand::Points(points),
                 coverage,
-                walk: Some(walk),
-            });
+                Some(walk),
+            ));
         }
         let (summary, coverage) = match &demand {
             Demand::Grid(spec, mask) => {
@@ -139,20 +160,7 @@ pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun,
                 (summary, coverage)
             }
         };
-        Ok(CheckRun {
-            summary,
-            notes: prepared
-                .layers
-                .iter()
-                .flat_map(|l| l.notes.iter().cloned())
-                .collect(),
-            warnings: prepared.warnings.list,
-            plane: prepared.plane,
-            green: prepared.green,
-            demand,
-            coverage,
-            walk: None,
-        })
+        Ok(CheckRun::new(prepared, summary, demand, coverage, None))
     })
 }
 

@@ -6,14 +6,15 @@ use std::path::PathBuf;
 
 use crate::crs::SourceCrs;
 use crate::crs::source::to_wgs84;
-use crate::engine::coverage::{Detail, NO_FEATURE};
+use crate::engine::coverage::{Coverage, Detail, NO_FEATURE};
 use crate::error::Error;
 use crate::io::input::{Layer, check_lonlat};
 use crate::io::load::{CrsOptions, CrsSource, LoadedLayer};
 use crate::progress::Silent;
 use crate::run::check::{evaluate_points, with_threads};
 use crate::run::config::{CheckConfig, DemandSource};
-use crate::run::prepare::prepare_loaded;
+use crate::run::demand::{DemandPoints, SkippedRow};
+use crate::run::prepare::{Prepared, prepare_loaded};
 use crate::run::summary::Summary;
 use crate::standard::Standard;
 use crate::standard::homes::HomeFilter;
@@ -106,8 +107,8 @@ fn load(t: &TableLayer, swap_xy: bool) -> Result<LoadedLayer, Error> {
     })
 }
 
-/// Check demand features against green features held in memory.
-pub fn check_table(input: &TableCheck) -> Result<TableResult, Error> {
+/// The file run's configuration for a table check.
+fn config(input: &TableCheck) -> CheckConfig {
     let name = |l: &TableLayer| PathBuf::from(&l.layer.path);
     let demand = match input.homes {
         HomeFilter::All => DemandSource::Points(name(&input.demand)),
@@ -126,6 +127,12 @@ pub fn check_table(input: &TableCheck) -> Result<TableResult, Error> {
         swap_xy: input.swap_xy,
         allow_far: false,
     };
+    cfg
+}
+
+/// Check demand features against green features held in memory.
+pub fn check_table(input: &TableCheck) -> Result<TableResult, Error> {
+    let cfg = config(input);
     cfg.validate()?;
     with_threads(cfg.threads, || {
         let green = load(&input.green, input.swap_xy)?;
@@ -146,14 +153,40 @@ pub fn check_table(input: &TableCheck) -> Result<TableResult, Error> {
             &coverage,
             cfg.max_distance_m,
         );
-        let rows = d.len() + d.skipped_rows.len();
-        let mut out = TableResult {
+        let mut out = TableResult::empty(
+            &cfg.standard,
+            d.len() + d.skipped_rows.len(),
+            summary,
+            &prepared,
+        );
+        // Rows in input order: evaluated points and skipped features merged by file index.
+        let mut skipped = d.skipped_rows.iter().peekable();
+        let mut i = 0;
+        while i < d.len() || skipped.peek().is_some() {
+            let take_skipped = match skipped.peek() {
+                Some(s) => i >= d.len() || s.file_index < d.file_index[i],
+                None => false,
+            };
+            if take_skipped {
+                out.push_skipped(skipped.next().expect("peeked"));
+                continue;
+            }
+            out.push_point(d, i, &coverage, &prepared)?;
+            i += 1;
+        }
+        Ok(out)
+    })
+}
+
+impl TableResult {
+    /// No rows yet, room for `rows`.
+    fn empty(standard: &Standard, rows: usize, summary: Summary, prepared: &Prepared) -> Self {
+        TableResult {
             row_of: Vec::with_capacity(rows),
             ids: Vec::with_capacity(rows),
             lon: Vec::with_capacity(rows),
             lat: Vec::with_capacity(rows),
-            tiers: cfg
-                .standard
+            tiers: standard
                 .tiers
                 .iter()
                 .map(|t| TableTier {
@@ -168,47 +201,47 @@ pub fn check_table(input: &TableCheck) -> Result<TableResult, Error> {
             summary,
             warnings: prepared.warnings.list.clone(),
             origin: prepared.plane.origin(),
-        };
-        // Rows in input order: evaluated points and skipped features merged by file index.
-        let mut skipped = d.skipped_rows.iter().peekable();
-        let mut i = 0;
-        while i < d.len() || skipped.peek().is_some() {
-            let take_skipped = match skipped.peek() {
-                Some(s) => i >= d.len() || s.file_index < d.file_index[i],
-                None => false,
-            };
-            if take_skipped {
-                let s = skipped.next().expect("peeked");
-                out.row_of.push(s.file_index);
-                out.ids.push(s.id.clone());
-                out.lon.push(f64::NAN);
-                out.lat.push(f64::NAN);
-                for t in &mut out.tiers {
-                    t.distance_m.push(f64::NAN);
-                    t.ok.push(false);
-                    t.nearest.push(None);
-                }
-                out.all_ok.push(false);
-                out.status.push(format!("skipped: {}", s.reason));
-                continue;
-            }
-            let c = d.lonlat_of(i, &prepared.plane)?;
-            out.row_of.push(d.file_index[i]);
-            out.ids.push(d.ids.get(i));
-            out.lon.push(c.x);
-            out.lat.push(c.y);
-            for (t, col) in out.tiers.iter_mut().zip(&coverage.tiers) {
-                t.distance_m.push(col.distance_m[i]);
-                t.ok.push(col.ok[i]);
-                t.nearest.push(match col.nearest[i] {
-                    NO_FEATURE => None,
-                    f => Some(prepared.green.features[f as usize].label.clone()),
-                });
-            }
-            out.all_ok.push(coverage.all_ok[i]);
-            out.status.push("ok".into());
-            i += 1;
         }
-        Ok(out)
-    })
+    }
+
+    /// The row of a skipped feature: no point, no tier met.
+    fn push_skipped(&mut self, s: &SkippedRow) {
+        self.row_of.push(s.file_index);
+        self.ids.push(s.id.clone());
+        self.lon.push(f64::NAN);
+        self.lat.push(f64::NAN);
+        for t in &mut self.tiers {
+            t.distance_m.push(f64::NAN);
+            t.ok.push(false);
+            t.nearest.push(None);
+        }
+        self.all_ok.push(false);
+        self.status.push(format!("skipped: {}", s.reason));
+    }
+
+    /// The row of evaluated point `i`.
+    fn push_point(
+        &mut self,
+        d: &DemandPoints,
+        i: usize,
+        coverage: &Coverage,
+        prepared: &Prepared,
+    ) -> Result<(), Error> {
+        let c = d.lonlat_of(i, &prepared.plane)?;
+        self.row_of.push(d.file_index[i]);
+        self.ids.push(d.ids.get(i));
+        self.lon.push(c.x);
+        self.lat.push(c.y);
+        for (t, col) in self.tiers.iter_mut().zip(&coverage.tiers) {
+            t.distance_m.push(col.distance_m[i]);
+            t.ok.push(col.ok[i]);
+            t.nearest.push(match col.nearest[i] {
+                NO_FEATURE => None,
+                f => Some(prepared.green.features[f as usize].label.clone()),
+            });
+        }
+        self.all_ok.push(coverage.all_ok[i]);
+        self.status.push("ok".into());
+        Ok(())
+    }
 }

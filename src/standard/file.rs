@@ -198,13 +198,7 @@ pub fn to_toml(s: &Standard) -> String {
 
 /// Parse a standard from TOML text; `path` is used in messages.
 pub fn parse(path: &Path, text: &str) -> Result<Standard, StandardError> {
-    let invalid =
-        |span: Option<Range<usize>>, field: &str, problem: String| StandardError::Invalid {
-            path: path.to_path_buf(),
-            line: span.map_or(1, |s| line_of(text, s.start)),
-            field: field.to_string(),
-            problem,
-        };
+    let cx = Source { path, text };
     let file: StandardFile = toml::from_str(text).map_err(|e| {
         let msg = e.message().trim().to_string();
         let field = msg
@@ -213,194 +207,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Standard, StandardError> {
             .filter(|_| msg.starts_with("missing field") || msg.starts_with("unknown field"))
             .unwrap_or("toml")
             .to_string();
-        invalid(e.span(), &field, msg)
+        cx.invalid(e.span(), &field, msg)
     })?;
-    let sp = |s: Range<usize>| (s.end > s.start).then_some(s);
-
-    let mut categories = Vec::with_capacity(file.categories.len());
-    for (ci, c) in file.categories.iter().enumerate() {
-        let field = |f: &str| format!("categories[{ci}].{f}");
-        let name = c.name.get_ref().trim();
-        if name.is_empty() {
-            return Err(invalid(
-                sp(c.name.span()),
-                &field("name"),
-                "is empty".into(),
-            ));
-        }
-        if categories.iter().any(|k: &Category| k.name == name) {
-            return Err(invalid(
-                sp(c.name.span()),
-                &field("name"),
-                format!("\"{name}\" is defined twice"),
-            ));
-        }
-        let mut rules = Vec::with_capacity(c.rules.len());
-        for (ri, r) in c.rules.iter().enumerate() {
-            let rf = |f: &str| format!("categories[{ci}].rules[{ri}].{f}");
-            let mut any_tag = Vec::new();
-            for t in &r.tags {
-                any_tag.push(
-                    TagMatch::parse(t.get_ref())
-                        .map_err(|p| invalid(sp(t.span()), &rf("tags"), p))?,
-                );
-            }
-            if any_tag.is_empty() {
-                return Err(invalid(
-                    None,
-                    &rf("tags"),
-                    "a rule needs at least one tag".into(),
-                ));
-            }
-            let mut kinds = Vec::new();
-            for k in &r.kinds {
-                kinds.push(match k.get_ref().as_str() {
-                    "area" => Kind::Area,
-                    "line" => Kind::Line,
-                    "point" => Kind::Point,
-                    other => {
-                        return Err(invalid(
-                            sp(k.span()),
-                            &rf("kinds"),
-                            format!("\"{other}\" is not one of area, line, point"),
-                        ));
-                    }
-                });
-            }
-            let min_area_m2 = *r.min_area_m2.get_ref();
-            if !(min_area_m2.is_finite() && min_area_m2 >= 0.0) {
-                return Err(invalid(
-                    sp(r.min_area_m2.span()),
-                    &rf("min_area_m2"),
-                    "must be a number ≥ 0".into(),
-                ));
-            }
-            let mut unless = Vec::new();
-            for t in &r.unless {
-                unless.push(
-                    TagMatch::parse(t.get_ref())
-                        .map_err(|p| invalid(sp(t.span()), &rf("unless"), p))?,
-                );
-            }
-            rules.push(Rule {
-                any_tag,
-                kinds,
-                min_area_m2,
-                unless,
-            });
-        }
-        categories.push(Category {
-            name: name.to_string(),
-            aliases: c.aliases.clone(),
-            rules,
-        });
-    }
-
-    let mut tiers: Vec<Tier> = Vec::with_capacity(file.tiers.len());
-    if file.tiers.is_empty() {
-        return Err(invalid(
-            None,
-            "tiers",
-            "a standard needs at least one tier".into(),
-        ));
-    }
-    for (ti, t) in file.tiers.iter().enumerate() {
-        let field = |f: &str| format!("tiers[{ti}].{f}");
-        let name = t.name.get_ref().trim();
-        if name.is_empty() || name.contains([',', '"', ' ', '\n']) {
-            return Err(invalid(
-                sp(t.name.span()),
-                &field("name"),
-                format!(
-                    "\"{name}\" must be non-empty, without spaces, commas or quotes (it names output columns)"
-                ),
-            ));
-        }
-        if tiers.iter().any(|x| x.name == name) {
-            return Err(invalid(
-                sp(t.name.span()),
-                &field("name"),
-                format!("\"{name}\" is defined twice"),
-            ));
-        }
-        let positive = |v: &Spanned<f64>, f: &str| {
-            let x = *v.get_ref();
-            if x.is_finite() && x > 0.0 {
-                Ok(x)
-            } else {
-                Err(invalid(
-                    sp(v.span()),
-                    &field(f),
-                    format!("{x} must be a positive number of metres"),
-                ))
-            }
-        };
-        let radius_m = positive(&t.radius_m, "radius_m")?;
-        let mut size_classes = Vec::new();
-        for c in &t.size_classes {
-            let min_area_m2 = *c.min_area_m2.get_ref();
-            if !(min_area_m2.is_finite() && min_area_m2 >= 0.0) {
-                return Err(invalid(
-                    sp(c.min_area_m2.span()),
-                    &field("size_classes.min_area_m2"),
-                    "must be a number ≥ 0".into(),
-                ));
-            }
-            size_classes.push(SizeClass {
-                min_area_m2,
-                radius_m: positive(&c.radius_m, "size_classes.radius_m")?,
-            });
-        }
-        size_classes.sort_by(|a, b| a.min_area_m2.total_cmp(&b.min_area_m2));
-        let mut accepts = Vec::new();
-        for a in &t.accepts {
-            let i = categories
-                .iter()
-                .position(|k| k.name == *a.get_ref() || k.aliases.contains(a.get_ref()))
-                .ok_or_else(|| {
-                    invalid(
-                        sp(a.span()),
-                        &field("accepts"),
-                        format!("\"{}\" names no category of this standard", a.get_ref()),
-                    )
-                })?;
-            if !accepts.contains(&i) {
-                accepts.push(i);
-            }
-        }
-        if accepts.is_empty() {
-            return Err(invalid(
-                sp(t.name.span()),
-                &field("accepts"),
-                "a tier must accept at least one category".into(),
-            ));
-        }
-        tiers.push(Tier {
-            name: name.to_string(),
-            label: t.label.clone(),
-            radius_m,
-            size_classes,
-            accepts,
-        });
-    }
+    let categories = cx.categories(&file.categories)?;
+    let tiers = cx.tiers(&file.tiers, &categories)?;
     let mut exclude = Vec::new();
     for e in &file.exclude {
-        exclude
-            .push(TagMatch::parse(e.get_ref()).map_err(|p| invalid(sp(e.span()), "exclude", p))?);
+        exclude.push(cx.tag(e, "exclude")?);
     }
-    let mut grades = Vec::new();
-    for g in &file.grades {
-        let v = *g.get_ref();
-        if !(v > 0.0 && v <= 100.0) {
-            return Err(invalid(
-                sp(g.span()),
-                "grades",
-                format!("{v} is not a percentage in (0, 100]"),
-            ));
-        }
-        grades.push(v);
-    }
-    grades.sort_by(f64::total_cmp);
+    let grades = cx.grades(&file.grades)?;
     Ok(Standard {
         name: file.name,
         source: file.source,
@@ -410,6 +225,225 @@ pub fn parse(path: &Path, text: &str) -> Result<Standard, StandardError> {
         grades,
         grades_source: file.grades_source,
     })
+}
+
+/// The span of a value read from the file (`None` for defaults, which have an empty one).
+fn sp(s: Range<usize>) -> Option<Range<usize>> {
+    (s.end > s.start).then_some(s)
+}
+
+/// The text being parsed and its path, for messages.
+struct Source<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    /// An error at `span` (line 1 when unknown).
+    fn invalid(&self, span: Option<Range<usize>>, field: &str, problem: String) -> StandardError {
+        StandardError::Invalid {
+            path: self.path.to_path_buf(),
+            line: span.map_or(1, |s| line_of(self.text, s.start)),
+            field: field.to_string(),
+            problem,
+        }
+    }
+
+    /// A tag match (`key=value1|value2`) in `field`.
+    fn tag(&self, t: &Spanned<String>, field: &str) -> Result<TagMatch, StandardError> {
+        TagMatch::parse(t.get_ref()).map_err(|p| self.invalid(sp(t.span()), field, p))
+    }
+
+    /// An area, at least 0, in `field`.
+    fn min_area(&self, v: &Spanned<f64>, field: &str) -> Result<f64, StandardError> {
+        let x = *v.get_ref();
+        if x.is_finite() && x >= 0.0 {
+            Ok(x)
+        } else {
+            Err(self.invalid(sp(v.span()), field, "must be a number ≥ 0".into()))
+        }
+    }
+
+    /// A positive number of metres in `field`.
+    fn positive(&self, v: &Spanned<f64>, field: &str) -> Result<f64, StandardError> {
+        let x = *v.get_ref();
+        if x.is_finite() && x > 0.0 {
+            Ok(x)
+        } else {
+            Err(self.invalid(
+                sp(v.span()),
+                field,
+                format!("{x} must be a positive number of metres"),
+            ))
+        }
+    }
+
+    fn categories(&self, file: &[CategoryFile]) -> Result<Vec<Category>, StandardError> {
+        let mut categories = Vec::with_capacity(file.len());
+        for (ci, c) in file.iter().enumerate() {
+            let field = format!("categories[{ci}].name");
+            let name = c.name.get_ref().trim();
+            if name.is_empty() {
+                return Err(self.invalid(sp(c.name.span()), &field, "is empty".into()));
+            }
+            if categories.iter().any(|k: &Category| k.name == name) {
+                return Err(self.invalid(
+                    sp(c.name.span()),
+                    &field,
+                    format!("\"{name}\" is defined twice"),
+                ));
+            }
+            let mut rules = Vec::with_capacity(c.rules.len());
+            for (ri, r) in c.rules.iter().enumerate() {
+                rules.push(self.rule(r, &format!("categories[{ci}].rules[{ri}]"))?);
+            }
+            categories.push(Category {
+                name: name.to_string(),
+                aliases: c.aliases.clone(),
+                rules,
+            });
+        }
+        Ok(categories)
+    }
+
+    /// A rule of a category; `at` names it in messages.
+    fn rule(&self, r: &RuleFile, at: &str) -> Result<Rule, StandardError> {
+        let rf = |f: &str| format!("{at}.{f}");
+        let mut any_tag = Vec::new();
+        for t in &r.tags {
+            any_tag.push(self.tag(t, &rf("tags"))?);
+        }
+        if any_tag.is_empty() {
+            return Err(self.invalid(None, &rf("tags"), "a rule needs at least one tag".into()));
+        }
+        let mut kinds = Vec::new();
+        for k in &r.kinds {
+            kinds.push(match k.get_ref().as_str() {
+                "area" => Kind::Area,
+                "line" => Kind::Line,
+                "point" => Kind::Point,
+                other => {
+                    return Err(self.invalid(
+                        sp(k.span()),
+                        &rf("kinds"),
+                        format!("\"{other}\" is not one of area, line, point"),
+                    ));
+                }
+            });
+        }
+        let min_area_m2 = self.min_area(&r.min_area_m2, &rf("min_area_m2"))?;
+        let mut unless = Vec::new();
+        for t in &r.unless {
+            unless.push(self.tag(t, &rf("unless"))?);
+        }
+        Ok(Rule {
+            any_tag,
+            kinds,
+            min_area_m2,
+            unless,
+        })
+    }
+
+    fn tiers(
+        &self,
+        file: &[TierFile],
+        categories: &[Category],
+    ) -> Result<Vec<Tier>, StandardError> {
+        if file.is_empty() {
+            return Err(self.invalid(None, "tiers", "a standard needs at least one tier".into()));
+        }
+        let mut tiers: Vec<Tier> = Vec::with_capacity(file.len());
+        for (ti, t) in file.iter().enumerate() {
+            let field = |f: &str| format!("tiers[{ti}].{f}");
+            let name = t.name.get_ref().trim();
+            if name.is_empty() || name.contains([',', '"', ' ', '\n']) {
+                return Err(self.invalid(
+                    sp(t.name.span()),
+                    &field("name"),
+                    format!(
+                        "\"{name}\" must be non-empty, without spaces, commas or quotes (it names output columns)"
+                    ),
+                ));
+            }
+            if tiers.iter().any(|x| x.name == name) {
+                return Err(self.invalid(
+                    sp(t.name.span()),
+                    &field("name"),
+                    format!("\"{name}\" is defined twice"),
+                ));
+            }
+            let radius_m = self.positive(&t.radius_m, &field("radius_m"))?;
+            let mut size_classes = Vec::new();
+            for c in &t.size_classes {
+                let min_area_m2 =
+                    self.min_area(&c.min_area_m2, &field("size_classes.min_area_m2"))?;
+                size_classes.push(SizeClass {
+                    min_area_m2,
+                    radius_m: self.positive(&c.radius_m, &field("size_classes.radius_m"))?,
+                });
+            }
+            size_classes.sort_by(|a, b| a.min_area_m2.total_cmp(&b.min_area_m2));
+            tiers.push(Tier {
+                name: name.to_string(),
+                label: t.label.clone(),
+                radius_m,
+                size_classes,
+                accepts: self.accepts(t, categories, &field("accepts"))?,
+            });
+        }
+        Ok(tiers)
+    }
+
+    /// The categories a tier accepts, by number, each once; `field` names them in messages.
+    fn accepts(
+        &self,
+        t: &TierFile,
+        categories: &[Category],
+        field: &str,
+    ) -> Result<Vec<usize>, StandardError> {
+        let mut accepts = Vec::new();
+        for a in &t.accepts {
+            let i = categories
+                .iter()
+                .position(|k| k.name == *a.get_ref() || k.aliases.contains(a.get_ref()))
+                .ok_or_else(|| {
+                    self.invalid(
+                        sp(a.span()),
+                        field,
+                        format!("\"{}\" names no category of this standard", a.get_ref()),
+                    )
+                })?;
+            if !accepts.contains(&i) {
+                accepts.push(i);
+            }
+        }
+        if accepts.is_empty() {
+            return Err(self.invalid(
+                sp(t.name.span()),
+                field,
+                "a tier must accept at least one category".into(),
+            ));
+        }
+        Ok(accepts)
+    }
+
+    /// Grade thresholds, percentages in (0, 100], ascending.
+    fn grades(&self, file: &[Spanned<f64>]) -> Result<Vec<f64>, StandardError> {
+        let mut grades = Vec::new();
+        for g in file {
+            let v = *g.get_ref();
+            if !(v > 0.0 && v <= 100.0) {
+                return Err(self.invalid(
+                    sp(g.span()),
+                    "grades",
+                    format!("{v} is not a percentage in (0, 100]"),
+                ));
+            }
+            grades.push(v);
+        }
+        grades.sort_by(f64::total_cmp);
+        Ok(grades)
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

@@ -101,8 +101,6 @@ pub struct Plan {
     pub covered: Vec<bool>,
     /// For each open point: served by some candidate.
     pub coverable: Vec<bool>,
-    /// Weight of the open points some candidate serves.
-    pub coverable_weight: f64,
 }
 
 impl Plan {
@@ -143,6 +141,16 @@ impl Ord for Entry {
     }
 }
 
+/// What one lazy-greedy step did with the top of the heap.
+enum Step {
+    /// Its key was out of date: recomputed and pushed back.
+    Stale,
+    /// It was fresh and gains nothing: no candidate gains anything.
+    NoGain,
+    /// It was fresh and was taken.
+    Taken,
+}
+
 /// State of the objective along the greedy path.
 struct State<'a> {
     sets: &'a CoverageSets,
@@ -177,6 +185,27 @@ impl<'a> State<'a> {
             value_after: self.value,
             points_after: self.points,
         });
+    }
+
+    /// One lazy-greedy step on the entry popped from the top of `heap`: a key from an earlier
+    /// round is recomputed (`key` turns the fresh gain into a heap key) and pushed back; a
+    /// fresh one is taken if it gains anything.
+    fn step(&mut self, heap: &mut BinaryHeap<Entry>, top: Entry, key: impl Fn(f64) -> f64) -> Step {
+        let round = self.picks.len() as u32;
+        if top.round != round {
+            let (g, _) = self.sets.gain(top.id as usize, &self.covered);
+            heap.push(Entry {
+                key: key(g),
+                id: top.id,
+                round,
+            });
+            return Step::Stale;
+        }
+        if top.key <= 0.0 {
+            return Step::NoGain;
+        }
+        self.take(top.id);
+        Step::Taken
     }
 
     /// Fresh marginal gains of every candidate.
@@ -282,7 +311,6 @@ pub fn plan(sets: &CoverageSets, goal: Goal) -> Result<Plan, SitingError> {
     };
     plan.upper_bound = plan.upper_bound.min(cap).max(plan.value);
     plan.coverable = coverable;
-    plan.coverable_weight = coverable_weight;
     Ok(plan)
 }
 
@@ -313,25 +341,18 @@ fn count_plan(sets: &CoverageSets, singles: &[f64], goal: Goal) -> Plan {
     };
     let mut stop = Stop::Done;
     while st.picks.len() < max_sites && st.value < need {
-        let round = st.picks.len() as u32;
         let Some(top) = heap.pop() else {
             stop = Stop::NoGain;
             break;
         };
-        if top.round != round {
-            let (g, _) = sets.gain(top.id as usize, &st.covered);
-            heap.push(Entry {
-                key: g,
-                id: top.id,
-                round,
-            });
-            continue;
+        match st.step(&mut heap, top, |g| g) {
+            Step::Stale => continue,
+            Step::NoGain => {
+                stop = Stop::NoGain;
+                break;
+            }
+            Step::Taken => {}
         }
-        if top.key <= 0.0 {
-            stop = Stop::NoGain;
-            break;
-        }
-        st.take(top.id);
         let k = st.picks.len();
         if k.is_power_of_two() && k < max_sites {
             checkpoints.push(Checkpoint::new(st.value, st.gains()));
@@ -361,7 +382,6 @@ fn count_plan(sets: &CoverageSets, singles: &[f64], goal: Goal) -> Plan {
         stop,
         covered: st.covered,
         coverable: Vec::new(),
-        coverable_weight: 0.0,
     }
 }
 
@@ -383,30 +403,19 @@ fn budget_plan(sets: &CoverageSets, singles: &[f64], budget: f64) -> Plan {
     let mut left = budget;
     let mut stop = Stop::Done;
     let bound0 = st.value + knapsack_bound(singles, cost, budget);
-    loop {
-        let round = st.picks.len() as u32;
-        let Some(top) = heap.pop() else {
-            break;
-        };
+    while let Some(top) = heap.pop() {
         let c = cost[top.id as usize];
         if c > left {
             continue;
         }
-        if top.round != round {
-            let (g, _) = sets.gain(top.id as usize, &st.covered);
-            heap.push(Entry {
-                key: g / c,
-                id: top.id,
-                round,
-            });
-            continue;
+        match st.step(&mut heap, top, |g| g / c) {
+            Step::Stale => {}
+            Step::NoGain => {
+                stop = Stop::NoGain;
+                break;
+            }
+            Step::Taken => left -= c,
         }
-        if top.key <= 0.0 {
-            stop = Stop::NoGain;
-            break;
-        }
-        st.take(top.id);
-        left -= c;
     }
     let bound_end = st.value + knapsack_bound(&st.gains(), cost, budget);
     // The best single site within budget (smallest id on ties).
@@ -431,7 +440,6 @@ fn budget_plan(sets: &CoverageSets, singles: &[f64], budget: f64) -> Plan {
         stop,
         covered: st.covered,
         coverable: Vec::new(),
-        coverable_weight: 0.0,
     }
 }
 

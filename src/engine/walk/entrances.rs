@@ -11,7 +11,7 @@
 //! [`PSEUDO_REACH_M`]; an entrance outside its polygon adds its distance to the polygon, so
 //! a walk is never shorter than the straight line.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use geo::{Contains, Coord, Geometry, LineString, Point, Polygon};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
@@ -71,7 +71,6 @@ struct WaySeg {
     b: Coord,
     way: u32,
     seg: u32,
-    snappable: bool,
 }
 
 impl RTreeObject for WaySeg {
@@ -146,6 +145,22 @@ pub(crate) struct EntranceInput<'a> {
 
 /// Find the entrances of every green feature, adding split vertices to `kept`.
 pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<EntranceAt> {
+    let (boundary, polys) = boundary_edges(input.green);
+    let mut finder = Finder {
+        segs: ground_segments(kept),
+        boundary,
+        polys,
+        scale: input.scale,
+        next_split: 0,
+    };
+    let mut out = finder.gates(kept, input.tagged, input.given);
+    finder.crossings(kept, &mut out);
+    finder.pseudo_and_snapped(kept, input.green, input.snap_m, &mut out);
+    out
+}
+
+/// The segments of the ground-level kept ways.
+fn ground_segments(kept: &[KeptWay]) -> RTree<WaySeg> {
     let mut segs = Vec::new();
     for (w, way) in kept.iter().enumerate() {
         if !way.rule.at_ground() {
@@ -157,14 +172,18 @@ pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<Entra
                 b: way.coords[s + 1],
                 way: w as u32,
                 seg: s as u32,
-                snappable: way.rule.snappable(),
             });
         }
     }
-    let segs = RTree::bulk_load(segs);
+    RTree::bulk_load(segs)
+}
+
+/// The boundary segments (outer and inner rings) of the green polygons, and the polygons of
+/// each feature.
+fn boundary_edges<'a>(green: &[(u32, &'a Geometry<f64>)]) -> (RTree<Edge>, FeaturePolygons<'a>) {
     let mut boundary = Vec::new();
-    let mut polys: HashMap<u32, Vec<&Polygon<f64>>> = HashMap::new();
-    for &(feature, g) in input.green {
+    let mut polys = FeaturePolygons::new();
+    for &(feature, g) in green {
         for p in polygons(g) {
             for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
                 for l in ring.lines() {
@@ -178,74 +197,130 @@ pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<Entra
             polys.entry(feature).or_default().push(p);
         }
     }
-    let boundary = RTree::bulk_load(boundary);
-    let mut next_split = 0u32;
-    let mut out: Vec<EntranceAt> = Vec::new();
-    let k_at = |c: Coord| input.scale.at(c);
+    (RTree::bulk_load(boundary), polys)
+}
 
-    // Join a point to the nearest ground-level (or snappable) way within `reach_m`.
-    let join = |kept: &mut [KeptWay],
-                next_split: &mut u32,
-                p: Coord,
-                reach_m: f64,
-                snappable_only: bool|
-     -> Option<(VKey, f64)> {
-        let k = k_at(p);
+/// Points every [`PSEUDO_STEP_M`] along the outer rings of polygons.
+fn ring_samples(polys: &[&Polygon<f64>], scale: PlaneScale) -> Vec<Coord> {
+    let mut out = Vec::new();
+    for poly in polys {
+        let ring = &poly.exterior().0;
+        let k = ring.first().map_or(1.0, |&c| scale.at(c));
+        out.extend(samples(ring, PSEUDO_STEP_M * k, true));
+    }
+    out
+}
+
+/// The points of a point or line feature, lines every [`PSEUDO_STEP_M`].
+fn feature_samples(g: &Geometry<f64>, scale: PlaneScale) -> Vec<Coord> {
+    let mut out = points(g);
+    for l in lines(g) {
+        let k = l.0.first().map_or(1.0, |&c| scale.at(c));
+        out.extend(samples(&l.0, PSEUDO_STEP_M * k, false));
+    }
+    out
+}
+
+/// The polygons of each green feature.
+type FeaturePolygons<'a> = HashMap<u32, Vec<&'a Polygon<f64>>>;
+
+/// The indexes of the search, and the counter of split vertices added to the ways.
+struct Finder<'a> {
+    /// Ground-level segments of the kept ways.
+    segs: RTree<WaySeg>,
+    /// Boundary segments of the green polygons.
+    boundary: RTree<Edge>,
+    polys: FeaturePolygons<'a>,
+    scale: PlaneScale,
+    next_split: u32,
+}
+
+impl Finder<'_> {
+    /// Join `p` to the nearest ground-level way (a snappable one if `snappable_only`) within
+    /// `reach_m`: the vertex there and the gap, metres.
+    fn join(
+        &mut self,
+        kept: &mut [KeptWay],
+        p: Coord,
+        reach_m: f64,
+        snappable_only: bool,
+    ) -> Option<(VKey, f64)> {
+        let k = self.scale.at(p);
         let q = [p.x, p.y];
-        let s = segs
+        let s = self
+            .segs
             .nearest_neighbor_iter(&q)
             .take_while(|s| s.distance_2(&q) <= (reach_m * k).powi(2))
-            .find(|s| s.snappable || !snappable_only)?;
+            .find(|s| !snappable_only || kept[s.way as usize].rule.snappable())?;
         let (t, d2) = project(s.a, s.b, p);
-        let key = kept[s.way as usize].split_at(s.seg, t, next_split);
+        let key = kept[s.way as usize].split_at(s.seg, t, &mut self.next_split);
         Some((key, d2.sqrt() / k))
-    };
-
-    // (a) tagged entrance nodes and given points.
-    let mut vertex_keys: HashMap<VKey, ()> = HashMap::new();
-    for w in kept.iter() {
-        for &k in &w.keys {
-            vertex_keys.insert(k, ());
-        }
     }
-    let points_a: Vec<(Coord, Option<i64>, f64)> = input
-        .tagged
-        .iter()
-        .filter(|n| is_entrance(n.tags.as_slice()))
-        .map(|n| (n.xy, n.id, TAGGED_REACH_M))
-        .chain(input.given.iter().map(|&c| (c, None, GIVEN_REACH_M)))
-        .collect();
-    for (p, id, reach) in points_a {
-        let k = k_at(p);
-        let q = [p.x, p.y];
-        let mut features: Vec<u32> = boundary
-            .locate_within_distance(q, (reach * k).powi(2))
-            .map(|e| e.feature)
+
+    /// (a) Tagged entrance nodes and given points near a polygon boundary.
+    fn gates(
+        &mut self,
+        kept: &mut [KeptWay],
+        tagged: &[TaggedNode],
+        given: &[Coord],
+    ) -> Vec<EntranceAt> {
+        let vertex_keys: HashSet<VKey> = kept.iter().flat_map(|w| w.keys.iter().copied()).collect();
+        let points: Vec<(Coord, Option<i64>, f64)> = tagged
+            .iter()
+            .filter(|n| is_entrance(n.tags.as_slice()))
+            .map(|n| (n.xy, n.id, TAGGED_REACH_M))
+            .chain(given.iter().map(|&c| (c, None, GIVEN_REACH_M)))
             .collect();
+        let mut out = Vec::new();
+        for (p, id, reach) in points {
+            self.gate(kept, &vertex_keys, p, id, reach, &mut out);
+        }
+        out
+    }
+
+    /// The entrances of the entrance point `p` (OSM node `id`, if any) to every polygon whose
+    /// boundary lies within `reach` metres.
+    fn gate(
+        &mut self,
+        kept: &mut [KeptWay],
+        vertex_keys: &HashSet<VKey>,
+        p: Coord,
+        id: Option<i64>,
+        reach: f64,
+        out: &mut Vec<EntranceAt>,
+    ) {
+        let k = self.scale.at(p);
+        let q = [p.x, p.y];
+        // Boundary segments within reach: (feature, squared plane distance).
+        let near: Vec<(u32, f64)> = self
+            .boundary
+            .locate_within_distance(q, (reach * k).powi(2))
+            .map(|e| (e.feature, e.distance_2(&q)))
+            .collect();
+        let mut features: Vec<u32> = near.iter().map(|&(f, _)| f).collect();
         features.sort_unstable();
         features.dedup();
         if features.is_empty() {
-            continue;
+            return;
         }
         let on_network = id
             .map(VKey::Id)
-            .filter(|key| vertex_keys.contains_key(key))
-            .or_else(|| Some(VKey::xy(p)).filter(|key| vertex_keys.contains_key(key)));
+            .filter(|key| vertex_keys.contains(key))
+            .or_else(|| Some(VKey::xy(p)).filter(|key| vertex_keys.contains(key)));
         let Some((key, gap)) = on_network
             .map(|key| (key, 0.0))
-            .or_else(|| join(kept, &mut next_split, p, PSEUDO_REACH_M, false))
+            .or_else(|| self.join(kept, p, PSEUDO_REACH_M, false))
         else {
-            continue;
+            return;
         };
         for f in features {
-            let inside = polys[&f].iter().any(|poly| poly.contains(&Point(p)));
+            let inside = self.polys[&f].iter().any(|poly| poly.contains(&Point(p)));
             let outside_m = if inside {
                 0.0
             } else {
-                boundary
-                    .locate_within_distance(q, (reach * k).powi(2))
-                    .filter(|e| e.feature == f)
-                    .map(|e| e.distance_2(&q))
+                near.iter()
+                    .filter(|&&(g, _)| g == f)
+                    .map(|&(_, d2)| d2)
                     .fold(f64::INFINITY, f64::min)
                     .sqrt()
                     / k
@@ -259,77 +334,65 @@ pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<Entra
         }
     }
 
-    // (b) crossings of ground-level ways with polygon boundaries.
-    for way in kept.iter_mut() {
-        if !way.rule.at_ground() {
-            continue;
-        }
-        for s in 0..way.coords.len() - 1 {
-            let (a, b) = (way.coords[s], way.coords[s + 1]);
-            let env = AABB::from_corners([a.x, a.y], [b.x, b.y]);
-            let hits: Vec<(u32, f64)> = boundary
-                .locate_in_envelope_intersecting(&env)
-                .flat_map(|e| {
-                    intersections(a, b, e.a, e.b)
-                        .into_iter()
-                        .map(move |t| (e.feature, t))
-                })
-                .collect();
-            for (feature, t) in hits {
-                let key = way.split_at(s as u32, t, &mut next_split);
-                out.push(EntranceAt {
-                    feature,
-                    key,
-                    offset_m: 0.0,
-                    kind: EntryKind::Crossing,
-                });
+    /// (b) Crossings of ground-level ways with polygon boundaries.
+    fn crossings(&mut self, kept: &mut [KeptWay], out: &mut Vec<EntranceAt>) {
+        for way in kept.iter_mut().filter(|w| w.rule.at_ground()) {
+            for s in 0..way.coords.len() - 1 {
+                let (a, b) = (way.coords[s], way.coords[s + 1]);
+                let env = AABB::from_corners([a.x, a.y], [b.x, b.y]);
+                let hits: Vec<(u32, f64)> = self
+                    .boundary
+                    .locate_in_envelope_intersecting(&env)
+                    .flat_map(|e| {
+                        intersections(a, b, e.a, e.b)
+                            .into_iter()
+                            .map(move |t| (e.feature, t))
+                    })
+                    .collect();
+                for (feature, t) in hits {
+                    let key = way.split_at(s as u32, t, &mut self.next_split);
+                    out.push(EntranceAt {
+                        feature,
+                        key,
+                        offset_m: 0.0,
+                        kind: EntryKind::Crossing,
+                    });
+                }
             }
         }
     }
 
-    // (c) pseudo-entrances for polygons with neither; point and line features snap.
-    let mut entered: HashMap<u32, ()> = HashMap::new();
-    for e in &out {
-        entered.insert(e.feature, ());
-    }
-    for &(feature, g) in input.green {
-        let ps = polygons(g);
-        if !ps.is_empty() {
-            if entered.contains_key(&feature) {
+    /// (c) Pseudo-entrances for polygons with neither gate nor crossing; point and line
+    /// features snap like homes.
+    fn pseudo_and_snapped(
+        &mut self,
+        kept: &mut [KeptWay],
+        green: &[(u32, &Geometry<f64>)],
+        snap_m: f64,
+        out: &mut Vec<EntranceAt>,
+    ) {
+        let entered: HashSet<u32> = out.iter().map(|e| e.feature).collect();
+        for &(feature, g) in green {
+            let ps = polygons(g);
+            let (points, reach_m, snappable_only, kind) = if ps.is_empty() {
+                let points = feature_samples(g, self.scale);
+                (points, snap_m, true, EntryKind::Snapped)
+            } else if entered.contains(&feature) {
                 continue;
-            }
-            for poly in ps {
-                let ring: Vec<Coord> = poly.exterior().0.clone();
-                let k = ring.first().map_or(1.0, |&c| k_at(c));
-                for p in samples(&ring, PSEUDO_STEP_M * k, true) {
-                    if let Some((key, gap)) = join(kept, &mut next_split, p, PSEUDO_REACH_M, false)
-                    {
-                        out.push(EntranceAt {
-                            feature,
-                            key,
-                            offset_m: gap,
-                            kind: EntryKind::Pseudo,
-                        });
-                    }
+            } else {
+                let points = ring_samples(&ps, self.scale);
+                (points, PSEUDO_REACH_M, false, EntryKind::Pseudo)
+            };
+            for p in points {
+                if let Some((key, gap)) = self.join(kept, p, reach_m, snappable_only) {
+                    out.push(EntranceAt {
+                        feature,
+                        key,
+                        offset_m: gap,
+                        kind,
+                    });
                 }
             }
-            continue;
-        }
-        let mut pts = points(g);
-        for l in lines(g) {
-            let k = l.0.first().map_or(1.0, |&c| k_at(c));
-            pts.extend(samples(&l.0, PSEUDO_STEP_M * k, false));
-        }
-        for p in pts {
-            if let Some((key, gap)) = join(kept, &mut next_split, p, input.snap_m, true) {
-                out.push(EntranceAt {
-                    feature,
-                    key,
-                    offset_m: gap,
-                    kind: EntryKind::Snapped,
-                });
-            }
         }
     }
-    out
 }

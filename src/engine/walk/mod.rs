@@ -86,7 +86,7 @@ pub fn build(input: &NetworkInput<'_>) -> Result<WalkNetwork, WalkError> {
             scale: input.scale,
         },
     );
-    let (mut net, node_of) = network::assemble(kept, input.ways.len(), input.scale);
+    let (mut net, node_of) = network::assemble(kept, input.scale);
     let mut list: Vec<Entrance> = found
         .into_iter()
         .filter_map(|e| {

@@ -123,8 +123,6 @@ pub struct WalkNetwork {
     pub entrances: Vec<super::Entrance>,
     /// Input ways that are walkable.
     pub walkable_ways: usize,
-    /// Input ways.
-    pub input_ways: usize,
 }
 
 impl std::fmt::Debug for WalkNetwork {
@@ -228,162 +226,26 @@ impl KeptWay {
 /// from vertex keys to nodes.
 pub(crate) fn assemble(
     mut kept: Vec<KeptWay>,
-    input_ways: usize,
     scale: PlaneScale,
 ) -> (WalkNetwork, HashMap<VKey, u32>) {
     let mut node_of: HashMap<VKey, u32> = HashMap::new();
-    let mut xy = Vec::new();
-    let mut edge_u = Vec::new();
-    let mut edge_v = Vec::new();
-    let mut edge_len = Vec::new();
-    let mut edge_flags = Vec::new();
-    let mut edge_way = Vec::new();
+    let mut g = Graph::default();
     for w in &mut kept {
-        w.splits
-            .sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        let mut seq: Vec<(VKey, Coord)> = Vec::with_capacity(w.keys.len() + w.splits.len());
-        let mut sp = w.splits.iter().peekable();
-        for i in 0..w.keys.len() {
-            seq.push((w.keys[i], w.coords[i]));
-            while let Some(&&(s, t, k)) = sp.peek() {
-                if s as usize != i {
-                    break;
-                }
-                let (a, b) = (w.coords[i], w.coords[i + 1]);
-                seq.push((k, a + (b - a) * t));
-                sp.next();
-            }
-        }
-        let mut flags = 0u8;
-        if w.rule.forward {
-            flags |= flag::FORWARD;
-        }
-        if w.rule.backward {
-            flags |= flag::BACKWARD;
-        }
-        if w.rule.snappable() {
-            flags |= flag::SNAP;
-        }
-        if w.rule.bridge {
-            flags |= flag::BRIDGE;
-        }
-        if w.rule.tunnel {
-            flags |= flag::TUNNEL;
-        }
-        if w.rule.steps {
-            flags |= flag::STEPS;
-        }
-        let mut prev: Option<u32> = None;
-        for (k, c) in seq {
-            let n = *node_of.entry(k).or_insert_with(|| {
-                xy.push(c);
-                (xy.len() - 1) as u32
-            });
-            if let Some(p) = prev
-                && p != n
-            {
-                let (a, b) = (xy[p as usize], xy[n as usize]);
-                let mid = (a + b) * 0.5;
-                let plane_len = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
-                edge_u.push(p);
-                edge_v.push(n);
-                edge_len.push(plane_len / scale.at(mid));
-                edge_flags.push(flags);
-                edge_way.push(w.input);
-            }
-            prev = Some(n);
-        }
+        g.add_way(w, &mut node_of, scale);
     }
-    let n_nodes = xy.len();
-    // Incoming arcs in CSR.
-    let mut count = vec![0u32; n_nodes + 1];
-    for e in 0..edge_u.len() {
-        if edge_flags[e] & flag::FORWARD != 0 {
-            count[edge_v[e] as usize + 1] += 1;
-        }
-        if edge_flags[e] & flag::BACKWARD != 0 {
-            count[edge_u[e] as usize + 1] += 1;
-        }
-    }
-    for i in 0..n_nodes {
-        count[i + 1] += count[i];
-    }
-    let rev_start = count.clone();
-    let mut fill = count;
-    let arcs = rev_start[n_nodes] as usize;
-    let mut rev_from = vec![0u32; arcs];
-    let mut rev_len = vec![0f64; arcs];
-    for e in 0..edge_u.len() {
-        let (u, v, l) = (edge_u[e], edge_v[e], edge_len[e]);
-        if edge_flags[e] & flag::FORWARD != 0 {
-            let at = fill[v as usize] as usize;
-            rev_from[at] = u;
-            rev_len[at] = l;
-            fill[v as usize] += 1;
-        }
-        if edge_flags[e] & flag::BACKWARD != 0 {
-            let at = fill[u as usize] as usize;
-            rev_from[at] = v;
-            rev_len[at] = l;
-            fill[u as usize] += 1;
-        }
-    }
-    // Connected pieces (ignoring direction).
-    let mut parent: Vec<u32> = (0..n_nodes as u32).collect();
-    fn find(parent: &mut [u32], mut x: u32) -> u32 {
-        while parent[x as usize] != x {
-            parent[x as usize] = parent[parent[x as usize] as usize];
-            x = parent[x as usize];
-        }
-        x
-    }
-    for e in 0..edge_u.len() {
-        let (a, b) = (find(&mut parent, edge_u[e]), find(&mut parent, edge_v[e]));
-        if a != b {
-            parent[a.max(b) as usize] = a.min(b);
-        }
-    }
-    let mut piece_of_root: HashMap<u32, u32> = HashMap::new();
-    let mut node_piece = vec![0u32; n_nodes];
-    for n in 0..n_nodes as u32 {
-        let r = find(&mut parent, n);
-        let next = piece_of_root.len() as u32;
-        node_piece[n as usize] = *piece_of_root.entry(r).or_insert(next);
-    }
-    let mut piece_edges = vec![0u32; piece_of_root.len()];
-    for &u in &edge_u {
-        piece_edges[node_piece[u as usize] as usize] += 1;
-    }
-    let refs = |big_only: bool| -> Vec<EdgeRef> {
-        (0..edge_u.len())
-            .filter(|&e| edge_flags[e] & flag::SNAP != 0)
-            .filter(|&e| {
-                !big_only
-                    || piece_edges[node_piece[edge_u[e] as usize] as usize] >= SMALL_PIECE_EDGES
-            })
-            .map(|e| EdgeRef {
-                a: xy[edge_u[e] as usize],
-                b: xy[edge_v[e] as usize],
-                edge: e as u32,
-            })
-            .collect()
-    };
-    let all = refs(false);
-    let has_small = all.iter().any(|r| {
-        piece_edges[node_piece[edge_u[r.edge as usize] as usize] as usize] < SMALL_PIECE_EDGES
-    });
-    let snap_big = has_small.then(|| RTree::bulk_load(refs(true)));
-    let snap_all = RTree::bulk_load(all);
-    let walkable_ways = kept.len();
+    let n_nodes = g.xy.len();
+    let (rev_start, rev_from, rev_len) = g.incoming_arcs();
+    let (node_piece, piece_edges) = g.pieces();
+    let (snap_all, snap_big) = g.snap_trees(&node_piece, &piece_edges);
     (
         WalkNetwork {
             kind: vec![NodeKind::Junction; n_nodes],
-            xy,
-            edge_u,
-            edge_v,
-            edge_len,
-            edge_flags,
-            edge_way,
+            xy: g.xy,
+            edge_u: g.edge_u,
+            edge_v: g.edge_v,
+            edge_len: g.edge_len,
+            edge_flags: g.edge_flags,
+            edge_way: g.edge_way,
             rev_start,
             rev_from,
             rev_len,
@@ -392,11 +254,187 @@ pub(crate) fn assemble(
             snap_all,
             snap_big,
             entrances: Vec::new(),
-            walkable_ways,
-            input_ways,
+            walkable_ways: kept.len(),
         },
         node_of,
     )
+}
+
+/// The vertices of a way in order, its splits (sorted here) between them.
+fn vertex_sequence(w: &mut KeptWay) -> Vec<(VKey, Coord)> {
+    w.splits
+        .sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut seq: Vec<(VKey, Coord)> = Vec::with_capacity(w.keys.len() + w.splits.len());
+    let mut sp = w.splits.iter().peekable();
+    for i in 0..w.keys.len() {
+        seq.push((w.keys[i], w.coords[i]));
+        while let Some(&&(s, t, k)) = sp.peek() {
+            if s as usize != i {
+                break;
+            }
+            let (a, b) = (w.coords[i], w.coords[i + 1]);
+            seq.push((k, a + (b - a) * t));
+            sp.next();
+        }
+    }
+    seq
+}
+
+/// The [`flag`] bits of the edges of a way under `rule`.
+fn edge_flags(rule: &WayRule) -> u8 {
+    let mut flags = 0u8;
+    for (on, bit) in [
+        (rule.forward, flag::FORWARD),
+        (rule.backward, flag::BACKWARD),
+        (rule.snappable(), flag::SNAP),
+        (rule.bridge, flag::BRIDGE),
+        (rule.tunnel, flag::TUNNEL),
+        (rule.steps, flag::STEPS),
+    ] {
+        if on {
+            flags |= bit;
+        }
+    }
+    flags
+}
+
+/// Nodes and edges while assembling, before the arcs, pieces and snap indexes.
+#[derive(Default)]
+struct Graph {
+    xy: Vec<Coord>,
+    edge_u: Vec<u32>,
+    edge_v: Vec<u32>,
+    edge_len: Vec<f64>,
+    edge_flags: Vec<u8>,
+    edge_way: Vec<u32>,
+}
+
+impl Graph {
+    /// Add the nodes and edges of a kept way; `node_of` maps vertex keys to nodes.
+    fn add_way(&mut self, w: &mut KeptWay, node_of: &mut HashMap<VKey, u32>, scale: PlaneScale) {
+        let flags = edge_flags(&w.rule);
+        let mut prev: Option<u32> = None;
+        for (k, c) in vertex_sequence(w) {
+            let n = *node_of.entry(k).or_insert_with(|| {
+                self.xy.push(c);
+                (self.xy.len() - 1) as u32
+            });
+            if let Some(p) = prev
+                && p != n
+            {
+                let (a, b) = (self.xy[p as usize], self.xy[n as usize]);
+                let mid = (a + b) * 0.5;
+                let plane_len = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+                self.edge_u.push(p);
+                self.edge_v.push(n);
+                self.edge_len.push(plane_len / scale.at(mid));
+                self.edge_flags.push(flags);
+                self.edge_way.push(w.input);
+            }
+            prev = Some(n);
+        }
+    }
+
+    /// The incoming arcs of every node in CSR form: (start offsets, tails, lengths).
+    fn incoming_arcs(&self) -> (Vec<u32>, Vec<u32>, Vec<f64>) {
+        let n_nodes = self.xy.len();
+        let forward = |e: usize| self.edge_flags[e] & flag::FORWARD != 0;
+        let backward = |e: usize| self.edge_flags[e] & flag::BACKWARD != 0;
+        let mut count = vec![0u32; n_nodes + 1];
+        for e in 0..self.edge_u.len() {
+            if forward(e) {
+                count[self.edge_v[e] as usize + 1] += 1;
+            }
+            if backward(e) {
+                count[self.edge_u[e] as usize + 1] += 1;
+            }
+        }
+        for i in 0..n_nodes {
+            count[i + 1] += count[i];
+        }
+        let rev_start = count.clone();
+        let mut fill = count;
+        let arcs = rev_start[n_nodes] as usize;
+        let mut rev_from = vec![0u32; arcs];
+        let mut rev_len = vec![0f64; arcs];
+        let mut push = |to: u32, from: u32, len: f64| {
+            let at = fill[to as usize] as usize;
+            rev_from[at] = from;
+            rev_len[at] = len;
+            fill[to as usize] += 1;
+        };
+        for e in 0..self.edge_u.len() {
+            let (u, v, l) = (self.edge_u[e], self.edge_v[e], self.edge_len[e]);
+            if forward(e) {
+                push(v, u, l);
+            }
+            if backward(e) {
+                push(u, v, l);
+            }
+        }
+        (rev_start, rev_from, rev_len)
+    }
+
+    /// Connected pieces, ignoring direction: the piece of each node and the edges per piece.
+    fn pieces(&self) -> (Vec<u32>, Vec<u32>) {
+        let n_nodes = self.xy.len();
+        let mut parent: Vec<u32> = (0..n_nodes as u32).collect();
+        fn find(parent: &mut [u32], mut x: u32) -> u32 {
+            while parent[x as usize] != x {
+                parent[x as usize] = parent[parent[x as usize] as usize];
+                x = parent[x as usize];
+            }
+            x
+        }
+        for e in 0..self.edge_u.len() {
+            let (a, b) = (
+                find(&mut parent, self.edge_u[e]),
+                find(&mut parent, self.edge_v[e]),
+            );
+            if a != b {
+                parent[a.max(b) as usize] = a.min(b);
+            }
+        }
+        let mut piece_of_root: HashMap<u32, u32> = HashMap::new();
+        let mut node_piece = vec![0u32; n_nodes];
+        for n in 0..n_nodes as u32 {
+            let r = find(&mut parent, n);
+            let next = piece_of_root.len() as u32;
+            node_piece[n as usize] = *piece_of_root.entry(r).or_insert(next);
+        }
+        let mut piece_edges = vec![0u32; piece_of_root.len()];
+        for &u in &self.edge_u {
+            piece_edges[node_piece[u as usize] as usize] += 1;
+        }
+        (node_piece, piece_edges)
+    }
+
+    /// Snap indexes: every snappable edge, and (when some lie on small pieces) those on
+    /// pieces of at least [`SMALL_PIECE_EDGES`] edges.
+    fn snap_trees(
+        &self,
+        node_piece: &[u32],
+        piece_edges: &[u32],
+    ) -> (RTree<EdgeRef>, Option<RTree<EdgeRef>>) {
+        let on_big_piece = |e: usize| {
+            piece_edges[node_piece[self.edge_u[e] as usize] as usize] >= SMALL_PIECE_EDGES
+        };
+        let refs = |big_only: bool| -> Vec<EdgeRef> {
+            (0..self.edge_u.len())
+                .filter(|&e| self.edge_flags[e] & flag::SNAP != 0)
+                .filter(|&e| !big_only || on_big_piece(e))
+                .map(|e| EdgeRef {
+                    a: self.xy[self.edge_u[e] as usize],
+                    b: self.xy[self.edge_v[e] as usize],
+                    edge: e as u32,
+                })
+                .collect()
+        };
+        let all = refs(false);
+        let has_small = all.iter().any(|r| !on_big_piece(r.edge as usize));
+        let snap_big = has_small.then(|| RTree::bulk_load(refs(true)));
+        (RTree::bulk_load(all), snap_big)
+    }
 }
 
 /// Where a home joins the network.

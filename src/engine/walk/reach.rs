@@ -26,6 +26,14 @@ struct TierSearch {
     labels: Labels,
 }
 
+/// The value a tier's search starts entrance `e` at: its offset plus the size-class offset
+/// `R − r` (`radius` per feature, `big_r` the largest), or `None` when its feature does not
+/// serve the tier.
+fn start_key(radius: &[f64], big_r: f64, e: &super::Entrance) -> Option<f64> {
+    let r = *radius.get(e.feature as usize)?;
+    r.is_finite().then_some(e.offset_m + (big_r - r))
+}
+
 /// The walking metric.
 #[derive(Debug)]
 pub struct WalkReach {
@@ -82,10 +90,9 @@ impl WalkReach {
                     .entrances
                     .iter()
                     .filter_map(|e| {
-                        let r = *radius.get(e.feature as usize)?;
-                        r.is_finite().then_some(Source {
+                        Some(Source {
                             node: e.node,
-                            key: e.offset_m + (big_r - r),
+                            key: start_key(&radius, big_r, e)?,
                             feature: e.feature,
                         })
                     })
@@ -122,18 +129,12 @@ impl WalkReach {
     /// offset `R − r`), or `None` when its feature does not serve the tier.
     pub fn start_value(&self, tier: usize, e: &super::Entrance) -> Option<f64> {
         let ts = &self.tiers[tier];
-        let r = *ts.radius.get(e.feature as usize)?;
-        r.is_finite().then_some(e.offset_m + (ts.big_r - r))
+        start_key(&ts.radius, ts.big_r, e)
     }
 
     /// Where `p` joins the network.
     pub fn snap(&self, p: Coord) -> Option<Snap> {
         self.net.snap(p, self.snap_m, self.scale)
-    }
-
-    /// The node labels of a tier.
-    pub fn labels(&self, tier: usize) -> &Labels {
-        &self.tiers[tier].labels
     }
 
     /// The walking answer for `p` joined at `snap`.
