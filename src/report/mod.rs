@@ -2,6 +2,7 @@
 //! offline folder ([`render`]). Top of the library: uses `run`, `io`, `engine`; nothing imports it.
 
 pub mod compute;
+pub mod lang;
 pub mod render;
 
 use compute::{gaps, land, weights, zones};
@@ -26,8 +27,12 @@ use crate::standard::TagMatch;
 
 pub use gaps::Gap;
 pub use land::LandShares;
+pub use lang::Lang;
 pub use weights::{WeightSource, Weights};
 pub use zones::Zones;
+
+/// The name of the row of homes in no zone (`zones.csv` keeps it; the page translates it).
+pub const OUTSIDE_ZONES: &str = "outside every zone";
 
 /// Where zones come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -444,7 +449,7 @@ fn zone_table(names: &[String], per_zone: Vec<Shares>) -> Vec<ZoneRow> {
             }),
             None if k == n_zones && shares.points > 0 => {
                 outside = Some(ZoneRow {
-                    name: "outside every zone".into(),
+                    name: OUTSIDE_ZONES.into(),
                     shares,
                 })
             }
