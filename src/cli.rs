@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use greenreach::crs::SourceCrs;
 use greenreach::io::load::CrsOptions;
-use greenreach::report::{ReportConfig, WeightSource, ZoneSpec};
+use greenreach::report::{Lang, ReportConfig, WeightSource, ZoneSpec};
 use greenreach::standard::homes::HomeFilter;
 use greenreach::standard::{TagMatch, file};
 use greenreach::{CheckConfig, DemandSource, Error};
@@ -175,6 +175,14 @@ pub struct ReportArgs {
     /// Smallest cell of the land-area quadtree, metres.
     #[arg(long, value_name = "M", default_value_t = 2.0)]
     pub land_cell: f64,
+    /// Language of the page, summary.md, map and printed summary: zh or en [default: zh for
+    /// the Chinese standards (jiangbei, jiangbei-alt, gbt51346, Chinese tier labels), else en].
+    #[arg(long, value_name = "zh|en")]
+    pub lang: Option<Lang>,
+    /// Also print the page to report.pdf (A4) with a locally installed Chromium or Chrome
+    /// (or the browser named by GREENREACH_BROWSER).
+    #[arg(long)]
+    pub pdf: bool,
 }
 
 /// The shipped data `greenreach report` uses without arguments.
@@ -284,6 +292,9 @@ impl ReportArgs {
             .iter()
             .map(|w| TagMatch::parse(w).map_err(|e| Error::Config(format!("--zone-where: {e}"))))
             .collect::<Result<Vec<_>, _>>()?;
+        let lang = self
+            .lang
+            .unwrap_or_else(|| Lang::default_for(&check.standard));
         Ok(ReportConfig {
             check,
             out_dir: self.out.clone(),
@@ -297,6 +308,8 @@ impl ReportArgs {
             land: self.land.clone(),
             gap_link_m: self.gap_link,
             land_cell_m: self.land_cell,
+            lang,
+            pdf: self.pdf,
         })
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod compute;
 pub mod lang;
+pub mod pdf;
 pub mod render;
 
 use compute::{gaps, land, weights, zones};
@@ -66,7 +67,14 @@ pub struct ReportConfig {
     pub gap_link_m: Option<f64>,
     /// Smallest cell of the land-area quadtree, metres.
     pub land_cell_m: f64,
+    /// The language of the page, the Markdown and the map (CSV and JSON names stay English).
+    pub lang: Lang,
+    /// Also print the page to `report.pdf` with a local Chromium or Chrome.
+    pub pdf: bool,
 }
+
+/// The PDF of the report folder.
+pub const PDF_NAME: &str = "report.pdf";
 
 /// Points, residents and land within reach, for one group of points.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -213,8 +221,20 @@ pub struct Report {
 /// Run a report and write its folder.
 pub fn run_report(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     cfg.check.validate()?;
+    // Find the browser before the work, so that a missing one fails at once.
+    let browser = cfg.pdf.then(pdf::find_browser).transpose()?;
     let report = with_threads(cfg.check.threads, || build(cfg, progress))?;
     render::write_folder(&report)?;
+    if let Some(browser) = browser {
+        progress.begin("PDF", 0);
+        let printed = pdf::print(
+            &browser,
+            &cfg.out_dir.join("index.html"),
+            &cfg.out_dir.join(PDF_NAME),
+        );
+        progress.end();
+        printed?;
+    }
     Ok(report)
 }
 

@@ -4,6 +4,7 @@
 pub(crate) mod html;
 mod json;
 mod markdown;
+mod print;
 mod svg;
 mod tables;
 
