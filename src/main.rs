@@ -87,20 +87,7 @@ fn report(args: &mut cli::ReportArgs) -> Result<(), greenreach::Error> {
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
-    println!(
-        "standard {}: {}\n",
-        cfg.check.standard.name,
-        cfg.check.standard.describe_tiers()
-    );
-    print!("{}", greenreach::report::render::headline_table(&report));
-    if let Some(l) = &report.totals.land {
-        println!(
-            "\nresidential land: {:.1} ha (land shares exact to within {:.2} percentage points)",
-            l.area_m2 / 1e4,
-            l.bound_pp()
-        );
-    }
-    println!("\nreport: {}", cfg.out_dir.join("index.html").display());
+    print!("{}", greenreach::report::render::terminal_summary(&report));
     Ok(())
 }
 

@@ -15,7 +15,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Grade90 => "≥ 90%",
         Grade80 => "≥ 80%",
         GradeLow => "< 80%",
-        Dash => "–",
         Colon => ": ",
         Total => "total",
         OutsideZones => "outside every zone",
@@ -90,7 +89,7 @@ pub(super) fn text(key: Key) -> &'static str {
         PrintFooter => "page {0} of {1}",
         Conclusion => "Findings",
         ConclusionTier => "<b>{0}</b>: {1} of homes have one within {2}.",
-        ConclusionLand => "{0} of residential land is within reach ({1}).",
+        ConclusionLand => " {0} of residential land is within reach ({1}).",
 
         HomesAll => "every feature of the residential layer is a home",
         HomesOsm => {
@@ -133,7 +132,6 @@ pub(super) fn text(key: Key) -> &'static str {
         }
         MdByZone => "By zone (worst first)",
         MdNoneWithin => "none within the search limit",
-        MdBeyondLimit => "beyond the search limit",
         HeadInputs => "Inputs",
         TermStandard => "standard {0}: {1}",
         TermLand => "residential land: {0} (land shares exact to within {1} percentage points)",

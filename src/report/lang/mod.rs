@@ -9,7 +9,7 @@ mod zh;
 use std::fmt::{self, Display};
 use std::str::FromStr;
 
-use crate::report::WeightSource;
+use crate::report::{Gap, WeightSource};
 use crate::standard::homes::HomeFilter;
 use crate::standard::{Category, Standard, Tier};
 
@@ -234,6 +234,16 @@ impl Lang {
         self.f(Key::UnitM2, &[&m2])
     }
 
+    /// A gap's shortfall: `77 m`, `120–480 m`, or `nothing within 5000 m`.
+    pub fn shortfall(self, gap: &Gap, limit_m: f64) -> String {
+        match (self, gap.shortfall_min_m, gap.shortfall_max_m) {
+            (Lang::En, _, _) => gap.shortfall_text(limit_m),
+            (_, Some(a), Some(b)) if (b - a).abs() < 0.5 => self.m(a.round()),
+            (_, Some(a), Some(b)) => self.m_range(a.round(), b.round()),
+            _ => self.f(Key::NothingWithin, &[&self.m(limit_m)]),
+        }
+    }
+
     /// A role of an input file (`green`, `residential`, `zones`, ...).
     pub fn role(self, role: &str) -> String {
         let key = match role {
@@ -366,7 +376,7 @@ macro_rules! keys {
 keys! {
     // units and small words
     UnitM, UnitMRange, UnitKm, UnitHa, UnitM2, RadiusBySize, ListSep, Grade90, Grade80,
-    GradeLow, Dash, Colon, Total, OutsideZones, AllTiers, EveryTierMet,
+    GradeLow, Colon, Total, OutsideZones, AllTiers, EveryTierMet,
     // page
     PageTitle, Heading, SubStandard, SubCounts, HeadHeadline, CardWithin, CardOfHomes,
     CardOfResidents, CardOfLand, LandNote, HeadMap, HeadDistances, HistCaption, HeadZones,
@@ -384,7 +394,7 @@ keys! {
     MapLabel, MapAllMet, MapMet, MapCaption, MapSampled, North, HistFar, HistNone,
     // markdown and terminal
     MdTitle, MdGenerated, ColRadius, ColHomesWithin, ColResidentsWithin, ColLandWithin,
-    ColGrade, MdLand, MdByZone, MdNoneWithin, MdBeyondLimit, HeadInputs, TermStandard, TermLand,
+    ColGrade, MdLand, MdByZone, MdNoneWithin, HeadInputs, TermStandard, TermLand,
     TermReport, TermPdf,
 }
 
@@ -397,8 +407,8 @@ mod tests {
     fn every_key_has_text_with_the_same_placeholders_in_both_languages() {
         for &k in Key::ALL {
             let (e, z) = (Lang::En.t(k), Lang::Zh.t(k));
-            assert!(!e.trim().is_empty() || k == Key::Dash, "{k:?}: empty in en");
-            assert!(!z.trim().is_empty() || k == Key::Dash, "{k:?}: empty in zh");
+            assert!(!e.trim().is_empty(), "{k:?}: empty in en");
+            assert!(!z.trim().is_empty(), "{k:?}: empty in zh");
             assert_eq!(placeholders(e), placeholders(z), "{k:?}: {e:?} vs {z:?}");
         }
     }

@@ -15,7 +15,6 @@ pub(super) fn text(key: Key) -> &'static str {
         Grade90 => "达标（≥ 90%）",
         Grade80 => "达标（≥ 80%）",
         GradeLow => "未达标（< 80%）",
-        Dash => "–",
         Colon => "：",
         Total => "合计",
         OutsideZones => "不在任何分区内",
@@ -110,7 +109,7 @@ pub(super) fn text(key: Key) -> &'static str {
 
         MapLabel => "绿地与住宅分布图",
         MapAllMet => "{0} 级均达标",
-        MapMet => "达标 {0} 级",
+        MapMet => "{0} 级达标",
         MapCaption => {
             "住宅按达标层级数着色{0}；灰线为分区边界。数据来自 OSM 时 © OpenStreetMap 贡献者。"
         }
@@ -129,7 +128,6 @@ pub(super) fn text(key: Key) -> &'static str {
         MdLand => "居住用地共 {0}；覆盖率误差不超过 {1} 个百分点（自适应四叉树，多边形精确裁剪）。",
         MdByZone => "分区统计（按覆盖率由低到高）",
         MdNoneWithin => "搜索范围内无",
-        MdBeyondLimit => "超出搜索范围",
         HeadInputs => "输入数据",
         TermStandard => "评估标准 {0}：{1}",
         TermLand => "居住用地：{0}（用地覆盖率误差不超过 {1} 个百分点）",

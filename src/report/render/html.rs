@@ -3,16 +3,14 @@
 use std::fmt::Write;
 
 use super::super::{Report, Shares};
+use super::print::{font_stack, print_css};
 use super::svg::{esc, histogram};
-use super::{grade, pct};
+use crate::report::lang::{Key, Lang};
 
 const CSS: &str = r#"
 :root { --ink: #1d2327; --muted: #5b6670; --line: #d6dadd; --good: #1a9641; --bad: #d7191c; }
 * { box-sizing: border-box; }
-body { margin: 0; color: var(--ink); background: #fff;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans CJK SC", "Source Han Sans SC",
-    "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif;
-  line-height: 1.45; font-size: 15px; }
+body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45; font-size: 15px; }
 main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 60px; }
 h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 32px 0 10px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .sub { color: var(--muted); margin: 0 0 18px; }
@@ -30,7 +28,8 @@ tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
 .map svg { width: 100%; height: auto; border: 1px solid var(--line); }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; word-break: break-all; }
 .note { color: var(--muted); font-size: 13px; }
-@media print { body { font-size: 11pt; } main { max-width: none; padding: 0; } h2 { break-after: avoid; } table, figure, .card { break-inside: avoid; } }
+.conclusion { border-left: 4px solid var(--good); background: #f6faf6; padding: 8px 14px; margin: 14px 0; }
+.conclusion p { margin: 3px 0; }
 "#;
 
 fn grade_class(share: f64) -> &'static str {
@@ -44,42 +43,52 @@ fn grade_class(share: f64) -> &'static str {
 }
 
 fn zone_table(r: &Report) -> String {
+    let l = r.config.lang;
     let std = &r.config.check.standard;
-    let weighted = !r.weights.description.starts_with("every home");
+    let weighted = !matches!(r.config.weight, crate::report::WeightSource::Points);
     let land = r.totals.land.is_some();
-    let mut s = String::from(r#"<table id="zones-table"><thead><tr><th>zone</th><th>homes</th>"#);
+    let mut s = format!(
+        r#"<table id="zones-table"><thead><tr><th>{}</th><th>{}</th>"#,
+        l.t(Key::ColZone),
+        l.t(Key::ColHomes)
+    );
     for t in &std.tiers {
-        let _ = write!(s, "<th>{} ≤ {} m</th>", esc(&t.name), t.max_radius());
+        let _ = write!(
+            s,
+            "<th>{}</th>",
+            l.f(Key::ColTierWithin, &[&esc(&l.tier(t)), &l.radius(t)])
+        );
     }
-    s += "<th>all tiers</th>";
+    let _ = write!(s, "<th>{}</th>", l.t(Key::AllTiers));
     if weighted {
-        s += "<th>residents, all tiers</th>";
+        let _ = write!(s, "<th>{}</th>", l.t(Key::ColResidentsAll));
     }
     if land {
-        s += "<th>land, all tiers</th>";
+        let _ = write!(s, "<th>{}</th>", l.t(Key::ColLandAll));
     }
     s += "</tr></thead><tbody>";
-    let row = |name: &str, sh: &Shares, class: &str| {
+    let row = |name: &str, raw: bool, sh: &Shares, class: &str| {
         let mut s = format!(
-            r#"<tr class="{class}"><td>{}</td><td>{}</td>"#,
+            r#"<tr class="{class}"><td{}>{}</td><td>{}</td>"#,
+            if raw { r#" translate="no""# } else { "" },
             esc(name),
             sh.points
         );
         for t in 0..std.tiers.len() {
-            let _ = write!(s, "<td>{}</td>", pct(sh.point_share(Some(t))));
+            let _ = write!(s, "<td>{}</td>", l.pct(sh.point_share(Some(t))));
         }
-        let _ = write!(s, "<td><b>{}</b></td>", pct(sh.point_share(None)));
+        let _ = write!(s, "<td><b>{}</b></td>", l.pct(sh.point_share(None)));
         if weighted {
-            let _ = write!(s, "<td>{}</td>", pct(sh.weight_share(None)));
+            let _ = write!(s, "<td>{}</td>", l.pct(sh.weight_share(None)));
         }
         if land {
             match &sh.land {
-                Some(l) => {
+                Some(x) => {
                     let _ = write!(
                         s,
                         r#"<td class="{}">{}</td>"#,
-                        grade_class(l.all_share()),
-                        pct(l.all_share())
+                        grade_class(x.all_share()),
+                        l.pct(x.all_share())
                     );
                 }
                 None => s += "<td>–</td>",
@@ -88,141 +97,227 @@ fn zone_table(r: &Report) -> String {
         s + "</tr>"
     };
     for z in &r.zones {
-        s += &row(&z.name, &z.shares, "zone");
+        let outside = z.name == crate::report::OUTSIDE_ZONES;
+        s += &row(&l.zone_name(&z.name), !outside, &z.shares, "zone");
     }
     s += "</tbody><tfoot>";
-    s += &row("total", &r.totals, "total");
+    s += &row(l.t(Key::Total), false, &r.totals, "total");
     s + "</tfoot></table>"
+}
+
+/// The findings in sentences: per tier the share of homes within its radius, with the land
+/// share and its grade when measured.
+fn conclusion(r: &Report) -> String {
+    let l = r.config.lang;
+    let t = &r.totals;
+    let mut s = format!(
+        r#"<div class="conclusion" id="conclusion"><h3>{}</h3>"#,
+        l.t(Key::Conclusion)
+    );
+    for (k, tier) in r.config.check.standard.tiers.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<p>{}",
+            l.f(
+                Key::ConclusionTier,
+                &[
+                    &esc(&l.tier(tier)),
+                    &l.pct(t.point_share(Some(k))),
+                    &l.radius(tier)
+                ]
+            )
+        );
+        if let Some(land) = &t.land {
+            let _ = write!(
+                s,
+                "{}",
+                l.f(
+                    Key::ConclusionLand,
+                    &[&l.pct(land.share(k)), &l.grade(land.share(k))]
+                )
+            );
+        }
+        s += "</p>";
+    }
+    s + "</div>"
+}
+
+/// A value from the data (a name, an id, a path): shown as written, never translated.
+fn raw(text: &str) -> String {
+    format!(r#"<span translate="no">{}</span>"#, esc(text))
 }
 
 /// The page.
 pub fn page(r: &Report, map_svg: &str) -> String {
+    let l = r.config.lang;
     let std = &r.config.check.standard;
     let t = &r.totals;
-    let weighted = !r.weights.description.starts_with("every home");
+    let weighted = !matches!(r.config.weight, crate::report::WeightSource::Points);
+    let source = l
+        .source(std)
+        .map_or_else(|| raw(&std.source), str::to_string);
     let mut s = format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Green space reach — {}</title><style>{CSS}</style></head><body><main>"#,
-        esc(&std.name)
+        r#"<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>{CSS}body {{ font-family: {}; }}{}</style></head><body><main>"#,
+        l.html_lang(),
+        l.f(Key::PageTitle, &[&esc(&std.name)]),
+        font_stack(l),
+        print_css(l)
     );
     let _ = write!(
         s,
-        r#"<h1>Green space reach · 绿地可达性</h1><p class="sub">Standard <b>{}</b>: {}.<br>{} homes evaluated · generated {} · greenreach {}</p>"#,
-        esc(&std.name),
-        esc(&std.source),
-        t.points,
-        esc(&r.generated_utc),
-        env!("CARGO_PKG_VERSION")
+        r#"<h1>{}</h1><p class="sub">{}<br>{}</p>"#,
+        l.t(Key::Heading),
+        l.f(Key::SubStandard, &[&raw(&std.name), &source]),
+        l.f(
+            Key::SubCounts,
+            &[
+                &t.points,
+                &l.date(&r.generated_utc),
+                &env!("CARGO_PKG_VERSION")
+            ]
+        )
     );
-    s += r#"<h2>Headline · 主要指标</h2><div class="cards" id="headline">"#;
+    let _ = write!(
+        s,
+        r#"<h2>{}</h2><div class="cards" id="headline">"#,
+        l.t(Key::HeadHeadline)
+    );
     for (k, tier) in std.tiers.iter().enumerate() {
-        let radius = if tier.size_classes.is_empty() {
-            format!("{} m", tier.radius_m)
-        } else {
-            format!("{}–{} m by size", tier.radius_m, tier.max_radius())
-        };
         let _ = write!(
             s,
-            r#"<div class="card"><h3>{} {}</h3><div class="r">within {radius}</div><div class="big">{}</div><div class="line">of homes ({} / {})</div>"#,
-            esc(&tier.name),
-            esc(&tier.label),
-            pct(t.point_share(Some(k))),
-            t.within[k],
-            t.points
+            r#"<div class="card"><h3>{}</h3><div class="r">{}</div><div class="big">{}</div><div class="line">{}</div>"#,
+            esc(&l.tier(tier)),
+            l.f(Key::CardWithin, &[&l.radius(tier)]),
+            l.pct(t.point_share(Some(k))),
+            l.f(Key::CardOfHomes, &[&t.within[k], &t.points])
         );
         if weighted {
             let _ = write!(
                 s,
-                r#"<div class="line">{} of residents</div>"#,
-                pct(t.weight_share(Some(k)))
+                r#"<div class="line">{}</div>"#,
+                l.f(Key::CardOfResidents, &[&l.pct(t.weight_share(Some(k)))])
             );
         }
-        if let Some(l) = &t.land {
+        if let Some(land) = &t.land {
             let _ = write!(
                 s,
-                r#"<div class="line">{} of residential land · <span class="{}">{}</span></div>"#,
-                pct(l.share(k)),
-                grade_class(l.share(k)),
-                grade(l.share(k))
+                r#"<div class="line">{} · <span class="{}">{}</span></div>"#,
+                l.f(Key::CardOfLand, &[&l.pct(land.share(k))]),
+                grade_class(land.share(k)),
+                l.grade(land.share(k))
             );
         }
         s += "</div>";
     }
     let _ = write!(
         s,
-        r#"<div class="card"><h3>all tiers</h3><div class="r">every tier met</div><div class="big">{}</div><div class="line">of homes ({} / {})</div>{}{}</div></div>"#,
-        pct(t.point_share(None)),
-        t.all,
-        t.points,
+        r#"<div class="card"><h3>{}</h3><div class="r">{}</div><div class="big">{}</div><div class="line">{}</div>{}{}</div></div>"#,
+        l.t(Key::AllTiers),
+        l.t(Key::EveryTierMet),
+        l.pct(t.point_share(None)),
+        l.f(Key::CardOfHomes, &[&t.all, &t.points]),
         if weighted {
             format!(
-                r#"<div class="line">{} of residents</div>"#,
-                pct(t.weight_share(None))
+                r#"<div class="line">{}</div>"#,
+                l.f(Key::CardOfResidents, &[&l.pct(t.weight_share(None))])
             )
         } else {
             String::new()
         },
-        t.land.as_ref().map_or(String::new(), |l| format!(
-            r#"<div class="line">{} of residential land</div>"#,
-            pct(l.all_share())
+        t.land.as_ref().map_or(String::new(), |land| format!(
+            r#"<div class="line">{}</div>"#,
+            l.f(Key::CardOfLand, &[&l.pct(land.all_share())])
         ))
     );
-    if let Some(l) = &t.land {
+    s += &conclusion(r);
+    if let Some(land) = &t.land {
         let _ = write!(
             s,
-            r#"<p class="note">Residential land (公园绿地服务半径覆盖率): {:.1} ha in all, measured by area with an adaptive quadtree and exact polygon clipping; every land share is exact to within {:.2} percentage points. Graded against the national garden-city thresholds of 80% and 90%.</p>"#,
-            l.area_m2 / 1e4,
-            l.bound_pp()
+            r#"<p class="note">{}</p>"#,
+            l.f(
+                Key::LandNote,
+                &[&l.ha(land.area_m2, 1), &format!("{:.2}", land.bound_pp())]
+            )
         );
     }
-    s += r#"<h2>Map · 地图</h2><div class="map">"#;
-    s += map_svg;
-    s += "</div>";
-    s += r#"<h2>Distance to the nearest qualifying space · 距离分布</h2><div class="hists">"#;
+    let _ = write!(
+        s,
+        r#"<section class="map-page"><h2>{}</h2><div class="map">{map_svg}</div></section>"#,
+        l.t(Key::HeadMap)
+    );
+    let _ = write!(
+        s,
+        r#"<h2>{}</h2><div class="hists">"#,
+        l.t(Key::HeadDistances)
+    );
     for (tier, h) in std.tiers.iter().zip(&r.histograms) {
         let _ = write!(
             s,
-            "<figure>{}<figcaption><b>{}</b> ({} m): homes by distance to the nearest qualifying space; green within the radius, dark red farther than the last bin, grey nothing within {} m</figcaption></figure>",
-            histogram(h, tier.radius_m, &tier.name),
-            esc(&tier.name),
-            tier.radius_m,
-            r.config.check.max_distance_m
+            "<figure>{}<figcaption>{}</figcaption></figure>",
+            histogram(h, tier.radius_m, &l.tier(tier), l),
+            l.f(
+                Key::HistCaption,
+                &[
+                    &esc(&l.tier(tier)),
+                    &l.m(tier.radius_m),
+                    &l.m(r.config.check.max_distance_m)
+                ]
+            )
         );
     }
     s += "</div>";
     if !r.zones.is_empty() {
-        s += r#"<h2>By zone, worst first · 分区统计</h2>"#;
+        let _ = write!(s, "<h2>{}</h2>", l.t(Key::HeadZones));
         s += &zone_table(r);
     }
     if !r.areas.is_empty() {
         let _ = write!(
             s,
-            r#"<h2>Residential polygons with the least land in reach · 居住用地</h2><p class="note">The 20 worst of {} polygons; all are in <code>areas.csv</code>.</p><table id="areas-table"><thead><tr><th>area</th><th>zone</th><th>size</th>"#,
-            r.areas.len()
+            r#"<h2>{}</h2><p class="note">{}</p><table id="areas-table"><thead><tr><th>{}</th><th>{}</th><th>{}</th>"#,
+            l.t(Key::HeadAreas),
+            l.f(Key::AreasNote, &[&r.areas.len()]),
+            l.t(Key::ColArea),
+            l.t(Key::ColZone),
+            l.t(Key::ColSize)
         );
         for tier in &std.tiers {
-            let _ = write!(s, "<th>{}</th>", esc(&tier.name));
+            let _ = write!(s, "<th>{}</th>", esc(&l.tier(tier)));
         }
-        s += "<th>all tiers</th></tr></thead><tbody>";
+        let _ = write!(s, "<th>{}</th></tr></thead><tbody>", l.t(Key::AllTiers));
         for a in r.areas.iter().take(20) {
             let _ = write!(
                 s,
-                "<tr><td>{}</td><td>{}</td><td>{:.2} ha</td>",
+                r#"<tr><td translate="no">{}</td><td translate="no">{}</td><td>{}</td>"#,
                 esc(&a.id),
                 esc(a.zone.as_deref().unwrap_or("")),
-                a.land.area_m2 / 1e4
+                l.ha(a.land.area_m2, 2)
             );
             for k in 0..std.tiers.len() {
-                let _ = write!(s, "<td>{}</td>", pct(a.land.share(k)));
+                let _ = write!(s, "<td>{}</td>", l.pct(a.land.share(k)));
             }
-            let _ = write!(s, "<td>{}</td></tr>", pct(a.land.all_share()));
+            let _ = write!(s, "<td>{}</td></tr>", l.pct(a.land.all_share()));
         }
         s += "</tbody></table>";
     }
-    s += r#"<h2>Largest gaps · 服务盲区</h2><p class="note">Homes that miss a tier, merged into areas (homes closer than the link distance belong to one gap), largest first. All gaps are in <code>gaps.geojson</code>.</p><table id="gaps-table"><thead><tr><th>tier</th><th>#</th><th>homes</th>"#;
+    let _ = write!(
+        s,
+        r#"<h2>{}</h2><p class="note">{}</p><table id="gaps-table"><thead><tr><th>{}</th><th>{}</th><th>{}</th>"#,
+        l.t(Key::HeadGaps),
+        l.t(Key::GapsNote),
+        l.t(Key::ColTier),
+        l.t(Key::ColRank),
+        l.t(Key::ColHomes)
+    );
     if weighted {
-        s += "<th>residents</th>";
+        let _ = write!(s, "<th>{}</th>", l.t(Key::ColResidents));
     }
-    s += "<th>extent</th><th>nearest qualifying space</th><th>shortfall</th></tr></thead><tbody>";
+    let _ = write!(
+        s,
+        "<th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        l.t(Key::ColExtent),
+        l.t(Key::ColNearest),
+        l.t(Key::ColShortfall)
+    );
     let mut rank = vec![0usize; std.tiers.len()];
     for g in &r.gaps {
         rank[g.tier] += 1;
@@ -232,68 +327,103 @@ pub fn page(r: &Report, map_svg: &str) -> String {
         let _ = write!(
             s,
             "<tr><td>{}</td><td>{}</td><td>{}</td>",
-            esc(&std.tiers[g.tier].name),
+            esc(&l.tier(&std.tiers[g.tier])),
             rank[g.tier],
             g.members.len()
         );
         if weighted {
             let _ = write!(s, "<td>{:.0}</td>", g.weight);
         }
-        let short = g.shortfall_text(r.config.check.max_distance_m);
+        let short = l.shortfall(g, r.config.check.max_distance_m);
         let _ = write!(
             s,
-            "<td>{:.1} ha</td><td>{}</td><td>{short}</td></tr>",
-            g.hull_area_m2 / 1e4,
+            r#"<td>{}</td><td translate="no">{}</td><td>{short}</td></tr>"#,
+            l.ha(g.hull_area_m2, 1),
             esc(g.nearest.as_deref().unwrap_or("–"))
         );
     }
     s += "</tbody></table>";
-    s += r#"<h2>Method and provenance · 数据来源</h2><ul class="note">"#;
+    let _ = write!(s, r#"<h2>{}</h2><ul class="note">"#, l.t(Key::HeadMethod));
     let _ = write!(
         s,
-        "<li>Standard <b>{}</b>: {}.</li>",
-        esc(&std.name),
-        esc(&std.describe_tiers())
-    );
-    let _ = write!(s, "<li>Homes: {}.</li>", esc(&r.homes_rule));
-    let _ = write!(
-        s,
-        "<li>Weighting: {}.{}</li>",
-        esc(&r.weights.description),
-        unassigned(r)
+        "<li>{}</li>",
+        l.f(
+            Key::MethodStandard,
+            &[&raw(&std.name), &esc(&l.describe_tiers(std))]
+        )
     );
     let _ = write!(
         s,
-        "<li>Distances are straight-line ground distances in metres from each home's representative point to the boundary of the nearest qualifying green space (0 inside), measured on a transverse Mercator plane centred at {:.4}°E {:.4}°N and corrected for its scale; the search limit is {} m.</li>",
-        r.prepared.plane.origin().0,
-        r.prepared.plane.origin().1,
-        r.config.check.max_distance_m
+        "<li>{}</li>",
+        l.f(Key::MethodHomes, &[&l.homes(&r.config.check.homes)])
+    );
+    let _ = write!(
+        s,
+        "<li>{}</li>",
+        l.f(
+            Key::MethodWeighting,
+            &[&l.weighting(&r.config.weight), &unassigned(r)]
+        )
+    );
+    let _ = write!(
+        s,
+        "<li>{}</li>",
+        l.f(
+            Key::MethodDistance,
+            &[
+                &format!("{:.4}", r.prepared.plane.origin().0),
+                &format!("{:.4}", r.prepared.plane.origin().1),
+                &l.m(r.config.check.max_distance_m)
+            ]
+        )
     );
     let sum = &r.summary;
     let _ = write!(
         s,
-        "<li>Green features: {} read, {} used, {} skipped; demand features: {} read, {} evaluated.</li>",
-        sum.green_read, sum.green_used, sum.green_skipped, sum.points_read, sum.points_evaluated
+        "<li>{}</li>",
+        l.f(
+            Key::MethodCounts,
+            &[
+                &sum.green_read,
+                &sum.green_used,
+                &sum.green_skipped,
+                &sum.points_read,
+                &sum.points_evaluated
+            ]
+        )
     );
-    for (reason, n) in sum
+    let reason = |text: &str| l.reason(text).unwrap_or_else(|| raw(text));
+    for (key, why, n) in sum
         .green_ignored
         .iter()
-        .map(|(k, v)| (format!("green ignored: {k}"), v))
+        .map(|(k, v)| (Key::GreenIgnored, k, v))
         .chain(
             sum.points_skipped
                 .iter()
-                .map(|(k, v)| (format!("homes skipped: {k}"), v)),
+                .map(|(k, v)| (Key::HomesSkipped, k, v)),
         )
     {
-        let _ = write!(s, "<li>{}: {n}</li>", esc(&reason));
+        let _ = write!(
+            s,
+            "<li>{}{}{n}</li>",
+            l.f(key, &[&reason(why)]),
+            l.t(Key::Colon)
+        );
     }
-    s += "</ul><table id=\"inputs\"><thead><tr><th>input file</th><th>role</th><th>CRS</th><th>features</th><th>SHA-256</th></tr></thead><tbody>";
+    let _ = write!(
+        s,
+        r#"</ul><table id="inputs"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>SHA-256</th></tr></thead><tbody>"#,
+        l.t(Key::ColInputFile),
+        l.t(Key::ColRole),
+        l.t(Key::ColCrs),
+        l.t(Key::ColFeatures)
+    );
     for f in &r.inputs {
         let _ = write!(
             s,
-            r#"<tr><td class="mono">{}</td><td>{}</td><td>{}</td><td>{}</td><td class="mono">{}</td></tr>"#,
+            r#"<tr><td class="mono" translate="no">{}</td><td>{}</td><td translate="no">{}</td><td>{}</td><td class="mono" translate="no">{}</td></tr>"#,
             esc(&f.info.path.display().to_string()),
-            esc(&f.info.role),
+            esc(&l.role(&f.info.role)),
             esc(&f.info.crs),
             f.info.read,
             f.sha256
@@ -301,31 +431,35 @@ pub fn page(r: &Report, map_svg: &str) -> String {
     }
     s += "</tbody></table>";
     if !r.warnings.is_empty() {
-        s += r#"<h2>Warnings</h2><ul class="note">"#;
+        let _ = write!(
+            s,
+            r#"<h2>{}</h2><p class="note">{}</p><ul class="note" translate="no">"#,
+            l.t(Key::HeadWarnings),
+            l.t(Key::WarningsNote)
+        );
         for w in &r.warnings {
             let _ = write!(s, "<li>{}</li>", esc(w));
         }
         s += "</ul>";
     }
-    s += r#"<p class="note">Map data © OpenStreetMap contributors (ODbL) where the inputs are OpenStreetMap extracts.</p></main></body></html>"#;
+    let _ = write!(
+        s,
+        r#"<p class="note">{}</p></main></body></html>"#,
+        l.t(Key::Attribution)
+    );
     s
 }
 
-/// What the population weighting left out, as a sentence (empty when nothing).
+/// What the population weighting left out, as sentences (empty when nothing).
 pub fn unassigned(r: &Report) -> String {
+    let l: Lang = r.config.lang;
     let w = &r.weights;
     let mut out = String::new();
     if w.unassigned > 0.0 {
-        out += &format!(
-            " {:.0} residents live in cells that hold no home of the data and are not counted.",
-            w.unassigned
-        );
+        out += &l.f(Key::Unassigned, &[&format!("{:.0}", w.unassigned)]);
     }
     if w.points_outside > 0 {
-        out += &format!(
-            " {} homes lie in no population cell and weigh 0.",
-            w.points_outside
-        );
+        out += &l.f(Key::OutsideCells, &[&w.points_outside]);
     }
     out
 }

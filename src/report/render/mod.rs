@@ -17,7 +17,7 @@ use crate::run::check::write_points;
 use super::{POINTS_FORMAT, Report};
 
 pub use json::summary_json;
-pub use markdown::headline_table;
+pub use markdown::{headline_table, terminal_summary};
 
 /// Write every file of the report into `report.config.out_dir`.
 pub fn write_folder(r: &Report) -> Result<(), Error> {
@@ -52,11 +52,6 @@ pub fn write_folder(r: &Report) -> Result<(), Error> {
 fn put(dir: &Path, name: &str, text: &str) -> Result<(), Error> {
     let path = dir.join(name);
     write_file(&path, text.as_bytes()).map_err(|source| Error::Output { path, source })
-}
-
-/// `12.3%`.
-fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
 }
 
 /// Grade a land share against the national garden-city thresholds.

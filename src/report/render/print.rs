@@ -89,7 +89,12 @@ mod tests {
     fn fonts_name_every_platform() {
         for lang in Lang::ALL {
             let f = font_stack(lang);
-            for font in ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC"] {
+            for font in [
+                "Noto Sans CJK SC",
+                "Source Han Sans SC",
+                "Microsoft YaHei",
+                "PingFang SC",
+            ] {
                 assert!(f.contains(font), "{lang}: {font}");
             }
             assert!(f.ends_with("sans-serif"));
