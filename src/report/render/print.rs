@@ -52,7 +52,7 @@ pub(crate) fn print_css(lang: Lang) -> String {
   * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
   body {{ font-size: 10.5pt; }} main {{ max-width: none; padding: 0; }}
   h1 {{ font-size: 20pt; }} h2 {{ font-size: 14pt; margin-top: 18pt; break-after: avoid; }}
-  h2 + * {{ break-before: avoid; }}
+  h2 + * {{ break-before: avoid; }} h2 + p.note {{ break-after: avoid; }}
   table {{ break-inside: avoid; font-size: 9pt; }} thead {{ display: table-header-group; }}
   tfoot {{ display: table-footer-group; }} tr, th, td {{ break-inside: avoid; }}
   .cards {{ grid-template-columns: repeat(4, 1fr); gap: 6pt; }} .card {{ padding: 6pt 8pt; }}

@@ -167,7 +167,11 @@ pub fn map(r: &Report) -> String {
     s += r##"<g id="zones" fill="none" stroke="#555" stroke-width="1.2">"##;
     for (name, z) in &r.zone_shapes {
         let (d, _) = path_of(&v, &Geometry::MultiPolygon(z.clone()));
-        let _ = write!(s, r#"<path d="{d}"><title>{}</title></path>"#, esc(name));
+        let _ = write!(
+            s,
+            r#"<path d="{d}"><title translate="no">{}</title></path>"#,
+            esc(name)
+        );
     }
     s += "</g>";
     s += r#"<g id="green" stroke-width="0.6">"#;
