@@ -71,8 +71,8 @@ pub(super) fn text(key: Key) -> &'static str {
         MethodCounts => {
             "绿地要素：读取 {0} 个，采用 {1} 个，跳过 {2} 个；需求点要素：读取 {3} 个，参与评估 {4} 个。"
         }
-        GreenIgnored => "未计入的绿地：{0}",
-        HomesSkipped => "未计入的住宅：{0}",
+        GreenIgnored => "未计入的绿地（{0}）",
+        HomesSkipped => "未计入的住宅（{0}）",
         ColInputFile => "输入文件",
         ColRole => "用途",
         ColCrs => "坐标系",

@@ -21,6 +21,7 @@ h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 32px 0 10
 .card .line { font-size: 13px; color: var(--muted); }
 .g90 { color: var(--good); font-weight: 600; } .g80 { color: #b8860b; font-weight: 600; } .glow { color: var(--bad); font-weight: 600; }
 .g90, .g80, .glow { white-space: nowrap; }
+#inputs td:nth-child(2), #inputs td:nth-child(3), #inputs td:nth-child(4) { white-space: nowrap; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; margin: 6px 0 10px; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: right; vertical-align: top; }
 th:first-child, td:first-child { text-align: left; } th { background: #f3f5f6; font-weight: 600; }
