@@ -8,7 +8,8 @@
 //!
 //! - [`run_check`] with a [`CheckConfig`] (its [`DemandSource`]: points, residential
 //!   polygons or a grid) gives a [`CheckRun`]: the printed summary and per-point results.
-//! - [`run_report`] with a [`ReportConfig`] writes the planner's report folder.
+//! - [`run_report`] with a [`ReportConfig`] writes the planner's report folder, in Chinese or
+//!   English ([`Lang`]), and with `pdf` also `report.pdf` through a local Chromium.
 //! - [`Standard`]s: the presets in [`standard::presets`], or a TOML file through
 //!   [`standard::file::load`].
 //! - [`Progress`] (or [`Silent`]) receives progress; every failure is an [`Error`].
@@ -33,7 +34,7 @@
 //! The same homes under the GB/T 51346 standard, as a report folder:
 //!
 //! ```no_run
-//! use greenreach::{CheckConfig, DemandSource, ReportConfig, Silent, WeightSource, run_report};
+//! use greenreach::{CheckConfig, DemandSource, Lang, ReportConfig, Silent, WeightSource, run_report};
 //! let mut check = CheckConfig::new(
 //!     vec!["geodata/liechtenstein/green_areas.geojson".into()],
 //!     DemandSource::Residential("geodata/liechtenstein/buildings.geojson".into()),
@@ -47,6 +48,8 @@
 //!     land: None,
 //!     gap_link_m: None,
 //!     land_cell_m: 2.0,
+//!     lang: Lang::Zh,
+//!     pdf: false,
 //! };
 //! let report = run_report(&cfg, &Silent).unwrap();
 //! println!("{:.1}% of homes meet every tier", 100.0 * report.totals.point_share(None));
@@ -66,7 +69,7 @@ pub mod standard;
 
 pub use error::Error;
 pub use progress::{Progress, Silent};
-pub use report::{ReportConfig, WeightSource, ZoneSpec, run_report};
+pub use report::{Lang, ReportConfig, WeightSource, ZoneSpec, run_report};
 pub use run::check::{CheckRun, run_check};
 pub use run::config::{CheckConfig, DemandSource};
 pub use standard::Standard;
