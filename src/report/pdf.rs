@@ -120,7 +120,10 @@ pub fn print(browser: &Path, page: &Path, out: &Path) -> Result<(), Error> {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            // No date, title or URL in the margins (the page prints its own page numbers);
+            // the second name is the flag's name before Chromium 112.
             "--no-pdf-header-footer",
+            "--print-to-pdf-no-header",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--print-to-pdf={}", partial.display()))
