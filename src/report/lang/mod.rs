@@ -562,6 +562,33 @@ mod tests {
             assert!(has_cjk(&z), "{r} → {z}");
         }
         assert_eq!(Lang::Zh.reason("something new"), None);
+        // The standard's rule texts.
+        for (en, zh) in [
+            (
+                "leisure=park, 1.30 ha ≥ 1 ha",
+                "<code>leisure=park</code>，1.30 公顷 ≥ 1 公顷",
+            ),
+            (
+                "leisure=park, 300 m² < 400 m²",
+                "<code>leisure=park</code>，300 平方米 &lt; 400 平方米",
+            ),
+            (
+                "leisure=playground (point)",
+                "<code>leisure=playground</code>（点要素）",
+            ),
+            (
+                "fee=yes: not open to the public",
+                "<code>fee=yes</code>：不对公众开放",
+            ),
+            ("category=公园", "<code>category=公园</code>"),
+            ("no rule of the standard matches", "不符合本标准的任何规则"),
+            (
+                "not counted (leisure=park with sport=swimming)",
+                "不计入（<code>leisure=park</code> 且 <code>sport=swimming</code>）",
+            ),
+        ] {
+            assert_eq!(Lang::Zh.reason(en).as_deref(), Some(zh), "{en}");
+        }
         assert_eq!(Lang::En.reason("a<b").as_deref(), Some("a&lt;b"));
     }
 }

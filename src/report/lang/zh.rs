@@ -218,5 +218,55 @@ pub(super) fn reason(r: &str) -> Option<String> {
     {
         return Some(format!("未知类别 {}", code(c)));
     }
-    None
+    if let Some(inner) = r
+        .strip_prefix("not counted (")
+        .and_then(|t| t.strip_suffix(')'))
+    {
+        return rule(inner).map(|t| format!("不计入（{t}）"));
+    }
+    rule(r)
+}
+
+/// English phrases of the standard's rule texts and their Chinese.
+const PHRASES: [(&str, &str); 10] = [
+    ("no rule of the standard matches", "不符合本标准的任何规则"),
+    (": not open to the public", "：不对公众开放"),
+    (" is no category of ", " 不是此标准的类别："),
+    (" (line)", "（线要素）"),
+    (" (point)", "（点要素）"),
+    (" (area)", "（面要素）"),
+    (" with ", " 且 "),
+    (" ha", " 公顷"),
+    (" m²", " 平方米"),
+    (", ", "，"),
+];
+
+/// A rule text of the standard (`leisure=park, 1.30 ha ≥ 1 ha`, `fee=yes: not open to the
+/// public`) in Chinese, tags in `<code>`; `None` when a word is left that this table does not
+/// know.
+pub(super) fn rule(text: &str) -> Option<String> {
+    let mut t = text.to_string();
+    for (en, zh) in PHRASES {
+        t = t.replace(en, zh);
+    }
+    // Tags (key=value) stay as written.
+    let mut out = String::new();
+    for (k, word) in t.split(' ').enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        let (body, tail) = match word.find(['，', '：', '（']) {
+            Some(i) => word.split_at(i),
+            None => (word, ""),
+        };
+        if body.contains('=') {
+            out += &code(body);
+        } else if body.chars().any(|c| c.is_ascii_alphabetic()) {
+            return None;
+        } else {
+            out += &super::escape(body);
+        }
+        out += tail;
+    }
+    Some(out)
 }
