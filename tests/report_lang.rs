@@ -215,3 +215,37 @@ fn english_on_request_and_for_other_standards() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("zh or en"));
 }
+
+#[test]
+fn weighted_chinese_page_has_no_english_left() {
+    // Helsinki with its population grid: the weighting sentences, unassigned residents and
+    // the green spaces left out are all in Chinese.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("hel");
+    report(
+        &out,
+        &[
+            "--green",
+            "geodata/helsinki/green_areas.geojson",
+            "--green",
+            "geodata/helsinki/green_points.geojson",
+            "--residential",
+            "geodata/helsinki/buildings.geojson",
+            "--homes",
+            "osm",
+            "--population",
+            "geodata/helsinki/population_grid_cells.geojson",
+        ],
+    );
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let text = visible_text(&html);
+    let words = latin_words(&text);
+    assert!(
+        words.is_empty(),
+        "English left in the Chinese page: {words:?}"
+    );
+    for term in ["人口覆盖率", "名居民所在网格内无住宅数据", "未计入的绿地"]
+    {
+        assert!(text.contains(term), "{term} missing");
+    }
+}
