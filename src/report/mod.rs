@@ -2,6 +2,8 @@
 //! offline folder ([`render`]). Top of the library: uses `run`, `io`, `engine`; nothing imports it.
 
 pub mod compute;
+pub mod lang;
+pub mod pdf;
 pub mod proposed;
 pub mod render;
 pub mod site;
@@ -30,8 +32,12 @@ use crate::standard::TagMatch;
 
 pub use gaps::Gap;
 pub use land::LandShares;
+pub use lang::Lang;
 pub use weights::{WeightSource, Weights};
 pub use zones::Zones;
+
+/// The name of the row of homes in no zone (`zones.csv` keeps it; the page translates it).
+pub const OUTSIDE_ZONES: &str = "outside every zone";
 
 /// Where zones come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +89,14 @@ pub struct ReportConfig {
     pub gap_link_m: Option<f64>,
     /// Smallest cell of the land-area quadtree, metres.
     pub land_cell_m: f64,
+    /// The language of the page, the Markdown and the map (CSV and JSON names stay English).
+    pub lang: Lang,
+    /// Also print the page to `report.pdf` with a local Chromium or Chrome.
+    pub pdf: bool,
 }
+
+/// The PDF of the report folder.
+pub const PDF_NAME: &str = "report.pdf";
 
 /// Points, residents and land within reach, for one group of points.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -260,8 +273,20 @@ pub struct Report {
 /// Run a report and write its folder.
 pub fn run_report(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     cfg.check.validate()?;
+    // Find the browser before the work, so that a missing one fails at once.
+    let browser = cfg.pdf.then(pdf::find_browser).transpose()?;
     let report = with_threads(cfg.check.threads, || build(cfg, progress))?;
     render::write_folder(&report)?;
+    if let Some(browser) = browser {
+        progress.begin("PDF", 0);
+        let printed = pdf::print(
+            &browser,
+            &cfg.out_dir.join("index.html"),
+            &cfg.out_dir.join(PDF_NAME),
+        );
+        progress.end();
+        printed?;
+    }
     Ok(report)
 }
 
@@ -604,7 +629,7 @@ fn zone_table(names: &[String], per_zone: Vec<Shares>) -> (Vec<ZoneRow>, Vec<Str
             }),
             None if k == n_zones && shares.points > 0 => {
                 outside = Some(ZoneRow {
-                    name: "outside every zone".into(),
+                    name: OUTSIDE_ZONES.into(),
                     shares,
                 })
             }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::super::{LandBasis, Place, Report, Shares};
 use super::grade;
 use crate::report::compute::counted::SpacesCounted;
+use crate::report::lang::{Key, Lang};
 use crate::run::summary::Shortfall;
 
 /// The whole `summary.json`.
@@ -23,6 +24,8 @@ pub struct SummaryJson<'a> {
     homes_rule: &'a str,
     inputs: Vec<InputJson<'a>>,
     land_basis: Option<LandBasisJson>,
+    labels: LabelsJson<'a>,
+    lang: &'static str,
     plane: PlaneJson,
     points: PointsJson<'a>,
     residential_areas: Vec<AreaJson<'a>>,
@@ -209,12 +212,102 @@ struct LandJson {
 struct TierSharesJson<'a> {
     land_covered_m2: Option<f64>,
     land_grade: Option<String>,
+    land_grade_label: Option<BothJson>,
     land_share: Option<f64>,
     point_share: f64,
     points_within: usize,
     tier: &'a str,
     weight_share: f64,
     weight_within: f64,
+}
+
+/// A label in both languages.
+#[derive(Debug, Serialize)]
+struct BothJson {
+    en: String,
+    zh: String,
+}
+
+fn both(f: impl Fn(Lang) -> String) -> BothJson {
+    BothJson {
+        en: f(Lang::En),
+        zh: f(Lang::Zh),
+    }
+}
+
+/// What the page calls things, in both languages (the page shows one of them).
+#[derive(Debug, Serialize)]
+struct LabelsJson<'a> {
+    all_tiers: BothJson,
+    categories: Vec<NameLabelJson<'a>>,
+    land_grade: BothJson,
+    land_share: BothJson,
+    outside_zones: BothJson,
+    point_share: BothJson,
+    source: SourceJson<'a>,
+    tiers: Vec<TierLabelJson<'a>>,
+    weight_share: BothJson,
+}
+
+#[derive(Debug, Serialize)]
+struct NameLabelJson<'a> {
+    en: String,
+    name: &'a str,
+    zh: String,
+}
+
+#[derive(Debug, Serialize)]
+struct SourceJson<'a> {
+    en: &'a str,
+    zh: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+struct TierLabelJson<'a> {
+    en: String,
+    name: &'a str,
+    radius: BothJson,
+    zh: String,
+}
+
+fn labels(r: &Report) -> LabelsJson<'_> {
+    let std = &r.config.check.standard;
+    let text = |k: Key| both(|l| l.t(k).into());
+    LabelsJson {
+        all_tiers: text(Key::AllTiers),
+        categories: std
+            .categories
+            .iter()
+            .map(|c| NameLabelJson {
+                en: Lang::En.category(c),
+                name: &c.name,
+                zh: Lang::Zh.category(c),
+            })
+            .collect(),
+        land_grade: text(Key::ColGrade),
+        land_share: text(if super::on_residential_land(r) {
+            Key::ColLandWithin
+        } else {
+            Key::ColFootprintWithin
+        }),
+        outside_zones: text(Key::OutsideZones),
+        point_share: text(Key::ColHomesWithin),
+        source: SourceJson {
+            en: &std.source,
+            zh: Lang::Zh.source(std),
+        },
+        tiers: std
+            .tiers
+            .iter()
+            .map(|t| TierLabelJson {
+                en: Lang::En.tier(t),
+                name: &t.name,
+                radius: both(|l| l.radius(t)),
+                zh: Lang::Zh.tier(t),
+            })
+            .collect(),
+        weight_share: text(Key::ColResidentsWithin),
+    }
 }
 
 fn shares<'a>(r: &'a Report, s: &Shares, name: Option<&'a str>) -> SharesJson<'a> {
@@ -229,6 +322,13 @@ fn shares<'a>(r: &'a Report, s: &Shares, name: Option<&'a str>) -> SharesJson<'a
         .map(|(t, tier)| TierSharesJson {
             land_covered_m2: land.map(|l| l.covered_m2[t]),
             land_grade: land.and_then(|l| grade(l.share(t), &r.config.check.standard.grades)),
+            land_grade_label: land.and_then(|l| {
+                let grades = &r.config.check.standard.grades;
+                grade(l.share(t), grades)?;
+                Some(both(|lang| {
+                    lang.grade(l.share(t), grades).unwrap_or_default()
+                }))
+            }),
             land_share: land.map(|l| l.share(t)),
             point_share: s.point_share(Some(t)),
             points_within: s.within[t],
@@ -334,6 +434,8 @@ pub fn summary_json(r: &Report) -> SummaryJson<'_> {
                 source: None,
             },
         }),
+        labels: labels(r),
+        lang: r.config.lang.code(),
         plane: PlaneJson { lat0, lon0 },
         points: PointsJson {
             evaluated: sum.points_evaluated,
