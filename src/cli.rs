@@ -318,8 +318,8 @@ pub struct ReportArgs {
     /// Smallest cell of the land-area quadtree, metres.
     #[arg(long, value_name = "M", default_value_t = 2.0)]
     pub land_cell: f64,
-    /// Green spaces that do not exist yet (repeatable): before → after per tier, written to
-    /// proposed.txt and printed.
+    /// Green spaces that do not exist yet (repeatable): the report shows before → after per
+    /// tier, zone and residential polygon, and what each proposed space newly serves.
     #[arg(long, value_name = "FILE")]
     pub proposed: Vec<PathBuf>,
     /// Language of the page, summary.md, map and printed summary: zh or en [default: zh for
@@ -627,6 +627,7 @@ impl ReportArgs {
             land_cell_m: self.land_cell,
             lang,
             pdf: self.pdf,
+            proposed: self.proposed.clone(),
         })
     }
 }

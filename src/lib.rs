@@ -57,6 +57,7 @@
 //!     land_cell_m: 2.0,
 //!     lang: Lang::Zh,
 //!     pdf: false,
+//!     proposed: Vec::new(),
 //! };
 //! let report = run_report(&cfg, &Silent).unwrap();
 //! println!("{:.1}% of homes meet every tier", 100.0 * report.totals.point_share(None));

@@ -92,6 +92,7 @@ fn check(args: &mut cli::CheckArgs) -> Result<(), greenreach::Error> {
         println!("shard summary: {}", path.display());
         return Ok(());
     }
+    greenreach::run::proposed::validate(&cfg, &args.proposed)?;
     let run = greenreach::run_check(&cfg, &Bar::new(args.input.quiet))?;
     for n in &run.notes {
         eprintln!("read: {n}");
@@ -121,13 +122,6 @@ fn report(args: &mut cli::ReportArgs) -> Result<(), greenreach::Error> {
         eprintln!("warning: {w}");
     }
     print!("{}", greenreach::report::render::terminal_summary(&report));
-    if !args.proposed.is_empty() {
-        let (_, text) = greenreach::report::proposed::proposed_text(&cfg, &args.proposed)?;
-        let path = cfg.out_dir.join("proposed.txt");
-        std::fs::write(&path, &text)
-            .map_err(|source| greenreach::Error::Output { path, source })?;
-        print!("\n{text}");
-    }
     Ok(())
 }
 

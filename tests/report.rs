@@ -88,6 +88,7 @@ fn config(dir: &Path, green: PathBuf, demand: DemandSource) -> ReportConfig {
         land_cell_m: 2.0,
         lang: greenreach::report::Lang::En,
         pdf: false,
+        proposed: Vec::new(),
     }
 }
 

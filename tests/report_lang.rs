@@ -256,3 +256,41 @@ fn weighted_chinese_page_has_no_english_left() {
         assert!(text.contains(term), "{term} missing");
     }
 }
+
+#[test]
+fn chinese_page_with_a_proposed_plan_has_no_english_left() {
+    // Ten pocket parks sited on the shipped data, fed back as a proposed plan.
+    let dir = tempfile::tempdir().unwrap();
+    let sites = dir.path().join("site");
+    let o = greenreach(&[
+        "site",
+        "--green",
+        "geodata/liechtenstein/green_areas.geojson",
+        "--green",
+        "geodata/liechtenstein/green_points.geojson",
+        "--residential",
+        "geodata/liechtenstein/buildings.geojson",
+        "--homes",
+        "osm",
+        "--candidates-auto",
+        "--add",
+        "10",
+        "--out",
+        sites.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = dir.path().join("rep");
+    let plan = sites.join("sites.geojson");
+    let o = report(&out, &["--proposed", plan.to_str().unwrap()]);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let text = visible_text(&html);
+    let words = latin_words(&text);
+    assert!(
+        words.is_empty(),
+        "English left in the Chinese page: {words:?}"
+    );
+    assert!(text.contains("规划新增绿地：实施前 → 实施后"));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("街头绿地: 2010 → "), "{stdout}");
+}

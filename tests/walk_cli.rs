@@ -253,3 +253,29 @@ fn bad_walking_input_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("missing.geojson"));
 }
+
+/// Proposed spaces are not joined to the walking network: `--proposed` with `--metric walk`
+/// is refused before any work, with a message saying what to do instead.
+#[test]
+fn proposed_with_walk_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.csv");
+    let o = li_check(
+        &out,
+        &[
+            "--metric",
+            "walk",
+            "--network",
+            NETWORK,
+            "--proposed",
+            "geodata/liechtenstein/green_points.geojson",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--proposed is measured in a straight line only"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}

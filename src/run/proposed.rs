@@ -131,6 +131,19 @@ fn flags(reach: &dyn Reach, xy: &[geo::Coord], tiers: usize) -> Vec<Vec<bool>> {
         .collect()
 }
 
+/// Refuse what proposed spaces cannot yet be measured with: the walking metric (proposed
+/// spaces are not joined to the walking network).
+pub fn validate(cfg: &CheckConfig, proposed: &[PathBuf]) -> Result<(), Error> {
+    if !proposed.is_empty() && cfg.walk.is_some() {
+        return Err(Error::Config(
+            "--proposed is measured in a straight line only: drop --metric walk, or assess the \
+             plan by adding the proposed file as another --green layer"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Assess `proposed` files against a prepared run (its demand points must be materialised).
 pub fn assess(
     cfg: &CheckConfig,
@@ -138,7 +151,26 @@ pub fn assess(
     xy: &[geo::Coord],
     proposed: &[PathBuf],
 ) -> Result<ProposedImpact, Error> {
-    let std = &cfg.standard;
+    let new = load(cfg, prepared, proposed)?;
+    assess_classified(cfg, prepared, xy, new)
+}
+
+/// Read the proposed files (with the green layers' CRS flags) and classify them under the
+/// standard on the run's plane.
+pub fn load(
+    cfg: &CheckConfig,
+    prepared: &Prepared,
+    proposed: &[PathBuf],
+) -> Result<GreenSpaces, Error> {
+    Ok(load_with_info(cfg, prepared, proposed)?.0)
+}
+
+/// [`load`], with a description of each file read (role `proposed`).
+pub fn load_with_info(
+    cfg: &CheckConfig,
+    prepared: &Prepared,
+    proposed: &[PathBuf],
+) -> Result<(GreenSpaces, Vec<crate::run::prepare::LayerInfo>), Error> {
     let mut notes = Vec::new();
     let layers = proposed
         .iter()
@@ -154,16 +186,37 @@ pub fn assess(
                 },
                 &mut notes,
             )
-            .map(|l| l.layer)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let new = GreenSpaces::classify(&layers, std, &prepared.plane)?;
-    let n_tiers = std.tiers.len();
-    let before = flags(&prepared.reach, xy, n_tiers);
+    let info = layers
+        .iter()
+        .map(|l| crate::run::prepare::LayerInfo::of(l, "proposed"))
+        .collect();
+    let layers: Vec<_> = layers.into_iter().map(|l| l.layer).collect();
+    Ok((
+        GreenSpaces::classify(&layers, &cfg.standard, &prepared.plane)?,
+        info,
+    ))
+}
+
+/// The straight-line reach of the existing spaces with the proposed `new` ones added.
+pub fn combined_reach(cfg: &CheckConfig, prepared: &Prepared, new: &GreenSpaces) -> StraightLine {
     let mut combined = prepared.green.clone();
     combined.features.extend(new.features.iter().cloned());
-    let after_reach = StraightLine::new(combined.tier_groups(std), prepared.plane.scale());
-    let after = flags(&after_reach, xy, n_tiers);
+    StraightLine::new(combined.tier_groups(&cfg.standard), prepared.plane.scale())
+}
+
+/// [`assess`] for proposed spaces already read and classified.
+pub fn assess_classified(
+    cfg: &CheckConfig,
+    prepared: &Prepared,
+    xy: &[geo::Coord],
+    new: GreenSpaces,
+) -> Result<ProposedImpact, Error> {
+    let std = &cfg.standard;
+    let n_tiers = std.tiers.len();
+    let before = flags(&prepared.reach, xy, n_tiers);
+    let after = flags(&combined_reach(cfg, prepared, &new), xy, n_tiers);
     let count = |f: &[bool]| f.iter().filter(|&&b| b).count();
     let all = |fl: &[Vec<bool>]| (0..xy.len()).filter(|&i| fl.iter().all(|t| t[i])).count();
     let tiers = std
@@ -288,6 +341,7 @@ impl fmt::Display for ProposedImpact {
 
 /// Prepare the run of `cfg` and assess `proposed` against it.
 pub fn run_proposed(cfg: &CheckConfig, proposed: &[PathBuf]) -> Result<ProposedImpact, Error> {
+    validate(cfg, proposed)?;
     crate::run::check::with_threads(cfg.threads, || {
         let (prepared, demand) = crate::run::prepare::prepare(cfg)?;
         let points = demand.into_points(&prepared)?;

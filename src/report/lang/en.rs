@@ -175,6 +175,19 @@ pub(super) fn text(key: Key) -> &'static str {
         GradeSuffix => " ({0})",
         ServingMostItem => "{0} ({1} homes; {2})",
         ColHomesServedPerTier => "homes served (per tier)",
+        RoleProposed => "proposed",
+        HeadProposed => "Proposed spaces: before → after",
+        ProposedNote => {
+            "The {0} proposed spaces of {1} added to the existing ones, classified by the same standard; every figure below is before → after."
+        }
+        ColHomesBeforeAfter => "homes within reach (number)",
+        ColChange => "change",
+        HeadProposedAreas => "Residential polygons gaining land in reach ({0})",
+        HeadProposedSpaces => {
+            "What each proposed space newly serves (homes, that space alone added)"
+        }
+        ColSpace => "space",
+        ProposedIgnored => "{0} proposed features serve no tier: {1}",
         TermPdf => "PDF: {0}",
     }
 }

@@ -276,6 +276,7 @@ impl Lang {
             "population" => Key::RolePopulation,
             "zones" => Key::RoleZones,
             "land" => Key::RoleLand,
+            "proposed" => Key::RoleProposed,
             other => return other.to_string(),
         };
         self.t(key).to_string()
@@ -423,7 +424,8 @@ keys! {
     ColServingMost, ColLargestCounted, ColCategory, ColWhyCounts, ColHomesServed, InsideShare,
     SpacesOutside, ColLargestKeptOut, ColWhy, KeptOutNote, ServingMostIn, EmptyZones, ColWhere,
     GradesAnd, GradeSuffix, TermFootprint, ServingMostItem,
-    ColHomesServedPerTier,
+    ColHomesServedPerTier, RoleProposed, HeadProposed, ProposedNote, ColHomesBeforeAfter,
+    ColChange, HeadProposedAreas, HeadProposedSpaces, ColSpace, ProposedIgnored,
 }
 
 #[cfg(test)]

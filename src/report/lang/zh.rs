@@ -171,6 +171,17 @@ pub(super) fn text(key: Key) -> &'static str {
         GradeSuffix => "，{0}",
         ServingMostItem => "{0}（服务住宅 {1} 处；{2}）",
         ColHomesServedPerTier => "服务住宅数（按层级）",
+        RoleProposed => "规划新增绿地",
+        HeadProposed => "规划新增绿地：实施前 → 实施后",
+        ProposedNote => {
+            "在现有绿地基础上加入 {1} 中的 {0} 处规划绿地（按同一标准分类）；下列数值均为实施前 → 实施后。"
+        }
+        ColHomesBeforeAfter => "服务半径内住宅数",
+        ColChange => "变化",
+        HeadProposedAreas => "覆盖率提高的居住用地（{0} 块）",
+        HeadProposedSpaces => "各规划绿地单独新增服务的住宅数",
+        ColSpace => "绿地",
+        ProposedIgnored => "{0} 处规划绿地不服务任何层级：{1}",
         TermPdf => "PDF 文件：{0}",
     }
 }

@@ -250,6 +250,7 @@ pub fn page(r: &Report, map_svg: &str) -> String {
             land_note(r, land.area_m2, land.bound_pp())
         );
     }
+    s += &super::proposed::section_html(r);
     s += &shortfall_section(r);
     let _ = write!(
         s,

@@ -28,6 +28,7 @@ pub struct SummaryJson<'a> {
     lang: &'static str,
     plane: PlaneJson,
     points: PointsJson<'a>,
+    proposed: Option<ProposedJson<'a>>,
     residential_areas: Vec<AreaJson<'a>>,
     schema: &'static str,
     search_limit_m: f64,
@@ -310,6 +311,86 @@ fn labels(r: &Report) -> LabelsJson<'_> {
     }
 }
 
+/// `--proposed`: the report's figures before and after.
+#[derive(Debug, Serialize)]
+struct ProposedJson<'a> {
+    after: SharesJson<'a>,
+    before: SharesJson<'a>,
+    files: Vec<String>,
+    ignored: &'a std::collections::BTreeMap<String, usize>,
+    residential_areas: Vec<ProposedAreaJson<'a>>,
+    spaces: Vec<ProposedSpaceJson<'a>>,
+    zones: Vec<ProposedZoneJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ProposedZoneJson<'a> {
+    after: SharesJson<'a>,
+    before: SharesJson<'a>,
+    name: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct ProposedAreaJson<'a> {
+    all_share_after: f64,
+    all_share_before: f64,
+    id: &'a str,
+    land_share_after: Vec<f64>,
+    land_share_before: Vec<f64>,
+}
+
+#[derive(Debug, Serialize)]
+struct ProposedSpaceJson<'a> {
+    area_m2: f64,
+    category: &'a str,
+    label: &'a str,
+    newly_served: &'a [usize],
+}
+
+fn proposed<'a>(r: &'a Report, p: &'a crate::report::ProposedReport) -> ProposedJson<'a> {
+    let tiers = r.config.check.standard.tiers.len();
+    let land = |l: &crate::report::LandShares| (0..tiers).map(|t| l.share(t)).collect();
+    ProposedJson {
+        after: shares(r, &p.totals, None),
+        before: shares(r, &r.totals, None),
+        files: p.files.iter().map(|f| f.display().to_string()).collect(),
+        ignored: &p.impact.ignored,
+        residential_areas: r
+            .areas
+            .iter()
+            .zip(&p.areas)
+            .map(|(b, a)| ProposedAreaJson {
+                all_share_after: a.all_share(),
+                all_share_before: b.land.all_share(),
+                id: &b.id,
+                land_share_after: land(a),
+                land_share_before: land(&b.land),
+            })
+            .collect(),
+        spaces: p
+            .impact
+            .spaces
+            .iter()
+            .map(|x| ProposedSpaceJson {
+                area_m2: x.area_m2,
+                category: &x.category,
+                label: &x.label,
+                newly_served: &x.newly,
+            })
+            .collect(),
+        zones: r
+            .zones
+            .iter()
+            .zip(&p.zones)
+            .map(|(b, a)| ProposedZoneJson {
+                after: shares(r, &a.shares, None),
+                before: shares(r, &b.shares, None),
+                name: &b.name,
+            })
+            .collect(),
+    }
+}
+
 fn shares<'a>(r: &'a Report, s: &Shares, name: Option<&'a str>) -> SharesJson<'a> {
     let land = s.land.as_ref();
     let tiers = r
@@ -437,6 +518,7 @@ pub fn summary_json(r: &Report) -> SummaryJson<'_> {
         labels: labels(r),
         lang: r.config.lang.code(),
         plane: PlaneJson { lat0, lon0 },
+        proposed: r.proposed.as_ref().map(|p| proposed(r, p)),
         points: PointsJson {
             evaluated: sum.points_evaluated,
             read: sum.points_read,

@@ -5,7 +5,7 @@ use super::super::{PDF_NAME, Report, Shares};
 use crate::report::lang::{Key, Lang};
 
 /// Markup of a string (`<b>`, `<code>`, escapes) as Markdown.
-fn md(html: &str) -> String {
+pub(super) fn md(html: &str) -> String {
     html.replace("<b>", "**")
         .replace("</b>", "**")
         .replace("<code translate=\"no\">", "`")
@@ -103,6 +103,7 @@ pub fn terminal_summary(r: &Report) -> String {
         );
         out += "\n";
     }
+    out += &super::proposed::terminal(r);
     out += "\n";
     out += &l.f(
         Key::TermReport,
@@ -157,6 +158,7 @@ pub fn summary_md(r: &Report) -> String {
         out += &md(&land_note(r, land.area_m2, land.bound_pp()));
         out += "\n\n";
     }
+    out += &super::proposed::section_md(r);
     out += &shortfall_md(r);
     out += &spaces_md(r);
     if !r.zones.is_empty() {

@@ -5,6 +5,7 @@ pub(crate) mod html;
 mod json;
 mod markdown;
 mod print;
+mod proposed;
 mod svg;
 mod tables;
 
