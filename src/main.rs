@@ -92,7 +92,6 @@ fn check(args: &mut cli::CheckArgs) -> Result<(), greenreach::Error> {
         println!("shard summary: {}", path.display());
         return Ok(());
     }
-    greenreach::run::proposed::validate(&cfg, &args.proposed)?;
     let run = greenreach::run_check(&cfg, &Bar::new(args.input.quiet))?;
     for n in &run.notes {
         eprintln!("read: {n}");
@@ -110,6 +109,9 @@ fn check(args: &mut cli::CheckArgs) -> Result<(), greenreach::Error> {
     }
     if !args.proposed.is_empty() {
         let impact = greenreach::run::proposed::run_proposed(&cfg, &args.proposed)?;
+        if cfg.walk.is_some() {
+            println!("\nproposed spaces, measured on foot:");
+        }
         print!("\n{impact}");
     }
     Ok(())

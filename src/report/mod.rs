@@ -340,7 +340,6 @@ impl Grouping<'_> {
 /// Run a report and write its folder.
 pub fn run_report(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     cfg.check.validate()?;
-    crate::run::proposed::validate(&cfg.check, &cfg.proposed)?;
     // Find the browser before the work, so that a missing one fails at once.
     let browser = cfg.pdf.then(pdf::find_browser).transpose()?;
     let report = with_threads(cfg.check.threads, || build(cfg, progress))?;

@@ -131,19 +131,6 @@ fn flags(reach: &dyn Reach, xy: &[geo::Coord], tiers: usize) -> Vec<Vec<bool>> {
         .collect()
 }
 
-/// Refuse what proposed spaces cannot yet be measured with: the walking metric (proposed
-/// spaces are not joined to the walking network).
-pub fn validate(cfg: &CheckConfig, proposed: &[PathBuf]) -> Result<(), Error> {
-    if !proposed.is_empty() && cfg.walk.is_some() {
-        return Err(Error::Config(
-            "--proposed is measured in a straight line only: drop --metric walk, or assess the \
-             plan by adding the proposed file as another --green layer"
-                .into(),
-        ));
-    }
-    Ok(())
-}
-
 /// Assess `proposed` files against a prepared run (its demand points must be materialised).
 pub fn assess(
     cfg: &CheckConfig,
@@ -217,18 +204,6 @@ pub fn assess_classified(
     let n_tiers = std.tiers.len();
     let before = flags(&prepared.reach, xy, n_tiers);
     let after = flags(&combined_reach(cfg, prepared, &new), xy, n_tiers);
-    let count = |f: &[bool]| f.iter().filter(|&&b| b).count();
-    let all = |fl: &[Vec<bool>]| (0..xy.len()).filter(|&i| fl.iter().all(|t| t[i])).count();
-    let tiers = std
-        .tiers
-        .iter()
-        .enumerate()
-        .map(|(t, tier)| TierChange {
-            tier: tier.name.clone(),
-            before: count(&before[t]),
-            after: count(&after[t]),
-        })
-        .collect();
     let mut newly = vec![vec![0usize; n_tiers]; new.features.len()];
     for (t, tier) in std.tiers.iter().enumerate() {
         let serving: Vec<usize> = (0..new.features.len())
@@ -257,6 +232,31 @@ pub fn assess_classified(
             newly[j][t] = sets.set(c).len();
         }
     }
+    Ok(impact(std, xy.len(), before, after, new, newly))
+}
+
+/// The impact from per-tier, per-point flags before and after, and the points each proposed
+/// space newly serves per tier.
+fn impact(
+    std: &crate::standard::Standard,
+    points: usize,
+    before: Vec<Vec<bool>>,
+    after: Vec<Vec<bool>>,
+    new: GreenSpaces,
+    newly: Vec<Vec<usize>>,
+) -> ProposedImpact {
+    let count = |f: &[bool]| f.iter().filter(|&&b| b).count();
+    let all = |fl: &[Vec<bool>]| (0..points).filter(|&i| fl.iter().all(|t| t[i])).count();
+    let tiers = std
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(t, tier)| TierChange {
+            tier: tier.name.clone(),
+            before: count(&before[t]),
+            after: count(&after[t]),
+        })
+        .collect();
     let spaces = new
         .features
         .iter()
@@ -268,15 +268,58 @@ pub fn assess_classified(
             newly,
         })
         .collect();
-    Ok(ProposedImpact {
-        points: xy.len(),
+    ProposedImpact {
+        points,
         tiers,
         all: (all(&before), all(&after)),
         spaces,
         ignored: new.ignored,
         before_flags: before,
         after_flags: after,
-    })
+    }
+}
+
+/// [`assess`] on foot (`--metric walk`): before and after from walking searches over the
+/// existing spaces and over the existing and proposed ones; what each proposed space alone
+/// newly serves from a search from that space only (one network build per proposed space).
+pub fn assess_walk(
+    cfg: &CheckConfig,
+    wc: &crate::run::walk::WalkConfig,
+    prepared: &Prepared,
+    xy: &[geo::Coord],
+    new: GreenSpaces,
+    warnings: &mut crate::run::warnings::Warnings,
+) -> Result<ProposedImpact, Error> {
+    let mut flags_over = |green: &GreenSpaces| -> Result<Vec<Vec<bool>>, Error> {
+        let (reach, _) =
+            crate::run::walk::build_reach_over(cfg, wc, &prepared.plane, green, warnings)?;
+        let walked = reach.evaluate(
+            xy,
+            crate::engine::coverage::Detail::Flags,
+            cfg.max_distance_m,
+        );
+        Ok(walked.coverage.tiers.into_iter().map(|t| t.ok).collect())
+    };
+    let before = flags_over(&prepared.green)?;
+    let mut combined = prepared.green.clone();
+    combined.features.extend(new.features.iter().cloned());
+    let after = flags_over(&combined)?;
+    let mut newly = Vec::with_capacity(new.features.len());
+    for f in &new.features {
+        let alone = GreenSpaces {
+            features: vec![f.clone()],
+            ..Default::default()
+        };
+        let serves = flags_over(&alone)?;
+        newly.push(
+            serves
+                .iter()
+                .zip(&before)
+                .map(|(s, b)| s.iter().zip(b).filter(|&(&s, &b)| s && !b).count())
+                .collect(),
+        );
+    }
+    Ok(impact(&cfg.standard, xy.len(), before, after, new, newly))
 }
 
 fn pct(k: usize, n: usize) -> f64 {
@@ -340,12 +383,19 @@ impl fmt::Display for ProposedImpact {
 }
 
 /// Prepare the run of `cfg` and assess `proposed` against it.
+/// On foot under `--metric walk`, else in a straight line.
 pub fn run_proposed(cfg: &CheckConfig, proposed: &[PathBuf]) -> Result<ProposedImpact, Error> {
-    validate(cfg, proposed)?;
     crate::run::check::with_threads(cfg.threads, || {
-        let (prepared, demand) = crate::run::prepare::prepare(cfg)?;
+        let (mut prepared, demand) = crate::run::prepare::prepare(cfg)?;
         let points = demand.into_points(&prepared)?;
-        assess(cfg, &prepared, &points.xy, proposed)
+        match &cfg.walk {
+            Some(wc) => {
+                let new = load(cfg, &prepared, proposed)?;
+                let mut warnings = std::mem::take(&mut prepared.warnings);
+                assess_walk(cfg, wc, &prepared, &points.xy, new, &mut warnings)
+            }
+            None => assess(cfg, &prepared, &points.xy, proposed),
+        }
     })
 }
 
