@@ -294,3 +294,48 @@ fn chinese_page_with_a_proposed_plan_has_no_english_left() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("街头绿地: 2010 → "), "{stdout}");
 }
+
+#[test]
+fn land_use_preset_report_is_chinese_by_default() {
+    // The 控规 Shapefile of the formats tests under gb50137: Chinese without --lang, and no
+    // English on the page beyond the preset's name (gb50137, in the title) and the land-use
+    // codes of GB 50137 (G11, G15, ...), which are written as the standard writes them.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gb");
+    let shp = "tests/formats/scene/landuse_gk.shp";
+    let o = report(
+        &out,
+        &[
+            "--green",
+            shp,
+            "--green-where",
+            "用地代码=G1*",
+            "--standard",
+            "gb50137",
+            "--residential",
+            shp,
+            "--residential-where",
+            "用地代码 in R1,R2,R3",
+            "--land",
+            shp,
+            "--land-where",
+            "用地代码=R*",
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.starts_with("评估标准 gb50137：街头绿地 300 米"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("达标（≥ 80%）"), "{stdout}");
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.contains(r#"<html lang="zh-CN">"#));
+    let words: Vec<String> = latin_words(&visible_text(&html))
+        .into_iter()
+        .filter(|w| w != "G" && w != "gb")
+        .collect();
+    assert!(
+        words.is_empty(),
+        "English left in the Chinese page: {words:?}"
+    );
+}
