@@ -9,7 +9,7 @@ use greenreach::io::input::Properties;
 use greenreach::io::load::CrsOptions;
 use greenreach::io::source::{InputFormat, SourceOptions};
 use greenreach::report::site::{CandidateSource, SiteConfig};
-use greenreach::report::{ReportConfig, WeightSource, ZoneOverlap, ZoneSpec};
+use greenreach::report::{Lang, ReportConfig, WeightSource, ZoneOverlap, ZoneSpec};
 use greenreach::run::shard::ShardSpec;
 use greenreach::run::walk::WalkConfig;
 use greenreach::standard::homes::HomeFilter;
@@ -318,10 +318,19 @@ pub struct ReportArgs {
     /// Smallest cell of the land-area quadtree, metres.
     #[arg(long, value_name = "M", default_value_t = 2.0)]
     pub land_cell: f64,
-    /// Green spaces that do not exist yet (repeatable): before → after per tier, written to
-    /// proposed.txt and printed.
+    /// Green spaces that do not exist yet (repeatable): the report shows before → after per
+    /// tier, zone and residential polygon, and what each proposed space newly serves.
     #[arg(long, value_name = "FILE")]
     pub proposed: Vec<PathBuf>,
+    /// Language of the page, summary.md, map and printed summary: zh or en [default: zh for
+    /// the Chinese standards (jiangbei, jiangbei-alt, gbt51346, gb50137, ydyh, Chinese tier
+    /// labels), else en].
+    #[arg(long, value_name = "zh|en")]
+    pub lang: Option<Lang>,
+    /// Also print the page to report.pdf (A4) with a locally installed Chromium or Chrome
+    /// (or the browser named by GREENREACH_BROWSER).
+    #[arg(long)]
+    pub pdf: bool,
 }
 
 /// How homes are weighted (`report` and `site`).
@@ -593,6 +602,9 @@ impl ReportArgs {
             .iter()
             .map(|w| TagMatch::parse(w).map_err(|e| Error::Config(format!("--zone-where: {e}"))))
             .collect::<Result<Vec<_>, _>>()?;
+        let lang = self
+            .lang
+            .unwrap_or_else(|| Lang::default_for(&check.standard));
         Ok(ReportConfig {
             check,
             out_dir: self.out.clone(),
@@ -613,6 +625,9 @@ impl ReportArgs {
             land_where: tag_tests("--land-where", &self.land_where)?,
             gap_link_m: self.gap_link,
             land_cell_m: self.land_cell,
+            lang,
+            pdf: self.pdf,
+            proposed: self.proposed.clone(),
         })
     }
 }

@@ -9,7 +9,8 @@
 //!
 //! - [`run_check`] with a [`CheckConfig`] (its [`DemandSource`]: points, residential
 //!   polygons or a grid) gives a [`CheckRun`]: the printed summary and per-point results.
-//! - [`run_report`] with a [`ReportConfig`] writes the planner's report folder.
+//! - [`run_report`] with a [`ReportConfig`] writes the planner's report folder, in Chinese or
+//!   English ([`Lang`]), and with `pdf` also `report.pdf` through a local Chromium.
 //! - [`Standard`]s: the presets in [`standard::presets`], or a TOML file through
 //!   [`standard::file::load`].
 //! - [`io::osm::read_pbf`]: an OpenStreetMap extract as ways with node ids and tags, tagged
@@ -38,7 +39,7 @@
 //! The same homes under the GB/T 51346 standard, as a report folder:
 //!
 //! ```no_run
-//! use greenreach::{CheckConfig, DemandSource, ReportConfig, Silent, WeightSource, run_report};
+//! use greenreach::{CheckConfig, DemandSource, Lang, ReportConfig, Silent, WeightSource, run_report};
 //! let mut check = CheckConfig::new(
 //!     vec!["geodata/liechtenstein/green_areas.geojson".into()],
 //!     DemandSource::Residential("geodata/liechtenstein/buildings.geojson".into()),
@@ -54,6 +55,9 @@
 //!     land_where: Vec::new(),
 //!     gap_link_m: None,
 //!     land_cell_m: 2.0,
+//!     lang: Lang::Zh,
+//!     pdf: false,
+//!     proposed: Vec::new(),
 //! };
 //! let report = run_report(&cfg, &Silent).unwrap();
 //! println!("{:.1}% of homes meet every tier", 100.0 * report.totals.point_share(None));
@@ -73,7 +77,7 @@ pub mod standard;
 
 pub use error::Error;
 pub use progress::{Progress, Silent};
-pub use report::{ReportConfig, WeightSource, ZoneSpec, run_report};
+pub use report::{Lang, ReportConfig, WeightSource, ZoneSpec, run_report};
 pub use run::check::{CheckRun, run_check};
 pub use run::config::{CheckConfig, DemandSource};
 pub use standard::Standard;

@@ -109,6 +109,9 @@ fn check(args: &mut cli::CheckArgs) -> Result<(), greenreach::Error> {
     }
     if !args.proposed.is_empty() {
         let impact = greenreach::run::proposed::run_proposed(&cfg, &args.proposed)?;
+        if cfg.walk.is_some() {
+            println!("\nproposed spaces, measured on foot:");
+        }
         print!("\n{impact}");
     }
     Ok(())
@@ -121,13 +124,6 @@ fn report(args: &mut cli::ReportArgs) -> Result<(), greenreach::Error> {
         eprintln!("warning: {w}");
     }
     print!("{}", greenreach::report::render::terminal_summary(&report));
-    if !args.proposed.is_empty() {
-        let (_, text) = greenreach::report::proposed::proposed_text(&cfg, &args.proposed)?;
-        let path = cfg.out_dir.join("proposed.txt");
-        std::fs::write(&path, &text)
-            .map_err(|source| greenreach::Error::Output { path, source })?;
-        print!("\n{text}");
-    }
     Ok(())
 }
 

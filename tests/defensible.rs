@@ -290,6 +290,9 @@ fn overlapping_zones_are_an_error_unless_a_rule_is_chosen() {
             "-q",
         ];
         a.extend_from_slice(extra);
+        if !extra.contains(&"--lang") {
+            a.extend_from_slice(&["--lang", "en"]);
+        }
         (greenreach(&a), out)
     };
     let (o, _) = run(&[]);
@@ -332,7 +335,14 @@ fn overlapping_zones_are_an_error_unless_a_rule_is_chosen() {
 fn spaces_counted_snapshot_on_the_shipped_data() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("rep");
-    let o = greenreach(&["report", "--out", out.to_str().unwrap(), "-q"]);
+    let o = greenreach(&[
+        "report",
+        "--out",
+        out.to_str().unwrap(),
+        "-q",
+        "--lang",
+        "en",
+    ]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
     let start = md.find("## Green spaces counted").expect("section");
@@ -347,7 +357,7 @@ fn spaces_counted_snapshot_on_the_shipped_data() {
     }
     assert_eq!(section, std::fs::read_to_string(&snap).unwrap());
     // The nature reserves and the pool of the 2015 map are not parks: no park counts.
-    assert!(section.contains("| park | 0 | 0.0 ha |"));
+    assert!(section.contains("| park 公园 | 0 | 0.0 ha |"));
     assert!(section.contains("Schwimmbad Mühleholz | 2.59 ha | leisure=park with sport=swimming"));
 }
 
@@ -371,6 +381,9 @@ fn land_denominator_and_grades_are_named() {
             "-q",
         ];
         a.extend_from_slice(extra);
+        if !extra.contains(&"--lang") {
+            a.extend_from_slice(&["--lang", "en"]);
+        }
         let o = greenreach(&a);
         assert!(o.status.success(), "{}", text(&o.stderr));
         let json: Value =
@@ -385,6 +398,10 @@ fn land_denominator_and_grades_are_named() {
     );
     assert!(stdout.contains("not the residential land rate"));
     assert!(!stdout.contains("residential land within reach"));
+    // The Chinese edition names the footprint basis too, and never calls it the 服务半径覆盖率.
+    let (stdout, _) = run("footprints-zh", &["--lang", "zh"]);
+    assert!(stdout.contains("| 建筑基底面积覆盖率 | 评级 |"), "{stdout}");
+    assert!(stdout.contains("不是居住用地覆盖率"), "{stdout}");
 
     let (stdout, json) = run(
         "land",

@@ -281,6 +281,8 @@ fn land_use_map_end_to_end() {
         &shp,
         "--land-where",
         "用地代码=R*",
+        "--lang",
+        "en",
         "-q",
         "--out",
         dir.path().to_str().unwrap(),

@@ -86,6 +86,9 @@ fn config(dir: &Path, green: PathBuf, demand: DemandSource) -> ReportConfig {
         land_where: Vec::new(),
         gap_link_m: None,
         land_cell_m: 2.0,
+        lang: greenreach::report::Lang::En,
+        pdf: false,
+        proposed: Vec::new(),
     }
 }
 

@@ -253,3 +253,89 @@ fn bad_walking_input_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("missing.geojson"));
 }
+
+/// `--proposed` under `--metric walk`: the "after" on foot equals a walking run with the
+/// proposed file as one more green layer, never exceeds the straight-line "after", and what
+/// each space alone newly serves on foot is at most what it serves in a straight line.
+#[test]
+fn proposed_on_foot() {
+    let dir = tempfile::tempdir().unwrap();
+    let sites = dir.path().join("site");
+    let o = greenreach(&[
+        "site",
+        "--green",
+        "geodata/liechtenstein/green_areas.geojson",
+        "--green",
+        "geodata/liechtenstein/green_points.geojson",
+        "--residential",
+        "geodata/liechtenstein/buildings.geojson",
+        "--homes",
+        "osm",
+        "--candidates-auto",
+        "--add",
+        "3",
+        "--out",
+        sites.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let plan = sites.join("sites.geojson");
+    let plan = plan.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let o = li_check(&dir.path().join("x.csv"), extra);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let walk = ["--metric", "walk", "--network", NETWORK];
+    let on_foot = run(&[&walk[..], &["--proposed", plan]].concat());
+    let straight = run(&["--proposed", plan]);
+    let with_green = run(&[&walk[..], &["--green", plan]].concat());
+    // "street_green  2010  25.7%  4047  51.8%  +2037": before, after.
+    let row = |text: &str, tier: &str| -> (u64, u64) {
+        let l = text
+            .lines()
+            .skip_while(|l| !l.starts_with("with the proposed spaces"))
+            .find(|l| l.trim_start().starts_with(tier))
+            .unwrap_or_else(|| panic!("{tier} in {text}"));
+        let f: Vec<&str> = l.split_whitespace().collect();
+        (f[1].parse().unwrap(), f[3].parse().unwrap())
+    };
+    let within = |text: &str, tier: &str| -> u64 {
+        let l = text
+            .lines()
+            .find(|l| l.starts_with(tier) && l.contains(" m "))
+            .unwrap_or_else(|| panic!("{tier} in {text}"));
+        l.split_whitespace()
+            .find_map(|w| w.split_once('/'))
+            .unwrap()
+            .0
+            .parse()
+            .unwrap()
+    };
+    let (b_foot, a_foot) = row(&on_foot, "street_green");
+    let (b_line, a_line) = row(&straight, "street_green");
+    assert_eq!(b_foot, within(&on_foot, "street_green"));
+    assert_eq!(
+        a_foot,
+        within(&with_green, "street_green"),
+        "{on_foot}\n{with_green}"
+    );
+    assert!(a_foot > b_foot && a_foot <= a_line && b_foot <= b_line);
+    // Per space: "auto-10420 (street_green, 400 m²): street_green +256, ...".
+    let newly = |text: &str| -> Vec<u64> {
+        text.lines()
+            .filter(|l| l.starts_with("  auto-"))
+            .map(|l| {
+                let k = l.find("street_green +").unwrap() + "street_green +".len();
+                l[k..].split(',').next().unwrap().parse().unwrap()
+            })
+            .collect()
+    };
+    let (foot, line) = (newly(&on_foot), newly(&straight));
+    assert_eq!(foot.len(), 3);
+    assert!(
+        foot.iter().zip(&line).all(|(f, l)| f <= l),
+        "{foot:?} {line:?}"
+    );
+    assert!(foot.iter().any(|&f| f > 0), "{foot:?}");
+}

@@ -15,12 +15,16 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ._greenreach import GreenreachError, Standard, check_layers, crs_name
+import json
+import os
+
+from ._greenreach import GreenreachError, Standard, check_layers, crs_name, report_files
 
 __all__ = [
     "GreenreachError",
     "Standard",
     "check",
+    "report",
     "summarize",
     "crs_of",
     "origin_of",
@@ -155,6 +159,72 @@ def check(
     if with_summary:
         return frame, out["summary"]
     return frame
+
+
+def report(
+    homes,
+    greens,
+    out: str = "greenreach-report",
+    standard="jiangbei",
+    *,
+    zones=None,
+    zone_name: str = "name",
+    land=None,
+    population=None,
+    population_field: str = "population",
+    weight: str | None = None,
+    proposed=None,
+    homes_rule: str = "all",
+    lang: str | None = None,
+    max_distance: float | None = None,
+    strict: bool = False,
+    threads: int | None = None,
+) -> dict:
+    """Write the planner's report folder for `homes` and `greens`, exactly as
+    `greenreach report` does (the same library call), and return its `summary.json` as a dict.
+
+    homes: GeoDataFrame of residential polygons or points; greens: green features (their
+    columns classify them); zones, land, population, proposed: optional GeoDataFrames (zones
+    named by `zone_name`; residential land-use polygons; population cells with
+    `population_field`; proposed green spaces). Each frame is written in WGS84 (through its own
+    CRS) to `out/inputs/` and read from there, so the report's input table (paths, SHA-256)
+    names files that stay beside it. lang: "zh" or "en" (default: the standard's).
+    """
+    std = _standard(standard)
+    inputs = os.path.join(out, "inputs")
+    os.makedirs(inputs, exist_ok=True)
+
+    def put(name, gdf):
+        if gdf is None:
+            return None
+        if not hasattr(gdf, "geometry"):
+            raise TypeError(f"{name} must be a GeoDataFrame")
+        g = gdf if gdf.crs is None or gdf.crs.to_epsg() == 4326 else gdf.to_crs(4326)
+        path = os.path.join(inputs, f"{name}.geojson")
+        if os.path.exists(path):
+            os.remove(path)
+        g.to_file(path, driver="GeoJSON")
+        return path
+
+    text = report_files(
+        [put("greens", greens)],
+        put("homes", homes),
+        out,
+        std,
+        zones=put("zones", zones),
+        zone_name=zone_name,
+        land=put("land", land),
+        population=put("population", population),
+        population_field=population_field,
+        weight=weight,
+        homes=homes_rule,
+        lang=lang,
+        proposed=[put("proposed", proposed)] if proposed is not None else [],
+        max_distance=max_distance,
+        strict=strict,
+        threads=threads,
+    )
+    return json.loads(text)
 
 
 def _frame(out: dict, index: pd.Index) -> pd.DataFrame:

@@ -362,11 +362,98 @@ fn check_layers<'py>(
     Ok(out)
 }
 
+/// `greenreach report` on layer files: the same folder the command line writes (the library's
+/// `run_report`); returns `summary.json` as text.
+#[pyfunction]
+#[pyo3(signature = (
+    green, residential, out, standard, zones=None, zone_name="name".to_string(), land=None,
+    population=None, population_field="population".to_string(), weight=None, homes="all",
+    lang=None, proposed=Vec::new(), max_distance=None, strict=false, threads=None,
+))]
+#[allow(clippy::too_many_arguments)]
+fn report_files(
+    py: Python<'_>,
+    green: Vec<PathBuf>,
+    residential: PathBuf,
+    out: PathBuf,
+    standard: &PyStandard,
+    zones: Option<PathBuf>,
+    zone_name: String,
+    land: Option<PathBuf>,
+    population: Option<PathBuf>,
+    population_field: String,
+    weight: Option<String>,
+    homes: &str,
+    lang: Option<&str>,
+    proposed: Vec<PathBuf>,
+    max_distance: Option<f64>,
+    strict: bool,
+    threads: Option<usize>,
+) -> PyResult<String> {
+    use greenreach::report::{ZoneOverlap, ZoneSpec};
+    use greenreach::{CheckConfig, DemandSource, Lang, ReportConfig, Silent, WeightSource};
+    let mut check = CheckConfig::new(green, DemandSource::Residential(residential));
+    check.standard = standard.inner.clone();
+    check.homes = match homes {
+        "all" => HomeFilter::All,
+        "osm" => HomeFilter::OsmHomes,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "homes must be \"all\" or \"osm\", got \"{other}\""
+            )));
+        }
+    };
+    if let Some(m) = max_distance {
+        check.max_distance_m = m;
+    }
+    check.strict = strict;
+    check.threads = threads;
+    let lang = match lang {
+        Some(l) => l.parse::<Lang>().map_err(PyValueError::new_err)?,
+        None => Lang::default_for(&check.standard),
+    };
+    let weight = match (weight, population) {
+        (Some(p), _) => WeightSource::Property(p),
+        (None, Some(path)) => WeightSource::Population {
+            path,
+            field: population_field,
+            crs: None,
+        },
+        (None, None) => WeightSource::Points,
+    };
+    let cfg = ReportConfig {
+        check,
+        out_dir: out,
+        weight,
+        zones: zones.map(|path| ZoneSpec {
+            path,
+            name_property: zone_name,
+            filter: Vec::new(),
+            crs: None,
+            overlap: ZoneOverlap::Error,
+        }),
+        land,
+        land_crs: None,
+        land_where: Vec::new(),
+        gap_link_m: None,
+        land_cell_m: 2.0,
+        lang,
+        pdf: false,
+        proposed,
+    };
+    let report = py
+        .detach(|| greenreach::run_report(&cfg, &Silent))
+        .map_err(to_py)?;
+    let summary = greenreach::report::render::summary_json(&report);
+    serde_json::to_string(&summary).map_err(|e| GreenreachError::new_err(e.to_string()))
+}
+
 #[pymodule]
 fn _greenreach(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyStandard>()?;
     m.add_function(wrap_pyfunction!(check_layers, m)?)?;
     m.add_function(wrap_pyfunction!(crs_name, m)?)?;
+    m.add_function(wrap_pyfunction!(report_files, m)?)?;
     m.add("GreenreachError", m.py().get_type::<GreenreachError>())?;
     Ok(())
 }

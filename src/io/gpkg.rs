@@ -95,7 +95,14 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let mut st = conn
         .prepare(&format!("SELECT * FROM \"{}\"", table.replace('"', "\"\"")))
         .map_err(sql)?;
-    let cols: Vec<String> = st.column_names().iter().map(|s| s.to_string()).collect();
+    // Names from the table's schema as bytes: rusqlite's column names panic on invalid UTF-8.
+    let cols = column_names(&conn, &table, path)?;
+    if cols.len() != st.column_count() {
+        return Err(file_error(
+            path,
+            format!("layer \"{table}\": its schema does not match its rows"),
+        ));
+    }
     let g = cols
         .iter()
         .position(|c| c.eq_ignore_ascii_case(&geom_col))
@@ -184,6 +191,31 @@ fn list(names: &[String]) -> String {
 }
 
 /// The layer's CRS: an EPSG code greenreach knows, else the definition's WKT.
+/// The columns of `table` in `SELECT *` order; a name that is not UTF-8 is an error.
+fn column_names(conn: &Connection, table: &str, path: &Path) -> Result<Vec<String>, InputError> {
+    let mut st = conn
+        .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+        .map_err(|e| file_error(path, format!("layer \"{table}\": {e}")))?;
+    let rows = st
+        .query_map([table], |r| {
+            Ok(r.get_ref(0)?.as_bytes().map(<[u8]>::to_vec))
+        })
+        .map_err(|e| file_error(path, format!("layer \"{table}\": {e}")))?;
+    let mut out = Vec::new();
+    for (i, row) in rows.enumerate() {
+        let bytes = row
+            .map_err(|e| file_error(path, format!("layer \"{table}\": {e}")))?
+            .map_err(|e| file_error(path, format!("layer \"{table}\": column {i}: {e}")))?;
+        out.push(String::from_utf8(bytes).map_err(|_| {
+            file_error(
+                path,
+                format!("layer \"{table}\": column {i} has a name that is not UTF-8"),
+            )
+        })?);
+    }
+    Ok(out)
+}
+
 fn srs(conn: &Connection, srs_id: i64) -> rusqlite::Result<Option<Result<SourceCrs, String>>> {
     if srs_id <= 0 {
         return Ok(None);

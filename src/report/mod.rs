@@ -2,7 +2,8 @@
 //! offline folder ([`render`]). Top of the library: uses `run`, `io`, `engine`; nothing imports it.
 
 pub mod compute;
-pub mod proposed;
+pub mod lang;
+pub mod pdf;
 pub mod render;
 pub mod site;
 
@@ -30,8 +31,12 @@ use crate::standard::TagMatch;
 
 pub use gaps::Gap;
 pub use land::LandShares;
+pub use lang::Lang;
 pub use weights::{WeightSource, Weights};
 pub use zones::Zones;
+
+/// The name of the row of homes in no zone (`zones.csv` keeps it; the page translates it).
+pub const OUTSIDE_ZONES: &str = "outside every zone";
 
 /// Where zones come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,7 +88,16 @@ pub struct ReportConfig {
     pub gap_link_m: Option<f64>,
     /// Smallest cell of the land-area quadtree, metres.
     pub land_cell_m: f64,
+    /// The language of the page, the Markdown and the map (CSV and JSON names stay English).
+    pub lang: Lang,
+    /// Also print the page to `report.pdf` with a local Chromium or Chrome.
+    pub pdf: bool,
+    /// Green spaces that do not exist yet (`--proposed`): the report shows before → after.
+    pub proposed: Vec<PathBuf>,
 }
+
+/// The PDF of the report folder.
+pub const PDF_NAME: &str = "report.pdf";
 
 /// Points, residents and land within reach, for one group of points.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -255,13 +269,91 @@ pub struct Report {
     pub coverage: Coverage,
     /// Zone polygons, plane metres.
     pub zone_shapes: Vec<(String, MultiPolygon<f64>)>,
+    /// With `--proposed`: the same figures with the proposed spaces added.
+    pub proposed: Option<ProposedReport>,
+}
+
+/// The report's figures with the proposed spaces added (`--proposed`), aligned with the
+/// report's own: `zones` in the order of [`Report::zones`], `areas` of [`Report::areas`].
+#[derive(Debug, Clone)]
+pub struct ProposedReport {
+    /// The proposed files.
+    pub files: Vec<PathBuf>,
+    /// All points, after.
+    pub totals: Shares,
+    /// Per zone, after.
+    pub zones: Vec<ZoneRow>,
+    /// Per residential polygon, after.
+    pub areas: Vec<LandShares>,
+    /// Per tier and per proposed space, the points newly served.
+    pub impact: crate::run::proposed::ProposedImpact,
+}
+
+/// How the report groups points and land: all, per zone (the last group: in no zone).
+struct Grouping<'a> {
+    tiers: usize,
+    /// Zones of each point.
+    zones_of: &'a [Vec<usize>],
+    /// Weight of each point.
+    weights: &'a [f64],
+    /// Number of zones, `None` without zones.
+    n_zones: Option<usize>,
+    /// Zone of each land polygon.
+    land_zone: Vec<Option<usize>>,
+}
+
+impl Grouping<'_> {
+    /// Totals and per-zone figures of `coverage` (and of `land`, one per land polygon).
+    fn shares(&self, coverage: &Coverage, land: Option<&[LandShares]>) -> (Shares, Vec<Shares>) {
+        let mut totals = Shares::new(self.tiers);
+        let n = self.n_zones.unwrap_or(0);
+        let mut per_zone = vec![Shares::new(self.tiers); n + 1];
+        for (i, in_zones) in self.zones_of.iter().enumerate() {
+            let w = self.weights[i];
+            totals.add_point(i, coverage, w);
+            if self.n_zones.is_some() {
+                if in_zones.is_empty() {
+                    per_zone[n].add_point(i, coverage, w);
+                }
+                for &z in in_zones {
+                    per_zone[z].add_point(i, coverage, w);
+                }
+            }
+        }
+        if let Some(land) = land {
+            let mut total_land = LandShares::default();
+            for (figures, zone) in land.iter().zip(&self.land_zone) {
+                total_land.add(figures);
+                if self.n_zones.is_some() {
+                    per_zone[zone.unwrap_or(n)]
+                        .land
+                        .get_or_insert_with(LandShares::default)
+                        .add(figures);
+                }
+            }
+            totals.land = Some(total_land);
+        }
+        (totals, per_zone)
+    }
 }
 
 /// Run a report and write its folder.
 pub fn run_report(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     cfg.check.validate()?;
+    // Find the browser before the work, so that a missing one fails at once.
+    let browser = cfg.pdf.then(pdf::find_browser).transpose()?;
     let report = with_threads(cfg.check.threads, || build(cfg, progress))?;
     render::write_folder(&report)?;
+    if let Some(browser) = browser {
+        progress.begin("PDF", 0);
+        let printed = pdf::print(
+            &browser,
+            &cfg.out_dir.join("index.html"),
+            &cfg.out_dir.join(PDF_NAME),
+        );
+        progress.end();
+        printed?;
+    }
     Ok(report)
 }
 
@@ -350,60 +442,51 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         prepared.warnings.warn(n)?;
     }
 
-    let land_rows = land_polys.as_ref().map(|polys| {
-        let shapes: Vec<MultiPolygon<f64>> = polys.iter().map(|(_, _, p)| p.clone()).collect();
-        progress.begin("land area", 0);
-        let figures = land::land_cover(
-            &shapes,
-            &prepared.reach,
-            land::LandSettings {
-                min_cell_m: cfg.land_cell_m,
-                limit_m: check.max_distance_m + check.standard.max_radius(),
-            },
-        );
-        progress.end();
-        polys
-            .iter()
-            .zip(figures)
-            .map(|((id, zone, shape), land)| {
-                use geo::InteriorPoint;
-                let at = shape
-                    .interior_point()
-                    .and_then(|p| prepared.plane.inverse(p.0).ok());
-                (id.clone(), *zone, at, land)
-            })
-            .collect::<Vec<_>>()
-    });
-
-    let mut totals = Shares::new(tiers);
-    let n_zones = zones.as_ref().map_or(0, |z| z.names.len());
-    let mut per_zone: Vec<Shares> = vec![Shares::new(tiers); n_zones + 1];
-    for (i, in_zones) in zones_of.iter().enumerate() {
-        let w = weights.per_point[i];
-        totals.add_point(i, &coverage, w);
-        if zones.is_some() {
-            if in_zones.is_empty() {
-                per_zone[n_zones].add_point(i, &coverage, w);
-            }
-            for &z in in_zones {
-                per_zone[z].add_point(i, &coverage, w);
-            }
-        }
-    }
+    let settings = land::LandSettings {
+        min_cell_m: cfg.land_cell_m,
+        limit_m: check.max_distance_m + check.standard.max_radius(),
+    };
+    let shapes: Option<Vec<MultiPolygon<f64>>> = land_polys
+        .as_ref()
+        .map(|polys| polys.iter().map(|(_, _, p)| p.clone()).collect());
+    let land_of = |reach: &dyn crate::engine::reach::Reach| {
+        shapes.as_ref().map(|shapes| {
+            progress.begin("land area", 0);
+            let figures = land::land_cover(shapes, reach, settings);
+            progress.end();
+            figures
+        })
+    };
+    let grouping = Grouping {
+        tiers,
+        zones_of: &zones_of,
+        weights: &weights.per_point,
+        n_zones: zones.as_ref().map(|z| z.names.len()),
+        land_zone: land_polys
+            .as_ref()
+            .map_or_else(Vec::new, |p| p.iter().map(|(_, z, _)| *z).collect()),
+    };
+    let land_figures = land_of(&prepared.reach);
+    let (totals, per_zone) = grouping.shares(&coverage, land_figures.as_deref());
     let mut areas = Vec::new();
-    if let Some(rows) = land_rows {
-        let mut total_land = LandShares::default();
-        for (id, zone, at, land) in rows {
-            total_land.add(&land);
-            if zones.is_some() {
-                per_zone[zone.unwrap_or(n_zones)]
-                    .land
-                    .get_or_insert_with(LandShares::default)
-                    .add(&land);
-            }
+    let mut area_order = Vec::new();
+    if let (Some(polys), Some(figures)) = (&land_polys, &land_figures) {
+        area_order = (0..polys.len()).collect();
+        area_order.sort_by(|&a, &b| {
+            figures[a]
+                .all_share()
+                .total_cmp(&figures[b].all_share())
+                .then(figures[b].area_m2.total_cmp(&figures[a].area_m2))
+        });
+        for &k in &area_order {
+            use geo::InteriorPoint;
+            let (id, zone, shape) = &polys[k];
+            let at = shape
+                .interior_point()
+                .and_then(|p| prepared.plane.inverse(p.0).ok());
             let zone = zone.and_then(|z| zones.as_ref().map(|zs| zs.names[z].clone()));
             areas.push(AreaRow {
-                id,
+                id: id.clone(),
                 place: at.map(|c| Place {
                     lon: c.x,
                     lat: c.y,
@@ -411,22 +494,49 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
                     name: None,
                 }),
                 zone,
-                land,
+                land: figures[k].clone(),
             });
         }
-        totals.land = Some(total_land);
-        areas.sort_by(|a, b| {
-            a.land
-                .all_share()
-                .total_cmp(&b.land.all_share())
-                .then(b.land.area_m2.total_cmp(&a.land.area_m2))
-        });
     }
     let (zone_rows, empty_zones) = match &zones {
         Some(z) => zone_table(&z.names, per_zone),
         None => (Vec::new(), Vec::new()),
     };
 
+    let proposed = if cfg.proposed.is_empty() {
+        None
+    } else {
+        let (new, info) = crate::run::proposed::load_with_info(check, &prepared, &cfg.proposed)?;
+        prepared.layers.extend(info);
+        let reach = crate::run::proposed::combined_reach(check, &prepared, &new);
+        let after = evaluate_points(
+            &reach,
+            &points,
+            check.max_distance_m,
+            Detail::Flags,
+            progress,
+        );
+        let after_land = land_of(&reach);
+        let (totals, per_zone) = grouping.shares(&after, after_land.as_deref());
+        let after_rows = zones
+            .as_ref()
+            .map_or_else(Vec::new, |z| zone_table(&z.names, per_zone).0);
+        let zones = zone_rows
+            .iter()
+            .filter_map(|row| after_rows.iter().find(|a| a.name == row.name).cloned())
+            .collect();
+        let areas = after_land.map_or_else(Vec::new, |l| {
+            area_order.iter().map(|&k| l[k].clone()).collect()
+        });
+        let impact = crate::run::proposed::assess_classified(check, &prepared, &points.xy, new)?;
+        Some(ProposedReport {
+            files: cfg.proposed.clone(),
+            totals,
+            zones,
+            areas,
+            impact,
+        })
+    };
     let link = cfg.gap_link_m.unwrap_or(match check.demand {
         DemandSource::Grid { spacing_m, .. } => 1.5 * spacing_m,
         _ => 150.0,
@@ -483,6 +593,7 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         points,
         coverage,
         zone_shapes,
+        proposed,
     })
 }
 
@@ -604,7 +715,7 @@ fn zone_table(names: &[String], per_zone: Vec<Shares>) -> (Vec<ZoneRow>, Vec<Str
             }),
             None if k == n_zones && shares.points > 0 => {
                 outside = Some(ZoneRow {
-                    name: "outside every zone".into(),
+                    name: OUTSIDE_ZONES.into(),
                     shares,
                 })
             }

@@ -138,7 +138,26 @@ pub fn assess(
     xy: &[geo::Coord],
     proposed: &[PathBuf],
 ) -> Result<ProposedImpact, Error> {
-    let std = &cfg.standard;
+    let new = load(cfg, prepared, proposed)?;
+    assess_classified(cfg, prepared, xy, new)
+}
+
+/// Read the proposed files (with the green layers' CRS flags) and classify them under the
+/// standard on the run's plane.
+pub fn load(
+    cfg: &CheckConfig,
+    prepared: &Prepared,
+    proposed: &[PathBuf],
+) -> Result<GreenSpaces, Error> {
+    Ok(load_with_info(cfg, prepared, proposed)?.0)
+}
+
+/// [`load`], with a description of each file read (role `proposed`).
+pub fn load_with_info(
+    cfg: &CheckConfig,
+    prepared: &Prepared,
+    proposed: &[PathBuf],
+) -> Result<(GreenSpaces, Vec<crate::run::prepare::LayerInfo>), Error> {
     let mut notes = Vec::new();
     let layers = proposed
         .iter()
@@ -154,28 +173,37 @@ pub fn assess(
                 },
                 &mut notes,
             )
-            .map(|l| l.layer)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let new = GreenSpaces::classify(&layers, std, &prepared.plane)?;
-    let n_tiers = std.tiers.len();
-    let before = flags(&prepared.reach, xy, n_tiers);
+    let info = layers
+        .iter()
+        .map(|l| crate::run::prepare::LayerInfo::of(l, "proposed"))
+        .collect();
+    let layers: Vec<_> = layers.into_iter().map(|l| l.layer).collect();
+    Ok((
+        GreenSpaces::classify(&layers, &cfg.standard, &prepared.plane)?,
+        info,
+    ))
+}
+
+/// The straight-line reach of the existing spaces with the proposed `new` ones added.
+pub fn combined_reach(cfg: &CheckConfig, prepared: &Prepared, new: &GreenSpaces) -> StraightLine {
     let mut combined = prepared.green.clone();
     combined.features.extend(new.features.iter().cloned());
-    let after_reach = StraightLine::new(combined.tier_groups(std), prepared.plane.scale());
-    let after = flags(&after_reach, xy, n_tiers);
-    let count = |f: &[bool]| f.iter().filter(|&&b| b).count();
-    let all = |fl: &[Vec<bool>]| (0..xy.len()).filter(|&i| fl.iter().all(|t| t[i])).count();
-    let tiers = std
-        .tiers
-        .iter()
-        .enumerate()
-        .map(|(t, tier)| TierChange {
-            tier: tier.name.clone(),
-            before: count(&before[t]),
-            after: count(&after[t]),
-        })
-        .collect();
+    StraightLine::new(combined.tier_groups(&cfg.standard), prepared.plane.scale())
+}
+
+/// [`assess`] for proposed spaces already read and classified.
+pub fn assess_classified(
+    cfg: &CheckConfig,
+    prepared: &Prepared,
+    xy: &[geo::Coord],
+    new: GreenSpaces,
+) -> Result<ProposedImpact, Error> {
+    let std = &cfg.standard;
+    let n_tiers = std.tiers.len();
+    let before = flags(&prepared.reach, xy, n_tiers);
+    let after = flags(&combined_reach(cfg, prepared, &new), xy, n_tiers);
     let mut newly = vec![vec![0usize; n_tiers]; new.features.len()];
     for (t, tier) in std.tiers.iter().enumerate() {
         let serving: Vec<usize> = (0..new.features.len())
@@ -204,6 +232,31 @@ pub fn assess(
             newly[j][t] = sets.set(c).len();
         }
     }
+    Ok(impact(std, xy.len(), before, after, new, newly))
+}
+
+/// The impact from per-tier, per-point flags before and after, and the points each proposed
+/// space newly serves per tier.
+fn impact(
+    std: &crate::standard::Standard,
+    points: usize,
+    before: Vec<Vec<bool>>,
+    after: Vec<Vec<bool>>,
+    new: GreenSpaces,
+    newly: Vec<Vec<usize>>,
+) -> ProposedImpact {
+    let count = |f: &[bool]| f.iter().filter(|&&b| b).count();
+    let all = |fl: &[Vec<bool>]| (0..points).filter(|&i| fl.iter().all(|t| t[i])).count();
+    let tiers = std
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(t, tier)| TierChange {
+            tier: tier.name.clone(),
+            before: count(&before[t]),
+            after: count(&after[t]),
+        })
+        .collect();
     let spaces = new
         .features
         .iter()
@@ -215,15 +268,58 @@ pub fn assess(
             newly,
         })
         .collect();
-    Ok(ProposedImpact {
-        points: xy.len(),
+    ProposedImpact {
+        points,
         tiers,
         all: (all(&before), all(&after)),
         spaces,
         ignored: new.ignored,
         before_flags: before,
         after_flags: after,
-    })
+    }
+}
+
+/// [`assess`] on foot (`--metric walk`): before and after from walking searches over the
+/// existing spaces and over the existing and proposed ones; what each proposed space alone
+/// newly serves from a search from that space only (one network build per proposed space).
+pub fn assess_walk(
+    cfg: &CheckConfig,
+    wc: &crate::run::walk::WalkConfig,
+    prepared: &Prepared,
+    xy: &[geo::Coord],
+    new: GreenSpaces,
+    warnings: &mut crate::run::warnings::Warnings,
+) -> Result<ProposedImpact, Error> {
+    let mut flags_over = |green: &GreenSpaces| -> Result<Vec<Vec<bool>>, Error> {
+        let (reach, _) =
+            crate::run::walk::build_reach_over(cfg, wc, &prepared.plane, green, warnings)?;
+        let walked = reach.evaluate(
+            xy,
+            crate::engine::coverage::Detail::Flags,
+            cfg.max_distance_m,
+        );
+        Ok(walked.coverage.tiers.into_iter().map(|t| t.ok).collect())
+    };
+    let before = flags_over(&prepared.green)?;
+    let mut combined = prepared.green.clone();
+    combined.features.extend(new.features.iter().cloned());
+    let after = flags_over(&combined)?;
+    let mut newly = Vec::with_capacity(new.features.len());
+    for f in &new.features {
+        let alone = GreenSpaces {
+            features: vec![f.clone()],
+            ..Default::default()
+        };
+        let serves = flags_over(&alone)?;
+        newly.push(
+            serves
+                .iter()
+                .zip(&before)
+                .map(|(s, b)| s.iter().zip(b).filter(|&(&s, &b)| s && !b).count())
+                .collect(),
+        );
+    }
+    Ok(impact(&cfg.standard, xy.len(), before, after, new, newly))
 }
 
 fn pct(k: usize, n: usize) -> f64 {
@@ -287,11 +383,19 @@ impl fmt::Display for ProposedImpact {
 }
 
 /// Prepare the run of `cfg` and assess `proposed` against it.
+/// On foot under `--metric walk`, else in a straight line.
 pub fn run_proposed(cfg: &CheckConfig, proposed: &[PathBuf]) -> Result<ProposedImpact, Error> {
     crate::run::check::with_threads(cfg.threads, || {
-        let (prepared, demand) = crate::run::prepare::prepare(cfg)?;
+        let (mut prepared, demand) = crate::run::prepare::prepare(cfg)?;
         let points = demand.into_points(&prepared)?;
-        assess(cfg, &prepared, &points.xy, proposed)
+        match &cfg.walk {
+            Some(wc) => {
+                let new = load(cfg, &prepared, proposed)?;
+                let mut warnings = std::mem::take(&mut prepared.warnings);
+                assess_walk(cfg, wc, &prepared, &points.xy, new, &mut warnings)
+            }
+            None => assess(cfg, &prepared, &points.xy, proposed),
+        }
     })
 }
 

@@ -175,6 +175,17 @@ pub fn build_reach(
     prepared: &Prepared,
     warnings: &mut Warnings,
 ) -> Result<(WalkReach, usize), Error> {
+    build_reach_over(cfg, wc, &prepared.plane, &prepared.green, warnings)
+}
+
+/// [`build_reach`] over the green spaces `green` (e.g. with proposed ones added).
+pub fn build_reach_over(
+    cfg: &CheckConfig,
+    wc: &WalkConfig,
+    plane: &crate::crs::LocalPlane,
+    green: &crate::run::green::GreenSpaces,
+    warnings: &mut Warnings,
+) -> Result<(WalkReach, usize), Error> {
     let opts = ReadOptions {
         strict: cfg.strict,
         ..Default::default()
@@ -195,7 +206,6 @@ pub fn build_reach(
         warnings.warn(n)?;
     }
     let ways_read = file.ways_read();
-    let plane = &prepared.plane;
     let project = |c: Coord| plane.forward(c.x, c.y);
     let ways: Vec<NetworkWay> = file
         .ways
@@ -218,8 +228,8 @@ pub fn build_reach(
         })
         .collect::<Result<_, crate::crs::CrsError>>()?;
     let given: Vec<Coord> = given.into_iter().map(project).collect::<Result<_, _>>()?;
-    let green: Vec<(u32, &Geometry<f64>)> = prepared
-        .green
+    let spaces = green;
+    let green: Vec<(u32, &Geometry<f64>)> = spaces
         .features
         .iter()
         .enumerate()
@@ -240,8 +250,7 @@ pub fn build_reach(
         .tiers
         .iter()
         .map(|tier| {
-            prepared
-                .green
+            spaces
                 .features
                 .iter()
                 .map(|f| {
@@ -254,7 +263,7 @@ pub fn build_reach(
                 .collect()
         })
         .collect();
-    let straight = StraightLine::new(prepared.green.tier_groups(&cfg.standard), plane.scale());
+    let straight = StraightLine::new(spaces.tier_groups(&cfg.standard), plane.scale());
     let reach = WalkReach::new(
         net,
         straight,

@@ -63,10 +63,12 @@ impl HomeFilter {
             return Some("not a home: non-dwelling building type");
         }
         if b == "yes" {
-            if NON_RESIDENTIAL_KEYS.iter().any(|k| props.contains_key(*k)) {
+            // A null value (as GDAL writes a missing field) is an absent tag.
+            let has = |k: &str| props.get(k).is_some_and(|v| !v.is_null());
+            if NON_RESIDENTIAL_KEYS.iter().any(|k| has(k)) {
                 return Some("not a home: building=yes with a non-residential use");
             }
-            if props.contains_key("name") {
+            if has("name") {
                 return Some("not a home: named building=yes");
             }
             if footprint_m2 < MIN_YES_FOOTPRINT_M2 {
@@ -117,6 +119,14 @@ mod tests {
                 .is_some()
         );
         assert!(f.reject(&p(json!({"building": "yes"})), 9000.0).is_some());
+        // Null fields (GDAL writes every column of a table) are absent tags.
+        assert_eq!(
+            f.reject(
+                &p(json!({"building": "yes", "name": null, "shop": null})),
+                120.0
+            ),
+            None
+        );
         assert_eq!(
             f.reject(&p(json!({"building": "apartments"})), 9000.0),
             None

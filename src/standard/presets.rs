@@ -68,7 +68,7 @@ const EXCLUDE: [&str; 5] = [
 ];
 /// The national garden-city grades for 公园绿地服务半径覆盖率.
 const GARDEN_CITY_GRADES: [f64; 2] = [80.0, 90.0];
-const GARDEN_CITY_SOURCE: &str = "国家园林城市 / 国家生态园林城市 evaluation standards (GB/T 50563-2010): park service-radius coverage ≥ 80% and ≥ 90%";
+pub(crate) const GARDEN_CITY_SOURCE: &str = "国家园林城市 / 国家生态园林城市 evaluation standards (GB/T 50563-2010): park service-radius coverage ≥ 80% and ≥ 90%";
 
 fn tags(specs: &[&str]) -> Vec<TagMatch> {
     specs

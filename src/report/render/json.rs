@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::super::{LandBasis, Place, Report, Shares};
 use super::grade;
 use crate::report::compute::counted::SpacesCounted;
+use crate::report::lang::{Key, Lang};
 use crate::run::summary::Shortfall;
 
 /// The whole `summary.json`.
@@ -23,8 +24,11 @@ pub struct SummaryJson<'a> {
     homes_rule: &'a str,
     inputs: Vec<InputJson<'a>>,
     land_basis: Option<LandBasisJson>,
+    labels: LabelsJson<'a>,
+    lang: &'static str,
     plane: PlaneJson,
     points: PointsJson<'a>,
+    proposed: Option<ProposedJson<'a>>,
     residential_areas: Vec<AreaJson<'a>>,
     schema: &'static str,
     search_limit_m: f64,
@@ -209,12 +213,182 @@ struct LandJson {
 struct TierSharesJson<'a> {
     land_covered_m2: Option<f64>,
     land_grade: Option<String>,
+    land_grade_label: Option<BothJson>,
     land_share: Option<f64>,
     point_share: f64,
     points_within: usize,
     tier: &'a str,
     weight_share: f64,
     weight_within: f64,
+}
+
+/// A label in both languages.
+#[derive(Debug, Serialize)]
+struct BothJson {
+    en: String,
+    zh: String,
+}
+
+fn both(f: impl Fn(Lang) -> String) -> BothJson {
+    BothJson {
+        en: f(Lang::En),
+        zh: f(Lang::Zh),
+    }
+}
+
+/// What the page calls things, in both languages (the page shows one of them).
+#[derive(Debug, Serialize)]
+struct LabelsJson<'a> {
+    all_tiers: BothJson,
+    categories: Vec<NameLabelJson<'a>>,
+    land_grade: BothJson,
+    land_share: BothJson,
+    outside_zones: BothJson,
+    point_share: BothJson,
+    source: SourceJson<'a>,
+    tiers: Vec<TierLabelJson<'a>>,
+    weight_share: BothJson,
+}
+
+#[derive(Debug, Serialize)]
+struct NameLabelJson<'a> {
+    en: String,
+    name: &'a str,
+    zh: String,
+}
+
+#[derive(Debug, Serialize)]
+struct SourceJson<'a> {
+    en: &'a str,
+    zh: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize)]
+struct TierLabelJson<'a> {
+    en: String,
+    name: &'a str,
+    radius: BothJson,
+    zh: String,
+}
+
+fn labels(r: &Report) -> LabelsJson<'_> {
+    let std = &r.config.check.standard;
+    let text = |k: Key| both(|l| l.t(k).into());
+    LabelsJson {
+        all_tiers: text(Key::AllTiers),
+        categories: std
+            .categories
+            .iter()
+            .map(|c| NameLabelJson {
+                en: Lang::En.category(c),
+                name: &c.name,
+                zh: Lang::Zh.category(c),
+            })
+            .collect(),
+        land_grade: text(Key::ColGrade),
+        land_share: text(if super::on_residential_land(r) {
+            Key::ColLandWithin
+        } else {
+            Key::ColFootprintWithin
+        }),
+        outside_zones: text(Key::OutsideZones),
+        point_share: text(Key::ColHomesWithin),
+        source: SourceJson {
+            en: &std.source,
+            zh: Lang::Zh.source(std),
+        },
+        tiers: std
+            .tiers
+            .iter()
+            .map(|t| TierLabelJson {
+                en: Lang::En.tier(t),
+                name: &t.name,
+                radius: both(|l| l.radius(t)),
+                zh: Lang::Zh.tier(t),
+            })
+            .collect(),
+        weight_share: text(Key::ColResidentsWithin),
+    }
+}
+
+/// `--proposed`: the report's figures before and after.
+#[derive(Debug, Serialize)]
+struct ProposedJson<'a> {
+    after: SharesJson<'a>,
+    before: SharesJson<'a>,
+    files: Vec<String>,
+    ignored: &'a std::collections::BTreeMap<String, usize>,
+    residential_areas: Vec<ProposedAreaJson<'a>>,
+    spaces: Vec<ProposedSpaceJson<'a>>,
+    zones: Vec<ProposedZoneJson<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ProposedZoneJson<'a> {
+    after: SharesJson<'a>,
+    before: SharesJson<'a>,
+    name: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct ProposedAreaJson<'a> {
+    all_share_after: f64,
+    all_share_before: f64,
+    id: &'a str,
+    land_share_after: Vec<f64>,
+    land_share_before: Vec<f64>,
+}
+
+#[derive(Debug, Serialize)]
+struct ProposedSpaceJson<'a> {
+    area_m2: f64,
+    category: &'a str,
+    label: &'a str,
+    newly_served: &'a [usize],
+}
+
+fn proposed<'a>(r: &'a Report, p: &'a crate::report::ProposedReport) -> ProposedJson<'a> {
+    let tiers = r.config.check.standard.tiers.len();
+    let land = |l: &crate::report::LandShares| (0..tiers).map(|t| l.share(t)).collect();
+    ProposedJson {
+        after: shares(r, &p.totals, None),
+        before: shares(r, &r.totals, None),
+        files: p.files.iter().map(|f| f.display().to_string()).collect(),
+        ignored: &p.impact.ignored,
+        residential_areas: r
+            .areas
+            .iter()
+            .zip(&p.areas)
+            .map(|(b, a)| ProposedAreaJson {
+                all_share_after: a.all_share(),
+                all_share_before: b.land.all_share(),
+                id: &b.id,
+                land_share_after: land(a),
+                land_share_before: land(&b.land),
+            })
+            .collect(),
+        spaces: p
+            .impact
+            .spaces
+            .iter()
+            .map(|x| ProposedSpaceJson {
+                area_m2: x.area_m2,
+                category: &x.category,
+                label: &x.label,
+                newly_served: &x.newly,
+            })
+            .collect(),
+        zones: r
+            .zones
+            .iter()
+            .zip(&p.zones)
+            .map(|(b, a)| ProposedZoneJson {
+                after: shares(r, &a.shares, None),
+                before: shares(r, &b.shares, None),
+                name: &b.name,
+            })
+            .collect(),
+    }
 }
 
 fn shares<'a>(r: &'a Report, s: &Shares, name: Option<&'a str>) -> SharesJson<'a> {
@@ -229,6 +403,13 @@ fn shares<'a>(r: &'a Report, s: &Shares, name: Option<&'a str>) -> SharesJson<'a
         .map(|(t, tier)| TierSharesJson {
             land_covered_m2: land.map(|l| l.covered_m2[t]),
             land_grade: land.and_then(|l| grade(l.share(t), &r.config.check.standard.grades)),
+            land_grade_label: land.and_then(|l| {
+                let grades = &r.config.check.standard.grades;
+                grade(l.share(t), grades)?;
+                Some(both(|lang| {
+                    lang.grade(l.share(t), grades).unwrap_or_default()
+                }))
+            }),
             land_share: land.map(|l| l.share(t)),
             point_share: s.point_share(Some(t)),
             points_within: s.within[t],
@@ -334,7 +515,10 @@ pub fn summary_json(r: &Report) -> SummaryJson<'_> {
                 source: None,
             },
         }),
+        labels: labels(r),
+        lang: r.config.lang.code(),
         plane: PlaneJson { lat0, lon0 },
+        proposed: r.proposed.as_ref().map(|p| proposed(r, p)),
         points: PointsJson {
             evaluated: sum.points_evaluated,
             read: sum.points_read,

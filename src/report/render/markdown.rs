@@ -1,23 +1,48 @@
-//! `summary.md` and the headline table printed by `greenreach report`.
+//! `summary.md`, the headline table and the summary printed by `greenreach report`, in the
+//! report's language.
 
-use super::super::{Report, Shares};
-use super::{grade, land_words, pct, shortfall_cells};
+use super::super::{PDF_NAME, Report, Shares};
+use crate::report::lang::{Key, Lang};
+
+/// Markup of a string (`<b>`, `<code>`, escapes) as Markdown.
+pub(super) fn md(html: &str) -> String {
+    html.replace("<b>", "**")
+        .replace("</b>", "**")
+        .replace("<code translate=\"no\">", "`")
+        .replace("<code>", "`")
+        .replace("</code>", "`")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+use super::{land_note, on_residential_land, shortfall_cells};
 
 /// The headline table: one row per tier and one for all tiers.
 pub fn headline_table(r: &Report) -> String {
+    let l = r.config.lang;
     let std = &r.config.check.standard;
     let t = &r.totals;
-    let weighted = !r.weights.description.starts_with("every home");
+    let weighted = !matches!(r.config.weight, crate::report::WeightSource::Points);
     let grades = &std.grades;
-    let (land_word, _) = land_words(r);
-    let mut out = String::from("| tier | radius | homes within reach |");
+    let mut out = format!(
+        "| {} | {} | {} |",
+        l.t(Key::ColTier),
+        l.t(Key::ColRadius),
+        l.t(Key::ColHomesWithin)
+    );
     if weighted {
-        out += " residents within reach |";
+        out += &format!(" {} |", l.t(Key::ColResidentsWithin));
     }
     if t.land.is_some() {
-        out += &format!(" {land_word} within reach |");
+        let key = if on_residential_land(r) {
+            Key::ColLandWithin
+        } else {
+            Key::ColFootprintWithin
+        };
+        out += &format!(" {} |", l.t(key));
         if !grades.is_empty() {
-            out += " grade |";
+            out += &format!(" {} |", l.t(Key::ColGrade));
         }
     }
     out += "\n|---|---|---|";
@@ -35,47 +60,72 @@ pub fn headline_table(r: &Report) -> String {
     let row = |name: String, radius: String, k: Option<usize>| -> String {
         let mut s = format!(
             "| {name} | {radius} | {} ({}/{}) |",
-            pct(t.point_share(k)),
+            l.pct(t.point_share(k)),
             k.map_or(t.all, |k| t.within[k]),
             t.points
         );
         if weighted {
-            s += &format!(" {} |", pct(t.weight_share(k)));
+            s += &format!(" {} |", l.pct(t.weight_share(k)));
         }
-        if let Some(l) = &t.land {
-            let share = k.map_or(l.all_share(), |k| l.share(k));
-            s += &format!(" {} |", pct(share));
-            if let Some(g) = grade(share, grades) {
+        if let Some(land) = &t.land {
+            let share = k.map_or(land.all_share(), |k| land.share(k));
+            s += &format!(" {} |", l.pct(share));
+            if let Some(g) = l.grade(share, grades) {
                 s += &format!(" {g} |");
             }
         }
         s + "\n"
     };
     for (k, tier) in std.tiers.iter().enumerate() {
-        let label = if tier.label.is_empty() {
-            tier.name.clone()
-        } else {
-            format!("{} {}", tier.name, tier.label)
-        };
-        let radius = if tier.size_classes.is_empty() {
-            format!("{} m", tier.radius_m)
-        } else {
-            format!("{}–{} m", tier.radius_m, tier.max_radius())
-        };
-        out += &row(label, radius, Some(k));
+        out += &row(l.tier(tier), l.radius(tier), Some(k));
     }
-    out += &row("all tiers".into(), String::new(), None);
+    out += &row(l.t(Key::AllTiers).into(), String::new(), None);
+    out
+}
+
+/// What `greenreach report` prints: the standard, the headline table, the land measured and
+/// the files written.
+pub fn terminal_summary(r: &Report) -> String {
+    let l = r.config.lang;
+    let std = &r.config.check.standard;
+    let mut out = l.f(Key::TermStandard, &[&std.name, &l.describe_tiers(std)]) + "\n\n";
+    out += &headline_table(r);
+    if let Some(land) = &r.totals.land {
+        out += "\n";
+        let key = if on_residential_land(r) {
+            Key::TermLand
+        } else {
+            Key::TermFootprint
+        };
+        out += &l.f(
+            key,
+            &[&l.ha(land.area_m2, 1), &format!("{:.2}", land.bound_pp())],
+        );
+        out += "\n";
+    }
+    out += &super::proposed::terminal(r);
+    out += "\n";
+    out += &l.f(
+        Key::TermReport,
+        &[&r.config.out_dir.join("index.html").display()],
+    );
+    out += "\n";
+    if r.config.pdf {
+        out += &l.f(Key::TermPdf, &[&r.config.out_dir.join(PDF_NAME).display()]);
+        out += "\n";
+    }
     out
 }
 
 fn zone_row(r: &Report, name: &str, s: &Shares) -> String {
+    let l = r.config.lang;
     let mut row = format!("| {name} | {} |", s.points);
     for k in 0..r.config.check.standard.tiers.len() {
-        row += &format!(" {} |", pct(s.point_share(Some(k))));
+        row += &format!(" {} |", l.pct(s.point_share(Some(k))));
     }
-    row += &format!(" {} |", pct(s.point_share(None)));
-    if let Some(l) = &s.land {
-        row += &format!(" {} |", pct(l.all_share()));
+    row += &format!(" {} |", l.pct(s.point_share(None)));
+    if let Some(land) = &s.land {
+        row += &format!(" {} |", l.pct(land.all_share()));
     } else if r.totals.land.is_some() {
         row += " – |";
     }
@@ -84,52 +134,71 @@ fn zone_row(r: &Report, name: &str, s: &Shares) -> String {
 
 /// The report in Markdown.
 pub fn summary_md(r: &Report) -> String {
+    let l: Lang = r.config.lang;
     let std = &r.config.check.standard;
+    let source = l.source(std).unwrap_or(&std.source);
     let mut out = format!(
-        "# Green space reach: standard {}\n\n{}\n\nGenerated {} by greenreach {}.\n\n## Headline\n\n{}\n",
-        std.name,
-        std.source,
-        r.generated_utc,
-        env!("CARGO_PKG_VERSION"),
+        "# {}\n\n{source}\n\n{}\n\n## {}\n\n{}\n",
+        l.f(Key::MdTitle, &[&std.name]),
+        l.f(
+            Key::MdGenerated,
+            &[&l.date(&r.generated_utc), &env!("CARGO_PKG_VERSION")]
+        ),
+        l.t(Key::HeadHeadline),
         headline_table(r)
     );
-    out += &format!(
-        "Weighting: {}.{}\n\nHomes: {}.\n\n",
-        r.weights.description,
-        super::html::unassigned(r),
-        r.homes_rule
-    );
-    if let Some(l) = &r.totals.land {
-        out += &land_note(r, l.area_m2, l.bound_pp());
+    out += &md(&l.f(
+        Key::MethodWeighting,
+        &[&l.weighting(&r.config.weight), &super::html::unassigned(r)],
+    ));
+    out += "\n\n";
+    out += &md(&l.f(Key::MethodHomes, &[&l.homes(&r.config.check.homes)]));
+    out += "\n\n";
+    if let Some(land) = &r.totals.land {
+        out += &md(&land_note(r, land.area_m2, land.bound_pp()));
         out += "\n\n";
     }
+    out += &super::proposed::section_md(r);
     out += &shortfall_md(r);
     out += &spaces_md(r);
     if !r.zones.is_empty() {
-        out += "## By zone (worst first)\n\n| zone | homes |";
+        out += &format!(
+            "## {}\n\n| {} | {} |",
+            l.t(Key::MdByZone),
+            l.t(Key::ColZone),
+            l.t(Key::ColHomes)
+        );
         for t in &std.tiers {
-            out += &format!(" {} |", t.name);
+            out += &format!(" {} |", l.tier(t));
         }
-        out += " all tiers |";
+        out += &format!(" {} |", l.t(Key::AllTiers));
         if r.totals.land.is_some() {
-            out += " land, all tiers |";
+            out += &format!(" {} |", l.t(Key::ColLandAll));
         }
         out += "\n|---|---|";
         out += &"---|".repeat(std.tiers.len() + 1 + usize::from(r.totals.land.is_some()));
         out += "\n";
         for z in &r.zones {
-            out += &zone_row(r, &z.name, &z.shares);
+            out += &zone_row(r, &l.zone_name(&z.name), &z.shares);
         }
-        out += &zone_row(r, "**total**", &r.totals);
+        out += &zone_row(r, &format!("**{}**", l.t(Key::Total)), &r.totals);
         out += "\n";
         if !r.empty_zones.is_empty() {
-            out += &format!(
-                "Zones with no home in the data (not ranked): {}.\n\n",
-                r.empty_zones.join(", ")
-            );
+            out += &l.f(Key::EmptyZones, &[&r.empty_zones.join(l.t(Key::ListSep))]);
+            out += "\n\n";
         }
     }
-    out += "## Largest gaps\n\n| tier | rank | homes | residents | where | nearest space | shortfall |\n|---|---|---|---|---|---|---|\n";
+    out += &format!(
+        "## {}\n\n| {} | {} | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|---|\n",
+        l.t(Key::HeadGaps),
+        l.t(Key::ColTier),
+        l.t(Key::ColRank),
+        l.t(Key::ColHomes),
+        l.t(Key::ColResidents),
+        l.t(Key::ColWhere),
+        l.t(Key::ColNearest),
+        l.t(Key::ColShortfall)
+    );
     let mut rank = vec![0usize; std.tiers.len()];
     for (k, g) in r.gaps.iter().enumerate() {
         rank[g.tier] += 1;
@@ -143,22 +212,27 @@ pub fn summary_md(r: &Report) -> String {
             .map_or(String::new(), |p| p.describe());
         out += &format!(
             "| {} | {} | {} | {:.0} | {place} | {} | {} |\n",
-            std.tiers[g.tier].name,
+            l.tier(&std.tiers[g.tier]),
             rank[g.tier],
             g.members.len(),
             g.weight,
-            g.nearest
-                .as_deref()
-                .unwrap_or("none within the search limit"),
-            g.shortfall_text(r.config.check.max_distance_m)
+            g.nearest.as_deref().unwrap_or(l.t(Key::MdNoneWithin)),
+            l.shortfall(g, r.config.check.max_distance_m)
         );
     }
-    out += "\n## Inputs\n\n| file | role | CRS | features | SHA-256 |\n|---|---|---|---|---|\n";
+    out += &format!(
+        "\n## {}\n\n| {} | {} | {} | {} | SHA-256 |\n|---|---|---|---|---|\n",
+        l.t(Key::HeadInputs),
+        l.t(Key::ColInputFile),
+        l.t(Key::ColRole),
+        l.t(Key::ColCrs),
+        l.t(Key::ColFeatures)
+    );
     for f in &r.inputs {
         out += &format!(
             "| {} | {} | {} | {} | `{}` |\n",
             f.info.path.display(),
-            f.info.role,
+            l.role(&f.info.role),
             f.info.crs,
             f.info.read,
             f.sha256
@@ -167,160 +241,145 @@ pub fn summary_md(r: &Report) -> String {
     out
 }
 
-/// What `greenreach report` prints: the standard, the headline table, what the land share is
-/// measured over, and where the report is.
-pub fn terminal_summary(r: &Report) -> String {
-    let std = &r.config.check.standard;
-    let mut out = format!(
-        "standard {}: {}\n\n{}",
-        std.name,
-        std.describe_tiers(),
-        headline_table(r)
-    );
-    if let Some(l) = &r.totals.land {
-        let (word, is_rate) = land_words(r);
-        out += &format!(
-            "\n{word}: {:.1} ha{} (land shares exact to within {:.2} percentage points)\n",
-            l.area_m2 / 1e4,
-            if is_rate {
-                ", the denominator of the 公园绿地服务半径覆盖率"
-            } else {
-                "; not the residential land rate: give --land for that"
-            },
-            l.bound_pp()
-        );
-    }
-    out += &format!(
-        "\nreport: {}\n",
-        r.config.out_dir.join("index.html").display()
-    );
-    out
-}
-
-/// The sentence under the headline that says what the land share is measured over.
-pub fn land_note(r: &Report, area_m2: f64, bound_pp: f64) -> String {
-    let (word, is_rate) = land_words(r);
-    let std = &r.config.check.standard;
-    let mut s = if is_rate {
-        format!(
-            "Residential land (land-use polygons; the rate is the 公园绿地服务半径覆盖率): {:.1} ha",
-            area_m2 / 1e4
-        )
-    } else {
-        format!(
-            "Building footprint area of the homes: {:.1} ha. This is not the residential land rate (公园绿地服务半径覆盖率): give residential land-use polygons with --land for that",
-            area_m2 / 1e4
-        )
-    };
-    s += &format!(
-        "; every {word} share is exact to within {bound_pp:.2} percentage points (adaptive quadtree, exact polygon clipping)."
-    );
-    if !std.grades.is_empty() {
-        let g: Vec<String> = std.grades.iter().map(|g| format!("{g}%")).collect();
-        s += &format!(" Grades: {} ({}).", g.join(" and "), std.grades_source);
-    }
-    s
-}
-
 /// How far the failing homes fall short, per tier.
 fn shortfall_md(r: &Report) -> String {
+    let l = r.config.lang;
     let std = &r.config.check.standard;
-    let mut out = String::from(
-        "## How far the rest fall short\n\n| tier | homes out of reach | median | 75th percentile | 90th percentile |\n|---|---|---|---|---|\n",
+    let mut out = format!(
+        "## {}\n\n| {} | {} | {} | {} | {} |\n|---|---|---|---|---|\n",
+        l.t(Key::HeadShortfall),
+        l.t(Key::ColTier),
+        l.t(Key::ColOutOfReach),
+        l.t(Key::ColMedian),
+        l.t(Key::ColP75),
+        l.t(Key::ColP90)
     );
     for (t, tier) in std.tiers.iter().enumerate() {
         let [n, p50, p75, p90] = shortfall_cells(r, t);
-        out += &format!("| {} | {n} | {p50} | {p75} | {p90} |\n", tier.name);
+        out += &format!("| {} | {n} | {p50} | {p75} | {p90} |\n", l.tier(tier));
     }
-    out += &format!(
-        "\nShortfall = distance to the nearest qualifying space − the radius, over every home out of reach; homes with nothing within the search limit ({} m) count as more than the limit minus the radius.\n\n",
-        r.config.check.max_distance_m
-    );
-    out
+    out += "\n";
+    out += &md(&l.f(Key::ShortfallNote, &[&l.m(r.config.check.max_distance_m)]));
+    out + "\n\n"
 }
 
-/// Which green spaces counted, by which rule; what was kept out and why.
+/// A reason as Markdown in the report's language (as written when the table does not know it).
+fn reason_md(r: &Report, text: &str) -> String {
+    r.config
+        .lang
+        .reason(text)
+        .map_or_else(|| text.to_string(), |h| md(&h))
+}
+
+/// Which green spaces counted and why, and the ones kept out.
 fn spaces_md(r: &Report) -> String {
+    let l = r.config.lang;
     let sp = &r.spaces;
-    let mut out =
-        String::from("## Green spaces counted\n\n| tier | spaces | area |\n|---|---|---|\n");
-    for t in &sp.tiers {
-        out += &format!("| {} | {} | {:.1} ha |\n", t.tier, t.count, t.area_m2 / 1e4);
-    }
-    out += "\nLargest spaces counted:\n\n| space | category | area | why it counts | homes served (per tier) |\n|---|---|---|---|---|\n";
-    for s in &sp.largest {
+    let std = &r.config.check.standard;
+    let mut out = format!(
+        "## {}\n\n| {} | {} | {} |\n|---|---|---|\n",
+        l.t(Key::HeadSpaces),
+        l.t(Key::ColTier),
+        l.t(Key::ColSpaces),
+        l.t(Key::ColAreaHa)
+    );
+    for (t, ts) in sp.tiers.iter().enumerate() {
         out += &format!(
-            "| {} | {} | {:.2} ha | {} | {} |\n",
-            s.label,
-            s.category,
-            s.area_m2 / 1e4,
-            s.reason,
-            s.homes_served
+            "| {} | {} | {} |\n",
+            l.tier(&std.tiers[t]),
+            ts.count,
+            l.ha(ts.area_m2, 1)
+        );
+    }
+    out += &format!(
+        "\n| {} | {} | {} | {} | {} |\n|---|---|---|---|---|\n",
+        l.t(Key::ColLargestCounted),
+        l.t(Key::ColCategory),
+        l.t(Key::ColAreaHa),
+        l.t(Key::ColWhyCounts),
+        l.t(Key::ColHomesServedPerTier)
+    );
+    for x in &sp.largest {
+        let category = std
+            .categories
+            .iter()
+            .find(|c| c.name == x.category)
+            .map_or_else(|| x.category.clone(), |c| l.category(c));
+        out += &format!(
+            "| {} | {category} | {} | {} | {} |\n",
+            x.label,
+            l.ha(x.area_m2, 2),
+            reason_md(r, &x.reason),
+            x.homes_served
                 .iter()
                 .map(usize::to_string)
                 .collect::<Vec<_>>()
                 .join(" / ")
         );
     }
-    for t in &sp.tiers {
-        if t.most_serving.is_empty() {
+    for (t, ts) in sp.tiers.iter().enumerate() {
+        if ts.most_serving.is_empty() {
             continue;
         }
-        let list: Vec<String> = t
+        let list: Vec<String> = ts
             .most_serving
             .iter()
             .take(5)
-            .map(|s| {
-                let t_idx = r
-                    .config
-                    .check
-                    .standard
-                    .tiers
-                    .iter()
-                    .position(|x| x.name == t.tier)
-                    .unwrap_or(0);
-                format!(
-                    "{} ({} homes; {})",
-                    s.label, s.homes_served[t_idx], s.reason
+            .map(|x| {
+                l.f(
+                    Key::ServingMostItem,
+                    &[&x.label, &x.homes_served[t], &reason_md(r, &x.reason)],
                 )
             })
             .collect();
-        out += &format!(
-            "\nServing the most homes in {}: {}.\n",
-            t.tier,
-            list.join("; ")
+        out += "\n";
+        out += &l.f(
+            Key::ServingMostIn,
+            &[
+                &l.tier(&std.tiers[t]),
+                &list.join(if l == Lang::Zh { "；" } else { "; " }),
+            ],
         );
+        out += "\n";
     }
-    if let Some(out_of_area) = sp.mostly_outside.as_ref().filter(|v| !v.is_empty()) {
-        {
-            let list: Vec<String> = out_of_area
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{} ({:.0}% inside)",
-                        s.label,
-                        100.0 * s.inside_share.unwrap_or(0.0)
-                    )
-                })
-                .collect();
-            out += &format!(
-                "\nCounted but lying mostly outside the study area (they still serve homes near the border): {}.\n",
-                list.join(", ")
-            );
-        }
+    if let Some(outside) = sp.mostly_outside.as_ref().filter(|v| !v.is_empty()) {
+        let list: Vec<String> = outside
+            .iter()
+            .map(|x| {
+                l.f(
+                    Key::InsideShare,
+                    &[
+                        &x.label,
+                        &format!("{:.0}", 100.0 * x.inside_share.unwrap_or(0.0)),
+                    ],
+                )
+            })
+            .collect();
+        out += "\n";
+        out += &l.f(Key::SpacesOutside, &[&list.join(l.t(Key::ListSep))]);
+        out += "\n";
     }
     if !sp.kept_out_by_reason.is_empty() {
-        out += "\nKept out:\n\n| reason | features |\n|---|---|\n";
+        out += &format!(
+            "\n| {} | {} |\n|---|---|\n",
+            l.t(Key::ColWhy),
+            l.t(Key::ColSpaces)
+        );
         for (reason, n) in &sp.kept_out_by_reason {
-            out += &format!("| {reason} | {n} |\n");
+            out += &format!("| {} | {n} |\n", reason_md(r, reason));
         }
-        out += "\nLargest spaces kept out:\n\n| space | area | why |\n|---|---|---|\n";
+        out += &format!(
+            "\n| {} | {} | {} |\n|---|---|---|\n",
+            l.t(Key::ColLargestKeptOut),
+            l.t(Key::ColAreaHa),
+            l.t(Key::ColWhy)
+        );
         for k in &sp.largest_kept_out {
             out += &format!(
-                "| {} | {:.2} ha | {} |\n",
+                "| {} | {} | {} |\n",
                 k.label,
-                k.area_m2 / 1e4,
-                k.reason
+                l.ha(k.area_m2, 2),
+                reason_md(r, &k.reason)
             );
         }
     }

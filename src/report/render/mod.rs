@@ -4,6 +4,8 @@
 pub(crate) mod html;
 mod json;
 mod markdown;
+mod print;
+mod proposed;
 mod svg;
 mod tables;
 
@@ -13,7 +15,8 @@ use crate::error::Error;
 use crate::io::atomic::write_file;
 use crate::run::check::write_points;
 
-use super::{POINTS_FORMAT, Report};
+use super::{LandBasis, POINTS_FORMAT, Report};
+use crate::report::lang::{Key, Lang, escape};
 
 pub use json::summary_json;
 pub use markdown::{headline_table, terminal_summary};
@@ -53,44 +56,63 @@ fn put(dir: &Path, name: &str, text: &str) -> Result<(), Error> {
     write_file(&path, text.as_bytes()).map_err(|source| Error::Output { path, source })
 }
 
-/// `12.3%`.
-fn pct(x: f64) -> String {
-    format!("{:.1}%", 100.0 * x)
-}
-
 /// Grade a share against the standard's thresholds (percent, ascending): `≥ 90%`, `≥ 80%`
-/// or `< 80%`; `None` when the standard sets no grades.
+/// or `< 80%`; `None` when the standard sets no grades. The summary.json value (English).
 pub fn grade(share: f64, grades: &[f64]) -> Option<String> {
-    let lowest = *grades.first()?;
-    Some(
-        match grades.iter().rev().find(|&&g| 100.0 * share >= g - 1e-9) {
-            Some(g) => format!("≥ {g}%"),
-            None => format!("< {lowest}%"),
-        },
-    )
+    Lang::En.grade(share, grades)
 }
 
 /// How far the failing homes of a tier fall short, as table cells: failing homes, median,
 /// 75th and 90th percentile (`> N m` when among homes with nothing within the search limit).
 fn shortfall_cells(r: &Report, t: usize) -> [String; 4] {
+    let l = r.config.lang;
     match &r.summary.tiers[t].shortfall {
         Some(s) => [
             s.failing.to_string(),
-            s.p50.to_string(),
-            s.p75.to_string(),
-            s.p90.to_string(),
+            l.shortfall_value(&s.p50),
+            l.shortfall_value(&s.p75),
+            l.shortfall_value(&s.p90),
         ],
         None => ["0".into(), "–".into(), "–".into(), "–".into()],
     }
 }
 
-/// `the residential land` / `building footprint area` and whether it is the 服务半径覆盖率.
-fn land_words(r: &Report) -> (&'static str, bool) {
-    match &r.land_basis {
-        Some(b @ super::LandBasis::ResidentialLand(_)) => (b.describe(), true),
-        Some(b) => (b.describe(), false),
-        None => ("residential land", false),
+/// Whether the land denominator is residential land (the 服务半径覆盖率), not the homes'
+/// building footprints.
+fn on_residential_land(r: &Report) -> bool {
+    !matches!(r.land_basis, Some(LandBasis::BuildingFootprints))
+}
+
+/// `12.3% of residential land` / `居住用地覆盖率 12.3%`, or of building footprint area.
+fn land_share_text(r: &Report, share: f64) -> String {
+    let l = r.config.lang;
+    let key = if on_residential_land(r) {
+        Key::CardOfLand
+    } else {
+        Key::CardOfFootprint
+    };
+    l.f(key, &[&l.pct(share)])
+}
+
+/// The land note, as HTML: what the land denominator is, how exact its shares are, and the
+/// standard's grades with their source.
+fn land_note(r: &Report, area_m2: f64, bound_pp: f64) -> String {
+    let l = r.config.lang;
+    let key = if on_residential_land(r) {
+        Key::LandNote
+    } else {
+        Key::LandNoteFootprint
+    };
+    let mut s = l.f(key, &[&l.ha(area_m2, 1), &format!("{bound_pp:.2}")]);
+    let std = &r.config.check.standard;
+    if !std.grades.is_empty() {
+        let g: Vec<String> = std.grades.iter().map(|g| format!("{g}%")).collect();
+        s += &l.f(
+            Key::LandGrades,
+            &[&g.join(l.t(Key::GradesAnd)), &escape(&l.grades_source(std))],
+        );
     }
+    s
 }
 
 #[cfg(test)]

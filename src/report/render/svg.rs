@@ -5,6 +5,8 @@ use std::fmt::Write;
 use geo::{BoundingRect, Coord, Geometry, LineString, Rect};
 
 use super::super::{Histogram, Report};
+use super::print::font_stack;
+use crate::report::lang::{Key, Lang};
 
 /// Fill per category position (first = the most demanding, e.g. park).
 const CATEGORY_FILL: [&str; 6] = [
@@ -102,6 +104,7 @@ fn bar_length(width_m: f64) -> f64 {
 /// The map: zones, green spaces by category, demand points by tiers met, scale bar, north
 /// arrow and legend.
 pub fn map(r: &Report) -> String {
+    let l = r.config.lang;
     let std = &r.config.check.standard;
     let tiers = std.tiers.len();
     let pts = &r.points.xy;
@@ -151,9 +154,11 @@ pub fn map(r: &Report) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total_h:.0}" width="{WIDTH}" height="{total_h:.0}" role="img" aria-label="map of green spaces and homes" data-points="{shown}" data-zones="{}" data-green="{}" font-family="system-ui, 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {total_h:.0}" width="{WIDTH}" height="{total_h:.0}" role="img" aria-label="{}" data-points="{shown}" data-zones="{}" data-green="{}" font-family="{}">"#,
+        l.t(Key::MapLabel),
         r.zone_shapes.len(),
-        r.prepared.green.features.len()
+        r.prepared.green.features.len(),
+        esc(&font_stack(l))
     );
     let _ = write!(
         s,
@@ -162,7 +167,11 @@ pub fn map(r: &Report) -> String {
     s += r##"<g id="zones" fill="none" stroke="#555" stroke-width="1.2">"##;
     for (name, z) in &r.zone_shapes {
         let (d, _) = path_of(&v, &Geometry::MultiPolygon(z.clone()));
-        let _ = write!(s, r#"<path d="{d}"><title>{}</title></path>"#, esc(name));
+        let _ = write!(
+            s,
+            r#"<path d="{d}"><title translate="no">{}</title></path>"#,
+            esc(name)
+        );
     }
     s += "</g>";
     s += r#"<g id="green" stroke-width="0.6">"#;
@@ -202,7 +211,7 @@ pub fn map(r: &Report) -> String {
         if let Some(p) = largest.and_then(|p| p.interior_point()) {
             let _ = write!(
                 s,
-                r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
+                r#"<text x="{:.1}" y="{:.1}" translate="no">{}</text>"#,
                 v.x(p.0),
                 v.y(p.0),
                 esc(name)
@@ -222,16 +231,13 @@ pub fn map(r: &Report) -> String {
         by - 6.0,
         bar_px,
         by - 10.0,
-        if bar_m >= 1000.0 {
-            format!("{} km", bar_m / 1000.0)
-        } else {
-            format!("{bar_m} m")
-        }
+        l.length(bar_m)
     );
     let _ = write!(
         s,
-        r##"<g id="north" transform="translate({:.0},40)"><path d="M0 -24 L9 6 L0 0 L-9 6 Z" fill="#222"/><text x="-5" y="22" font-size="14" font-weight="bold">N</text></g>"##,
-        WIDTH - 40.0
+        r##"<g id="north" transform="translate({:.0},40)"><path d="M0 -24 L9 6 L0 0 L-9 6 Z" fill="#222"/><text x="-5" y="22" font-size="14" font-weight="bold">{}</text></g>"##,
+        WIDTH - 40.0,
+        l.t(Key::North)
     );
     // Legend under the map.
     let ly = height + 18.0;
@@ -245,9 +251,9 @@ pub fn map(r: &Report) -> String {
             CATEGORY_FILL[k.min(5)],
             x + 18.0,
             ly,
-            esc(&c.name)
+            esc(&l.category(c))
         );
-        x += 26.0 + 7.0 * c.name.chars().count() as f64;
+        x += 26.0 + Lang::text_width(&l.category(c), 12.0);
     }
     x += 10.0;
     for met in 0..=tiers {
@@ -259,29 +265,32 @@ pub fn map(r: &Report) -> String {
             met_fill(met, tiers)
         );
         let label = if met == tiers {
-            format!("all {tiers} tiers met")
+            l.f(Key::MapAllMet, &[&tiers])
         } else {
-            format!("{met} met")
+            l.f(Key::MapMet, &[&met])
         };
         let _ = write!(s, r#"<text x="{:.0}" y="{ly:.0}">{label}</text>"#, x + 14.0);
-        x += 24.0 + 7.0 * label.len() as f64;
+        x += 24.0 + Lang::text_width(&label, 12.0);
     }
     let _ = write!(
         s,
-        r##"<text x="20" y="{:.0}" fill="#555">homes coloured by the number of tiers met{}; zone outlines in grey. © OpenStreetMap contributors where the data is OSM.</text>"##,
+        r##"<text x="20" y="{:.0}" fill="#555">{}</text>"##,
         ly + 22.0,
-        if step > 1 {
-            format!(" (1 in {step} of {} points shown)", pts.len())
-        } else {
-            String::new()
-        }
+        l.f(
+            Key::MapCaption,
+            &[&if step > 1 {
+                l.f(Key::MapSampled, &[&step, &pts.len()])
+            } else {
+                String::new()
+            }]
+        )
     );
     s += "</g></svg>";
     s
 }
 
 /// A bar chart of one tier's distances with the radius marked.
-pub fn histogram(h: &Histogram, radius_m: f64, title: &str) -> String {
+pub fn histogram(h: &Histogram, radius_m: f64, title: &str, l: Lang) -> String {
     let (w, hgt) = (300.0, 150.0);
     let bars = h.counts.len() + 2;
     let max = h
@@ -319,21 +328,24 @@ pub fn histogram(h: &Histogram, radius_m: f64, title: &str) -> String {
     let rx = 10.0 + radius_m / h.bin_m * bw;
     let _ = write!(
         s,
-        r##"<line x1="{rx:.1}" x2="{rx:.1}" y1="10" y2="{:.0}" stroke="#222" stroke-dasharray="3 2"/><text x="{:.1}" y="10" font-size="10">{radius_m} m</text>"##,
+        r##"<line x1="{rx:.1}" x2="{rx:.1}" y1="10" y2="{:.0}" stroke="#222" stroke-dasharray="3 2"/><text x="{:.1}" y="10" font-size="10">{}</text>"##,
         hgt - 25.0,
-        rx + 2.0
+        rx + 2.0,
+        l.m(radius_m)
     );
     let _ = write!(
         s,
-        r#"<text x="10" y="{:.0}" font-size="10">0</text><text x="{:.0}" y="{:.0}" font-size="10" text-anchor="middle">{:.0} m</text><text x="{:.0}" y="{:.0}" font-size="9" text-anchor="end">far</text><text x="{:.0}" y="{:.0}" font-size="9" text-anchor="end">none</text>"#,
+        r#"<text x="10" y="{:.0}" font-size="10">0</text><text x="{:.0}" y="{:.0}" font-size="10" text-anchor="middle">{}</text><text x="{:.0}" y="{:.0}" font-size="9" text-anchor="end">{}</text><text x="{:.0}" y="{:.0}" font-size="9" text-anchor="end">{}</text>"#,
         hgt - 12.0,
         10.0 + h.counts.len() as f64 * bw * 2.0 / 3.0,
         hgt - 12.0,
-        h.bin_m * h.counts.len() as f64 * 2.0 / 3.0,
+        l.m((h.bin_m * h.counts.len() as f64 * 2.0 / 3.0).round()),
         10.0 + (h.counts.len() as f64 + 1.0) * bw,
         hgt - 12.0,
+        l.t(Key::HistFar),
         10.0 + (h.counts.len() as f64 + 2.0) * bw,
-        hgt - 2.0
+        hgt - 2.0,
+        l.t(Key::HistNone)
     );
     s + "</svg>"
 }
