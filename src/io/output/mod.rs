@@ -76,13 +76,7 @@ impl Writer {
     pub fn create(path: &Path, format: Format, standard: &Standard) -> io::Result<Self> {
         let mut out = AtomicFile::create(path)?;
         match format {
-            Format::Csv => {
-                write!(out, "id,lon,lat")?;
-                for t in &standard.tiers {
-                    write!(out, ",{0}_m,{0}_ok,{0}_nearest", csv_field(&t.name))?;
-                }
-                writeln!(out, ",all_ok,status")?;
-            }
+            Format::Csv => write_csv_header(&mut out, standard)?,
             Format::GeoJson => writeln!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?,
             Format::FlatGeobuf => out.write_all(&fgb::header(standard, 0))?,
         }
@@ -158,42 +152,70 @@ fn rows<'a>(table: &'a PointTable<'_>) -> impl Iterator<Item = Row<'a>> + 'a {
     })
 }
 
+fn write_csv_header(w: &mut impl Write, standard: &Standard) -> io::Result<()> {
+    let mut out = csv::WriterBuilder::new().from_writer(w);
+    let mut header = vec!["id".to_string(), "lon".into(), "lat".into()];
+    for t in &standard.tiers {
+        header.extend(["m", "ok", "nearest"].map(|s| format!("{}_{s}", t.name)));
+    }
+    header.extend(["all_ok".into(), "status".into()]);
+    out.write_record(&header)?;
+    out.flush()
+}
+
+/// Write one formatted field through `buf` (reused to spare an allocation per field).
+fn csv_num(
+    out: &mut csv::Writer<impl Write>,
+    buf: &mut String,
+    args: std::fmt::Arguments<'_>,
+) -> io::Result<()> {
+    use std::fmt::Write as _;
+    buf.clear();
+    buf.write_fmt(args).map_err(io::Error::other)?;
+    out.write_field(buf.as_bytes())?;
+    Ok(())
+}
+
 fn write_csv(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
+    let mut out = csv::WriterBuilder::new().from_writer(w);
+    let mut buf = String::new();
+    let empty: &[u8] = b"";
     for row in rows(table) {
         let i = match row {
             Row::Point(i) => i,
             Row::Skipped(s) => {
-                write!(w, "{},,", csv_field(&s.id))?;
-                for _ in &table.standard.tiers {
-                    write!(w, ",,,")?;
+                out.write_field(&s.id)?;
+                for _ in 0..2 + 3 * table.standard.tiers.len() + 1 {
+                    out.write_field(empty)?;
                 }
-                writeln!(w, ",,{}", csv_field(&format!("skipped: {}", s.reason)))?;
+                out.write_field(format!("skipped: {}", s.reason))?;
+                out.write_record(None::<&[u8]>)?;
                 continue;
             }
         };
         let (lon, lat) = lonlat(table, i)?;
-        write!(
-            w,
-            "{},{lon:.7},{lat:.7}",
-            csv_field(&table.demand.ids.get(i))
-        )?;
+        out.write_field(table.demand.ids.get(i).as_bytes())?;
+        csv_num(&mut out, &mut buf, format_args!("{lon:.7}"))?;
+        csv_num(&mut out, &mut buf, format_args!("{lat:.7}"))?;
         for col in &table.coverage.tiers {
             let d = col.distance_m[i];
             if d.is_nan() {
-                write!(w, ",")?;
+                out.write_field(empty)?;
             } else {
-                write!(w, ",{d:.2}")?;
+                csv_num(&mut out, &mut buf, format_args!("{d:.2}"))?;
             }
-            write!(
-                w,
-                ",{},{}",
-                col.ok[i],
-                csv_field(label(table, col.nearest[i]))
-            )?;
+            out.write_field(if col.ok[i] { "true" } else { "false" })?;
+            out.write_field(label(table, col.nearest[i]))?;
         }
-        writeln!(w, ",{},ok", table.coverage.all_ok[i])?;
+        out.write_field(if table.coverage.all_ok[i] {
+            "true"
+        } else {
+            "false"
+        })?;
+        out.write_field("ok")?;
+        out.write_record(None::<&[u8]>)?;
     }
-    Ok(())
+    out.flush()
 }
 
 fn write_fgb(
