@@ -290,9 +290,10 @@ pub fn assess_walk(
     new: GreenSpaces,
     warnings: &mut crate::run::warnings::Warnings,
 ) -> Result<ProposedImpact, Error> {
-    let mut flags_over = |green: &GreenSpaces| -> Result<Vec<Vec<bool>>, Error> {
-        let (reach, _) =
-            crate::run::walk::build_reach_over(cfg, wc, &prepared.plane, green, warnings)?;
+    // The network is read once; it is built over each set of green spaces.
+    let network = crate::run::walk::read_projected(cfg, wc, &prepared.plane, warnings)?;
+    let flags_over = |green: &GreenSpaces| -> Result<Vec<Vec<bool>>, Error> {
+        let reach = crate::run::walk::reach_over(cfg, wc, &prepared.plane, &network, green)?;
         let walked = reach.evaluate(
             xy,
             crate::engine::coverage::Detail::Flags,

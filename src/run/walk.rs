@@ -175,17 +175,28 @@ pub fn build_reach(
     prepared: &Prepared,
     warnings: &mut Warnings,
 ) -> Result<(WalkReach, usize), Error> {
-    build_reach_over(cfg, wc, &prepared.plane, &prepared.green, warnings)
+    let network = read_projected(cfg, wc, &prepared.plane, warnings)?;
+    let reach = reach_over(cfg, wc, &prepared.plane, &network, &prepared.green)?;
+    Ok((reach, network.ways_read))
 }
 
-/// [`build_reach`] over the green spaces `green` (e.g. with proposed ones added).
-pub fn build_reach_over(
+/// The walking network file (and `--entrances`) read and projected onto the run's plane,
+/// ready to be built over any set of green spaces.
+pub struct ProjectedNetwork {
+    ways: Vec<NetworkWay>,
+    tagged: Vec<TaggedNode>,
+    given: Vec<Coord>,
+    /// Ways in the file.
+    pub ways_read: usize,
+}
+
+/// Read the network of `wc` (and its entrances) and project it onto `plane`.
+pub fn read_projected(
     cfg: &CheckConfig,
     wc: &WalkConfig,
     plane: &crate::crs::LocalPlane,
-    green: &crate::run::green::GreenSpaces,
     warnings: &mut Warnings,
-) -> Result<(WalkReach, usize), Error> {
+) -> Result<ProjectedNetwork, Error> {
     let opts = ReadOptions {
         strict: cfg.strict,
         ..Default::default()
@@ -228,6 +239,24 @@ pub fn build_reach_over(
         })
         .collect::<Result<_, crate::crs::CrsError>>()?;
     let given: Vec<Coord> = given.into_iter().map(project).collect::<Result<_, _>>()?;
+    Ok(ProjectedNetwork {
+        ways,
+        tagged,
+        given,
+        ways_read,
+    })
+}
+
+/// The walking metric over the green spaces `green` (e.g. with proposed ones added) on an
+/// already read network.
+pub fn reach_over(
+    cfg: &CheckConfig,
+    wc: &WalkConfig,
+    plane: &crate::crs::LocalPlane,
+    network: &ProjectedNetwork,
+    green: &crate::run::green::GreenSpaces,
+) -> Result<WalkReach, Error> {
+    let (ways, tagged, given) = (&network.ways, &network.tagged, &network.given);
     let spaces = green;
     let green: Vec<(u32, &Geometry<f64>)> = spaces
         .features
@@ -236,9 +265,9 @@ pub fn build_reach_over(
         .map(|(i, f)| (i as u32, &f.geometry))
         .collect();
     let net = walk::build(&NetworkInput {
-        ways: &ways,
-        tagged: &tagged,
-        given_entrances: &given,
+        ways,
+        tagged,
+        given_entrances: given,
         green: &green,
         scale: plane.scale(),
         snap_m: wc.snap_m,
@@ -264,15 +293,14 @@ pub fn build_reach_over(
         })
         .collect();
     let straight = StraightLine::new(spaces.tier_groups(&cfg.standard), plane.scale());
-    let reach = WalkReach::new(
+    Ok(WalkReach::new(
         net,
         straight,
         radius,
         cfg.max_distance_m,
         wc.snap_m,
         plane.scale(),
-    );
-    Ok((reach, ways_read))
+    ))
 }
 
 /// Evaluate `points` on foot and in a straight line, write the per-point file and the
