@@ -2,18 +2,13 @@
 //! standard, the Chinese page holds no English word outside names, units and data values,
 //! CSV and JSON keep their English names, and `summary.json` carries both labels.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::greenreach;
 use serde_json::Value;
-
-fn greenreach(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_greenreach"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
 
 fn report(out: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["report", "--out", out.to_str().unwrap(), "-q"];
@@ -261,27 +256,8 @@ fn weighted_chinese_page_has_no_english_left() {
 fn chinese_page_with_a_proposed_plan_has_no_english_left() {
     // Ten pocket parks sited on the shipped data, fed back as a proposed plan.
     let dir = tempfile::tempdir().unwrap();
-    let sites = dir.path().join("site");
-    let o = greenreach(&[
-        "site",
-        "--green",
-        "geodata/liechtenstein/green_areas.geojson",
-        "--green",
-        "geodata/liechtenstein/green_points.geojson",
-        "--residential",
-        "geodata/liechtenstein/buildings.geojson",
-        "--homes",
-        "osm",
-        "--candidates-auto",
-        "--add",
-        "10",
-        "--out",
-        sites.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = dir.path().join("rep");
-    let plan = sites.join("sites.geojson");
+    let plan = common::site_plan(dir.path(), "10");
     let o = report(&out, &["--proposed", plan.to_str().unwrap()]);
     let html = std::fs::read_to_string(out.join("index.html")).unwrap();
     let text = visible_text(&html);

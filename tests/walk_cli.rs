@@ -260,26 +260,7 @@ fn bad_walking_input_is_a_clear_error() {
 #[test]
 fn proposed_on_foot() {
     let dir = tempfile::tempdir().unwrap();
-    let sites = dir.path().join("site");
-    let o = greenreach(&[
-        "site",
-        "--green",
-        "geodata/liechtenstein/green_areas.geojson",
-        "--green",
-        "geodata/liechtenstein/green_points.geojson",
-        "--residential",
-        "geodata/liechtenstein/buildings.geojson",
-        "--homes",
-        "osm",
-        "--candidates-auto",
-        "--add",
-        "3",
-        "--out",
-        sites.to_str().unwrap(),
-        "-q",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let plan = sites.join("sites.geojson");
+    let plan = common::site_plan(dir.path(), "3");
     let plan = plan.to_str().unwrap();
     let run = |extra: &[&str]| {
         let o = li_check(&dir.path().join("x.csv"), extra);

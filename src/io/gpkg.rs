@@ -59,30 +59,7 @@ pub fn layers(conn: &Connection, path: &Path) -> Result<Vec<String>, InputError>
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let conn = open(path)?;
     let names = layers(&conn, path)?;
-    let table = match (&opts.source.layer, names.as_slice()) {
-        (Some(l), _) if names.contains(l) => l.clone(),
-        (Some(l), _) => {
-            return Err(file_error(
-                path,
-                format!(
-                    "has no feature layer \"{l}\"; its layers are: {}",
-                    list(&names)
-                ),
-            ));
-        }
-        (None, [one]) => one.clone(),
-        (None, []) => return Err(file_error(path, "holds no feature layer".into())),
-        (None, _) => {
-            return Err(file_error(
-                path,
-                format!(
-                    "holds {} feature layers ({}); choose one with --layer NAME (or FILE.gpkg:NAME)",
-                    names.len(),
-                    list(&names)
-                ),
-            ));
-        }
-    };
+    let table = choose_layer(path, opts.source.layer.as_ref(), &names)?;
     let sql = |e: rusqlite::Error| file_error(path, format!("layer \"{table}\": {e}"));
     let (geom_col, srs_id): (String, i64) = conn
         .query_row(
@@ -180,6 +157,38 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
         index += 1;
     }
     Ok(layer)
+}
+
+/// The feature layer to read: `--layer` when given (and present), else the only one.
+fn choose_layer(
+    path: &Path,
+    wanted: Option<&String>,
+    names: &[String],
+) -> Result<String, InputError> {
+    Ok(match (wanted, names) {
+        (Some(l), _) if names.contains(l) => l.clone(),
+        (Some(l), _) => {
+            return Err(file_error(
+                path,
+                format!(
+                    "has no feature layer \"{l}\"; its layers are: {}",
+                    list(names)
+                ),
+            ));
+        }
+        (None, [one]) => one.clone(),
+        (None, []) => return Err(file_error(path, "holds no feature layer".into())),
+        (None, _) => {
+            return Err(file_error(
+                path,
+                format!(
+                    "holds {} feature layers ({}); choose one with --layer NAME (or FILE.gpkg:NAME)",
+                    names.len(),
+                    list(names)
+                ),
+            ));
+        }
+    })
 }
 
 fn list(names: &[String]) -> String {

@@ -16,6 +16,7 @@ use geo::MultiPolygon;
 
 use crate::engine::coverage::{Coverage, Detail};
 use crate::engine::lookup::areal;
+use crate::engine::reach::Reach;
 use crate::error::Error;
 use crate::io::input::ReadOptions;
 use crate::io::load::{load_layer, load_role};
@@ -94,6 +95,13 @@ pub struct ReportConfig {
     pub pdf: bool,
     /// Green spaces that do not exist yet (`--proposed`): the report shows before → after.
     pub proposed: Vec<PathBuf>,
+}
+
+impl ReportConfig {
+    /// Whether homes carry weights (residents) other than one each.
+    pub fn weighted(&self) -> bool {
+        !matches!(self.weight, WeightSource::Points)
+    }
 }
 
 /// The PDF of the report folder.
@@ -196,6 +204,14 @@ pub enum LandBasis {
 }
 
 impl LandBasis {
+    /// The basis of a run that measures land: `--land`, else the homes' own polygons.
+    fn of(cfg: &ReportConfig) -> Self {
+        match &cfg.land {
+            Some(path) => LandBasis::ResidentialLand(path.clone()),
+            None => LandBasis::BuildingFootprints,
+        }
+    }
+
     /// How the report names the denominator.
     pub fn describe(&self) -> &'static str {
         match self {
@@ -359,104 +375,28 @@ pub fn run_report(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report,
 
 fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let check = &cfg.check;
-    let (mut prepared, demand) = prepare(check)?;
-    let points = demand.into_points(&prepared)?;
-    let coverage = evaluate_points(
-        &prepared.reach,
-        &points,
-        check.max_distance_m,
-        Detail::Distances,
-        progress,
-    );
-    let summary = Summary::new(
-        &check.standard,
-        &prepared.green,
-        &points,
-        &coverage,
-        check.max_distance_m,
-    );
+    let (mut prepared, points, coverage, summary) = evaluate(check, progress)?;
     let tiers = check.standard.tiers.len();
-    let opts = ReadOptions {
-        strict: check.strict,
-        source: check.source.clone(),
-        ..Default::default()
-    };
     let mut notes = Vec::new();
 
     let weights = weights_of(cfg, &mut prepared, &points, &mut notes)?;
     let zones = zones_of(cfg, &mut prepared, &mut notes)?;
-    let zones_of: Vec<Vec<usize>> = match (&zones, &cfg.zones) {
-        (Some(z), Some(spec)) if spec.overlap == ZoneOverlap::Each => {
-            points.xy.iter().map(|&p| z.zones_of(p)).collect()
-        }
-        (Some(z), _) => points
-            .xy
-            .iter()
-            .map(|&p| z.zone_of(p).into_iter().collect())
-            .collect(),
-        _ => vec![Vec::new(); points.len()],
-    };
+    let zones_of = point_zones(cfg, zones.as_ref(), &points);
     let zone_of: Vec<Option<usize>> = zones_of.iter().map(|z| z.first().copied()).collect();
 
-    // Residential land: the residential layer's polygons (one per demand point), or --land.
-    let land_polys: Option<Vec<LandPolygon>> =
-        match (&cfg.land, &check.demand, &prepared.demand_layer) {
-            (Some(path), _, _) => {
-                let mut l = load_role(
-                    path,
-                    OsmLayer::Residential,
-                    &check.standard,
-                    cfg.land_crs.as_ref(),
-                    "--land-crs",
-                    &check.crs,
-                    opts.clone(),
-                    &mut notes,
-                )?;
-                l.layer.select(&cfg.land_where, false);
-                prepared.layers.push(LayerInfo::of(&l, "land"));
-                let mut v = Vec::new();
-                for f in &l.layer.features {
-                    if let Some(mp) = areal(&prepared.plane.project(&f.geometry)?) {
-                        let zone = crate::run::demand::representative(&f.geometry)
-                            .map(|c| prepared.plane.forward(c.x, c.y))
-                            .transpose()?
-                            .and_then(|c| zones.as_ref().and_then(|z| z.zone_of(c)));
-                        v.push((crate::run::green::label(f, None), zone, mp));
-                    }
-                }
-                Some(v)
-            }
-            (None, DemandSource::Residential(_), Some(layer)) => {
-                let mut v = Vec::new();
-                for (i, &s) in points.source.iter().enumerate() {
-                    let f = &layer.features[s as usize];
-                    if let Some(mp) = areal(&prepared.plane.project(&f.geometry)?) {
-                        v.push((crate::run::green::label(f, None), zone_of[i], mp));
-                    }
-                }
-                Some(v)
-            }
-            _ => None,
-        };
+    let land_polys = land_polygons(
+        cfg,
+        &mut prepared,
+        &points,
+        &zone_of,
+        zones.as_ref(),
+        &mut notes,
+    )?;
     for n in notes {
         prepared.warnings.warn(n)?;
     }
 
-    let settings = land::LandSettings {
-        min_cell_m: cfg.land_cell_m,
-        limit_m: check.max_distance_m + check.standard.max_radius(),
-    };
-    let shapes: Option<Vec<MultiPolygon<f64>>> = land_polys
-        .as_ref()
-        .map(|polys| polys.iter().map(|(_, _, p)| p.clone()).collect());
-    let land_of = |reach: &dyn crate::engine::reach::Reach| {
-        shapes.as_ref().map(|shapes| {
-            progress.begin("land area", 0);
-            let figures = land::land_cover(shapes, reach, settings);
-            progress.end();
-            figures
-        })
-    };
+    let land = LandMeasure::new(cfg, land_polys.as_deref());
     let grouping = Grouping {
         tiers,
         zones_of: &zones_of,
@@ -466,38 +406,12 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
             .as_ref()
             .map_or_else(Vec::new, |p| p.iter().map(|(_, z, _)| *z).collect()),
     };
-    let land_figures = land_of(&prepared.reach);
+    let land_figures = land.figures(&prepared.reach, progress);
     let (totals, per_zone) = grouping.shares(&coverage, land_figures.as_deref());
-    let mut areas = Vec::new();
-    let mut area_order = Vec::new();
-    if let (Some(polys), Some(figures)) = (&land_polys, &land_figures) {
-        area_order = (0..polys.len()).collect();
-        area_order.sort_by(|&a, &b| {
-            figures[a]
-                .all_share()
-                .total_cmp(&figures[b].all_share())
-                .then(figures[b].area_m2.total_cmp(&figures[a].area_m2))
-        });
-        for &k in &area_order {
-            use geo::InteriorPoint;
-            let (id, zone, shape) = &polys[k];
-            let at = shape
-                .interior_point()
-                .and_then(|p| prepared.plane.inverse(p.0).ok());
-            let zone = zone.and_then(|z| zones.as_ref().map(|zs| zs.names[z].clone()));
-            areas.push(AreaRow {
-                id: id.clone(),
-                place: at.map(|c| Place {
-                    lon: c.x,
-                    lat: c.y,
-                    zone: zone.clone(),
-                    name: None,
-                }),
-                zone,
-                land: figures[k].clone(),
-            });
-        }
-    }
+    let (areas, area_order) = match (&land_polys, &land_figures) {
+        (Some(polys), Some(figures)) => area_rows(polys, figures, &prepared, zones.as_ref()),
+        _ => (Vec::new(), Vec::new()),
+    };
     let (zone_rows, empty_zones) = match &zones {
         Some(z) => zone_table(&z.names, per_zone),
         None => (Vec::new(), Vec::new()),
@@ -506,61 +420,25 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let proposed = if cfg.proposed.is_empty() {
         None
     } else {
-        let (new, info) = crate::run::proposed::load_with_info(check, &prepared, &cfg.proposed)?;
-        prepared.layers.extend(info);
-        let reach = crate::run::proposed::combined_reach(check, &prepared, &new);
-        let after = evaluate_points(
-            &reach,
+        let before = Before {
+            zone_rows: &zone_rows,
+            area_order: &area_order,
+            zones: zones.as_ref(),
+        };
+        Some(proposed_after(
+            cfg,
+            &mut prepared,
             &points,
-            check.max_distance_m,
-            Detail::Flags,
+            &grouping,
+            &land,
+            &before,
             progress,
-        );
-        let after_land = land_of(&reach);
-        let (totals, per_zone) = grouping.shares(&after, after_land.as_deref());
-        let after_rows = zones
-            .as_ref()
-            .map_or_else(Vec::new, |z| zone_table(&z.names, per_zone).0);
-        let zones = zone_rows
-            .iter()
-            .filter_map(|row| after_rows.iter().find(|a| a.name == row.name).cloned())
-            .collect();
-        let areas = after_land.map_or_else(Vec::new, |l| {
-            area_order.iter().map(|&k| l[k].clone()).collect()
-        });
-        let impact = crate::run::proposed::assess_classified(check, &prepared, &points.xy, new)?;
-        Some(ProposedReport {
-            files: cfg.proposed.clone(),
-            totals,
-            zones,
-            areas,
-            impact,
-        })
+        )?)
     };
-    let link = cfg.gap_link_m.unwrap_or(match check.demand {
-        DemandSource::Grid { spacing_m, .. } => 1.5 * spacing_m,
-        _ => 150.0,
-    });
-    let gaps = gaps::find_gaps(
-        &points.xy,
-        &coverage,
-        &weights.per_point,
-        &check.standard,
-        &prepared.green,
-        link,
-    );
-    let histograms = check
-        .standard
-        .tiers
-        .iter()
-        .zip(&coverage.tiers)
-        .map(|(t, col)| histogram(&col.distance_m, t.max_radius() / 5.0, 15))
-        .collect();
+    let gaps = report_gaps(cfg, &points, &coverage, &weights, &prepared);
+    let histograms = tier_histograms(&check.standard, &coverage);
     let inputs = input_files(&prepared.layers)?;
-    let land_basis = land_polys.as_ref().map(|_| match &cfg.land {
-        Some(path) => LandBasis::ResidentialLand(path.clone()),
-        None => LandBasis::BuildingFootprints,
-    });
+    let land_basis = land_polys.as_ref().map(|_| LandBasis::of(cfg));
     let spaces = counted::spaces_counted(
         &check.standard,
         &prepared.green,
@@ -594,6 +472,260 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         coverage,
         zone_shapes,
         proposed,
+    })
+}
+
+/// Prepare the run and evaluate every demand point with distances.
+fn evaluate(
+    check: &CheckConfig,
+    progress: &dyn Progress,
+) -> Result<(Prepared, DemandPoints, Coverage, Summary), Error> {
+    let (prepared, demand) = prepare(check)?;
+    let points = demand.into_points(&prepared)?;
+    let coverage = evaluate_points(
+        &prepared.reach,
+        &points,
+        check.max_distance_m,
+        Detail::Distances,
+        progress,
+    );
+    let summary = Summary::new(
+        &check.standard,
+        &prepared.green,
+        &points,
+        &coverage,
+        check.max_distance_m,
+    );
+    Ok((prepared, points, coverage, summary))
+}
+
+/// Gaps of every tier, failing homes linked within `--gap-link` (default 150 m, or 1.5 ×
+/// the grid spacing).
+fn report_gaps(
+    cfg: &ReportConfig,
+    points: &DemandPoints,
+    coverage: &Coverage,
+    weights: &Weights,
+    prepared: &Prepared,
+) -> Vec<Gap> {
+    let link = cfg.gap_link_m.unwrap_or(match cfg.check.demand {
+        DemandSource::Grid { spacing_m, .. } => 1.5 * spacing_m,
+        _ => 150.0,
+    });
+    gaps::find_gaps(
+        &points.xy,
+        coverage,
+        &weights.per_point,
+        &cfg.check.standard,
+        &prepared.green,
+        link,
+    )
+}
+
+/// The zones of each point: its first zone in file order, or every zone that holds it under
+/// `--zone-overlap each`; none without zones.
+fn point_zones(
+    cfg: &ReportConfig,
+    zones: Option<&Zones>,
+    points: &DemandPoints,
+) -> Vec<Vec<usize>> {
+    match (zones, &cfg.zones) {
+        (Some(z), Some(spec)) if spec.overlap == ZoneOverlap::Each => {
+            points.xy.iter().map(|&p| z.zones_of(p)).collect()
+        }
+        (Some(z), _) => points
+            .xy
+            .iter()
+            .map(|&p| z.zone_of(p).into_iter().collect())
+            .collect(),
+        _ => vec![Vec::new(); points.len()],
+    }
+}
+
+/// One distance histogram per tier: 15 bins of a fifth of the tier's largest radius.
+fn tier_histograms(standard: &crate::standard::Standard, coverage: &Coverage) -> Vec<Histogram> {
+    standard
+        .tiers
+        .iter()
+        .zip(&coverage.tiers)
+        .map(|(t, col)| histogram(&col.distance_m, t.max_radius() / 5.0, 15))
+        .collect()
+}
+
+/// The residential land polygons' shapes and how finely they are measured.
+struct LandMeasure {
+    shapes: Option<Vec<MultiPolygon<f64>>>,
+    settings: land::LandSettings,
+}
+
+impl LandMeasure {
+    /// The shapes of `polys`, measured to `--land-cell` and as far as any tier can reach.
+    fn new(cfg: &ReportConfig, polys: Option<&[LandPolygon]>) -> Self {
+        LandMeasure {
+            shapes: polys.map(|polys| polys.iter().map(|(_, _, p)| p.clone()).collect()),
+            settings: land::LandSettings {
+                min_cell_m: cfg.land_cell_m,
+                limit_m: cfg.check.max_distance_m + cfg.check.standard.max_radius(),
+            },
+        }
+    }
+
+    /// Land figures of each polygon under `reach` (`None` without land).
+    fn figures(&self, reach: &dyn Reach, progress: &dyn Progress) -> Option<Vec<LandShares>> {
+        self.shapes.as_ref().map(|shapes| {
+            progress.begin("land area", 0);
+            let figures = land::land_cover(shapes, reach, self.settings);
+            progress.end();
+            figures
+        })
+    }
+}
+
+/// The residential polygons' rows, worst first (by the land share meeting every tier, then
+/// larger first), and that order as indexes into `polys`.
+fn area_rows(
+    polys: &[LandPolygon],
+    figures: &[LandShares],
+    prepared: &Prepared,
+    zones: Option<&Zones>,
+) -> (Vec<AreaRow>, Vec<usize>) {
+    use geo::InteriorPoint;
+    let mut order: Vec<usize> = (0..polys.len()).collect();
+    order.sort_by(|&a, &b| {
+        figures[a]
+            .all_share()
+            .total_cmp(&figures[b].all_share())
+            .then(figures[b].area_m2.total_cmp(&figures[a].area_m2))
+    });
+    let rows = order
+        .iter()
+        .map(|&k| {
+            let (id, zone, shape) = &polys[k];
+            let at = shape
+                .interior_point()
+                .and_then(|p| prepared.plane.inverse(p.0).ok());
+            let zone = zone.and_then(|z| zones.map(|zs| zs.names[z].clone()));
+            AreaRow {
+                id: id.clone(),
+                place: at.map(|c| Place {
+                    lon: c.x,
+                    lat: c.y,
+                    zone: zone.clone(),
+                    name: None,
+                }),
+                zone,
+                land: figures[k].clone(),
+            }
+        })
+        .collect();
+    (rows, order)
+}
+
+/// The "before" figures the proposed pass aligns with.
+struct Before<'a> {
+    zone_rows: &'a [ZoneRow],
+    area_order: &'a [usize],
+    zones: Option<&'a Zones>,
+}
+
+/// The report's figures with the proposed spaces added: the same points, land and grouping
+/// as the report's own, on the same plane.
+fn proposed_after(
+    cfg: &ReportConfig,
+    prepared: &mut Prepared,
+    points: &DemandPoints,
+    grouping: &Grouping<'_>,
+    land: &LandMeasure,
+    before: &Before<'_>,
+    progress: &dyn Progress,
+) -> Result<ProposedReport, Error> {
+    let check = &cfg.check;
+    let (new, info) = crate::run::proposed::load_with_info(check, prepared, &cfg.proposed)?;
+    prepared.layers.extend(info);
+    let reach = crate::run::proposed::combined_reach(check, prepared, &new);
+    let after = evaluate_points(
+        &reach,
+        points,
+        check.max_distance_m,
+        Detail::Flags,
+        progress,
+    );
+    let after_land = land.figures(&reach, progress);
+    let (totals, per_zone) = grouping.shares(&after, after_land.as_deref());
+    let after_rows = before
+        .zones
+        .map_or_else(Vec::new, |z| zone_table(&z.names, per_zone).0);
+    let zones = before
+        .zone_rows
+        .iter()
+        .filter_map(|row| after_rows.iter().find(|a| a.name == row.name).cloned())
+        .collect();
+    let areas = after_land.map_or_else(Vec::new, |l| {
+        before.area_order.iter().map(|&k| l[k].clone()).collect()
+    });
+    let impact = crate::run::proposed::assess_classified(check, prepared, &points.xy, new)?;
+    Ok(ProposedReport {
+        files: cfg.proposed.clone(),
+        totals,
+        zones,
+        areas,
+        impact,
+    })
+}
+
+/// Residential land: the `--land` polygons, else the residential layer's polygons (one per
+/// demand point), each with its label and zone; `None` when the demand has no polygons.
+fn land_polygons(
+    cfg: &ReportConfig,
+    prepared: &mut Prepared,
+    points: &DemandPoints,
+    zone_of: &[Option<usize>],
+    zones: Option<&Zones>,
+    notes: &mut Vec<String>,
+) -> Result<Option<Vec<LandPolygon>>, Error> {
+    let check = &cfg.check;
+    let opts = ReadOptions {
+        strict: check.strict,
+        source: check.source.clone(),
+        ..Default::default()
+    };
+    Ok(match (&cfg.land, &check.demand, &prepared.demand_layer) {
+        (Some(path), _, _) => {
+            let mut l = load_role(
+                path,
+                OsmLayer::Residential,
+                &check.standard,
+                cfg.land_crs.as_ref(),
+                "--land-crs",
+                &check.crs,
+                opts,
+                notes,
+            )?;
+            l.layer.select(&cfg.land_where, false);
+            prepared.layers.push(LayerInfo::of(&l, "land"));
+            let mut v = Vec::new();
+            for f in &l.layer.features {
+                if let Some(mp) = areal(&prepared.plane.project(&f.geometry)?) {
+                    let zone = crate::run::demand::representative(&f.geometry)
+                        .map(|c| prepared.plane.forward(c.x, c.y))
+                        .transpose()?
+                        .and_then(|c| zones.and_then(|z| z.zone_of(c)));
+                    v.push((crate::run::green::label(f, None), zone, mp));
+                }
+            }
+            Some(v)
+        }
+        (None, DemandSource::Residential(_), Some(layer)) => {
+            let mut v = Vec::new();
+            for (i, &s) in points.source.iter().enumerate() {
+                let f = &layer.features[s as usize];
+                if let Some(mp) = areal(&prepared.plane.project(&f.geometry)?) {
+                    v.push((crate::run::green::label(f, None), zone_of[i], mp));
+                }
+            }
+            Some(v)
+        }
+        _ => None,
     })
 }
 

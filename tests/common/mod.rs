@@ -14,6 +14,31 @@ pub fn greenreach(args: &[&str]) -> Output {
         .expect("run greenreach")
 }
 
+/// `greenreach site` on the shipped Liechtenstein data (auto candidates, `add` street-green
+/// sites) into `dir/site`; the path of its `sites.geojson`, a plan for `--proposed`.
+pub fn site_plan(dir: &std::path::Path, add: &str) -> std::path::PathBuf {
+    let sites = dir.join("site");
+    let o = greenreach(&[
+        "site",
+        "--green",
+        "geodata/liechtenstein/green_areas.geojson",
+        "--green",
+        "geodata/liechtenstein/green_points.geojson",
+        "--residential",
+        "geodata/liechtenstein/buildings.geojson",
+        "--homes",
+        "osm",
+        "--candidates-auto",
+        "--add",
+        add,
+        "--out",
+        sites.to_str().expect("utf-8 path"),
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    sites.join("sites.geojson")
+}
+
 /// A process's output as text.
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()

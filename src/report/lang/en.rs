@@ -3,6 +3,8 @@
 use super::Key::{self, *};
 
 /// The English text of `key`.
+// One flat table, a line per key: splitting it would only scatter the strings.
+#[allow(clippy::too_many_lines)]
 pub(super) fn text(key: Key) -> &'static str {
     match key {
         UnitM => "{0} m",

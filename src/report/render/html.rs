@@ -5,7 +5,9 @@ use std::fmt::Write;
 use super::super::{Report, Shares};
 use super::print::{font_stack, print_css};
 use super::svg::{esc, histogram};
-use super::{land_note, land_share_text, shortfall_cells};
+use super::{
+    KEPT_OUT_COLS, LARGEST_COLS, SHORTFALL_COLS, land_note, land_share_text, shortfall_cells, th,
+};
 use crate::report::lang::{Key, Lang};
 
 const CSS: &str = r#"
@@ -48,7 +50,7 @@ fn grade_class(share: f64, grades: &[f64]) -> &'static str {
 fn zone_table(r: &Report) -> String {
     let l = r.config.lang;
     let std = &r.config.check.standard;
-    let weighted = !matches!(r.config.weight, crate::report::WeightSource::Points);
+    let weighted = r.config.weighted();
     let land = r.totals.land.is_some();
     let mut s = format!(
         r#"<table id="zones-table"><thead><tr><th>{}</th><th>{}</th>"#,
@@ -159,7 +161,6 @@ pub fn page(r: &Report, map_svg: &str) -> String {
     let l = r.config.lang;
     let std = &r.config.check.standard;
     let t = &r.totals;
-    let weighted = !matches!(r.config.weight, crate::report::WeightSource::Points);
     let source = l
         .source(std)
         .map_or_else(|| raw(&std.source), str::to_string);
@@ -184,6 +185,56 @@ pub fn page(r: &Report, map_svg: &str) -> String {
             ]
         )
     );
+    s += &cards(r);
+    s += &conclusion(r);
+    if let Some(land) = &t.land {
+        let _ = write!(
+            s,
+            r#"<p class="note" id="land-note">{}</p>"#,
+            land_note(r, land.area_m2, land.bound_pp())
+        );
+    }
+    s += &super::proposed::section_html(r);
+    s += &shortfall_section(r);
+    let _ = write!(
+        s,
+        r#"<section class="map-page"><h2>{}</h2><div class="map">{map_svg}</div></section>"#,
+        l.t(Key::HeadMap)
+    );
+    s += &histograms_section(r);
+    if !r.zones.is_empty() {
+        let _ = write!(s, "<h2>{}</h2>", l.t(Key::HeadZones));
+        s += &zone_table(r);
+        if !r.empty_zones.is_empty() {
+            let _ = write!(
+                s,
+                r#"<p class="note" id="empty-zones">{}</p>"#,
+                l.f(
+                    Key::EmptyZones,
+                    &[&raw(&r.empty_zones.join(l.t(Key::ListSep)))]
+                )
+            );
+        }
+    }
+    s += &spaces_section(r);
+    s += &areas_section(r);
+    s += &gaps_section(r);
+    s += &method_section(r);
+    let _ = write!(
+        s,
+        r#"<p class="note">{}</p></main></body></html>"#,
+        l.t(Key::Attribution)
+    );
+    s
+}
+
+/// The headline: a card per tier and one for all tiers.
+fn cards(r: &Report) -> String {
+    let l = r.config.lang;
+    let std = &r.config.check.standard;
+    let t = &r.totals;
+    let weighted = r.config.weighted();
+    let mut s = String::new();
     let _ = write!(
         s,
         r#"<h2>{}</h2><div class="cards" id="headline">"#,
@@ -242,21 +293,14 @@ pub fn page(r: &Report, map_svg: &str) -> String {
             land_share_text(r, land.all_share())
         ))
     );
-    s += &conclusion(r);
-    if let Some(land) = &t.land {
-        let _ = write!(
-            s,
-            r#"<p class="note" id="land-note">{}</p>"#,
-            land_note(r, land.area_m2, land.bound_pp())
-        );
-    }
-    s += &super::proposed::section_html(r);
-    s += &shortfall_section(r);
-    let _ = write!(
-        s,
-        r#"<section class="map-page"><h2>{}</h2><div class="map">{map_svg}</div></section>"#,
-        l.t(Key::HeadMap)
-    );
+    s
+}
+
+/// The distance histograms, one per tier.
+fn histograms_section(r: &Report) -> String {
+    let l = r.config.lang;
+    let std = &r.config.check.standard;
+    let mut s = String::new();
     let _ = write!(
         s,
         r#"<h2>{}</h2><div class="hists">"#,
@@ -278,21 +322,14 @@ pub fn page(r: &Report, map_svg: &str) -> String {
         );
     }
     s += "</div>";
-    if !r.zones.is_empty() {
-        let _ = write!(s, "<h2>{}</h2>", l.t(Key::HeadZones));
-        s += &zone_table(r);
-        if !r.empty_zones.is_empty() {
-            let _ = write!(
-                s,
-                r#"<p class="note" id="empty-zones">{}</p>"#,
-                l.f(
-                    Key::EmptyZones,
-                    &[&raw(&r.empty_zones.join(l.t(Key::ListSep)))]
-                )
-            );
-        }
-    }
-    s += &spaces_section(r);
+    s
+}
+
+/// The residential polygons with the least land in reach (the 20 worst).
+fn areas_section(r: &Report) -> String {
+    let l = r.config.lang;
+    let std = &r.config.check.standard;
+    let mut s = String::new();
     if !r.areas.is_empty() {
         let _ = write!(
             s,
@@ -322,6 +359,15 @@ pub fn page(r: &Report, map_svg: &str) -> String {
         }
         s += "</tbody></table>";
     }
+    s
+}
+
+/// The largest gaps of each tier (10 each).
+fn gaps_section(r: &Report) -> String {
+    let l = r.config.lang;
+    let std = &r.config.check.standard;
+    let weighted = r.config.weighted();
+    let mut s = String::new();
     let _ = write!(
         s,
         r#"<h2>{}</h2><p class="note">{}</p><table id="gaps-table"><thead><tr><th>{}</th><th>{}</th><th>{}</th>"#,
@@ -369,6 +415,15 @@ pub fn page(r: &Report, map_svg: &str) -> String {
         );
     }
     s += "</tbody></table>";
+    s
+}
+
+/// Method and provenance: the standard, homes, weighting, distance, counts, what was left
+/// out, the inputs and the warnings.
+fn method_section(r: &Report) -> String {
+    let l = r.config.lang;
+    let std = &r.config.check.standard;
+    let mut s = String::new();
     let _ = write!(s, r#"<h2>{}</h2><ul class="note">"#, l.t(Key::HeadMethod));
     let _ = write!(
         s,
@@ -436,9 +491,18 @@ pub fn page(r: &Report, map_svg: &str) -> String {
             l.t(Key::Colon)
         );
     }
+    s += "</ul>";
+    s += &inputs_section(r);
+    s
+}
+
+/// The input files (path, role, CRS, features, SHA-256) and the run's warnings.
+fn inputs_section(r: &Report) -> String {
+    let l = r.config.lang;
+    let mut s = String::new();
     let _ = write!(
         s,
-        r#"</ul><table id="inputs"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>SHA-256</th></tr></thead><tbody>"#,
+        r#"<table id="inputs"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>SHA-256</th></tr></thead><tbody>"#,
         l.t(Key::ColInputFile),
         l.t(Key::ColRole),
         l.t(Key::ColCrs),
@@ -468,11 +532,6 @@ pub fn page(r: &Report, map_svg: &str) -> String {
         }
         s += "</ul>";
     }
-    let _ = write!(
-        s,
-        r#"<p class="note">{}</p></main></body></html>"#,
-        l.t(Key::Attribution)
-    );
     s
 }
 
@@ -480,13 +539,9 @@ pub fn page(r: &Report, map_svg: &str) -> String {
 fn shortfall_section(r: &Report) -> String {
     let l = r.config.lang;
     let mut s = format!(
-        r#"<h2>{}</h2><table id="shortfall-table"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+        r#"<h2>{}</h2><table id="shortfall-table"><thead><tr>{}</tr></thead><tbody>"#,
         l.t(Key::HeadShortfall),
-        l.t(Key::ColTier),
-        l.t(Key::ColOutOfReach),
-        l.t(Key::ColMedian),
-        l.t(Key::ColP75),
-        l.t(Key::ColP90)
+        th(l, &SHORTFALL_COLS)
     );
     for (t, tier) in r.config.check.standard.tiers.iter().enumerate() {
         let [n, p50, p75, p90] = shortfall_cells(r, t);
@@ -507,15 +562,6 @@ fn shortfall_section(r: &Report) -> String {
     s
 }
 
-/// A category by its name, in the report's language.
-fn category_name(r: &Report, name: &str) -> String {
-    let std = &r.config.check.standard;
-    std.categories
-        .iter()
-        .find(|c| c.name == name)
-        .map_or_else(|| name.to_string(), |c| r.config.lang.category(c))
-}
-
 /// A reason the library or the standard wrote, as HTML in the report's language (as written,
 /// marked untranslatable, when the language table does not know it).
 fn reason_html(r: &Report, text: &str) -> String {
@@ -529,12 +575,17 @@ fn spaces_section(r: &Report) -> String {
     let sp = &r.spaces;
     let std = &r.config.check.standard;
     let mut s = format!(
-        r#"<h2>{}</h2><table id="spaces-tiers"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+        r#"<h2>{}</h2><table id="spaces-tiers"><thead><tr>{}</tr></thead><tbody>"#,
         l.t(Key::HeadSpaces),
-        l.t(Key::ColTier),
-        l.t(Key::ColSpaces),
-        l.t(Key::ColAreaHa),
-        l.t(Key::ColServingMost)
+        th(
+            l,
+            &[
+                Key::ColTier,
+                Key::ColSpaces,
+                Key::ColAreaHa,
+                Key::ColServingMost
+            ]
+        )
     );
     for (t, ts) in sp.tiers.iter().enumerate() {
         let most: Vec<String> = ts
@@ -554,11 +605,8 @@ fn spaces_section(r: &Report) -> String {
     }
     let _ = write!(
         s,
-        r#"</tbody></table><table id="spaces-largest"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"#,
-        l.t(Key::ColLargestCounted),
-        l.t(Key::ColCategory),
-        l.t(Key::ColAreaHa),
-        l.t(Key::ColWhyCounts)
+        r#"</tbody></table><table id="spaces-largest"><thead><tr>{}"#,
+        th(l, &LARGEST_COLS)
     );
     for t in &std.tiers {
         let _ = write!(
@@ -573,7 +621,7 @@ fn spaces_section(r: &Report) -> String {
             s,
             r#"<tr><td translate="no">{}</td><td>{}</td><td>{}</td><td>{}</td>"#,
             esc(&x.label),
-            esc(&category_name(r, &x.category)),
+            esc(&super::category_label(r, &x.category)),
             l.ha(x.area_m2, 2),
             reason_html(r, &x.reason)
         );
@@ -620,10 +668,8 @@ fn spaces_kept_out(r: &Report) -> String {
         return String::new();
     }
     let mut s = format!(
-        r#"<table id="spaces-kept-out"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
-        l.t(Key::ColLargestKeptOut),
-        l.t(Key::ColAreaHa),
-        l.t(Key::ColWhy)
+        r#"<table id="spaces-kept-out"><thead><tr>{}</tr></thead><tbody>"#,
+        th(l, &KEPT_OUT_COLS)
     );
     for k in &sp.largest_kept_out {
         let _ = write!(

@@ -446,22 +446,7 @@ pub fn summary_json(r: &Report) -> SummaryJson<'_> {
     let (lon0, lat0) = r.prepared.plane.origin();
     SummaryJson {
         empty_zones: &r.empty_zones,
-        gaps: r
-            .gaps
-            .iter()
-            .enumerate()
-            .map(|(k, g)| GapJson {
-                beyond_limit: g.beyond_limit,
-                hull_area_m2: g.hull_area_m2,
-                nearest: g.nearest.as_deref(),
-                place: r.gap_places.get(k).and_then(Option::as_ref),
-                points: g.members.len(),
-                shortfall_max_m: g.shortfall_max_m,
-                shortfall_min_m: g.shortfall_min_m,
-                tier: &std.tiers[g.tier].name,
-                weight: g.weight,
-            })
-            .collect(),
+        gaps: gaps_json(r),
         generated_utc: &r.generated_utc,
         green: GreenJson {
             ignored: &sum.green_ignored,
@@ -524,65 +509,12 @@ pub fn summary_json(r: &Report) -> SummaryJson<'_> {
             read: sum.points_read,
             skipped: &sum.points_skipped,
         },
-        residential_areas: r
-            .areas
-            .iter()
-            .map(|a| AreaJson {
-                all_share: a.land.all_share(),
-                area_m2: a.land.area_m2,
-                error_bound_pp: a.land.bound_pp(),
-                id: &a.id,
-                land_share: (0..std.tiers.len()).map(|t| a.land.share(t)).collect(),
-                place: a.place.as_ref(),
-                zone: a.zone.as_deref(),
-            })
-            .collect(),
+        residential_areas: areas_json(r),
         schema: "greenreach-report/1",
         search_limit_m: r.config.check.max_distance_m,
-        shortfalls: sum
-            .tiers
-            .iter()
-            .filter_map(|t| {
-                let s = t.shortfall.as_ref()?;
-                Some(ShortfallJson {
-                    beyond_limit: s.beyond_limit,
-                    failing: s.failing,
-                    p50: s.p50.into(),
-                    p75: s.p75.into(),
-                    p90: s.p90.into(),
-                    tier: &t.name,
-                })
-            })
-            .collect(),
+        shortfalls: shortfalls_json(r),
         spaces_counted: &r.spaces,
-        standard: StandardJson {
-            grades: &std.grades,
-            grades_source: &std.grades_source,
-            name: &std.name,
-            source: &std.source,
-            tiers: std
-                .tiers
-                .iter()
-                .map(|t| TierJson {
-                    accepts: t
-                        .accepts
-                        .iter()
-                        .map(|&c| std.categories[c].name.as_str())
-                        .collect(),
-                    label: &t.label,
-                    name: &t.name,
-                    radius_m: t.radius_m,
-                    size_classes: t
-                        .size_classes
-                        .iter()
-                        .map(|c| SizeClassJson {
-                            min_area_m2: c.min_area_m2,
-                            radius_m: c.radius_m,
-                        })
-                        .collect(),
-                })
-                .collect(),
-        },
+        standard: standard_json(r),
         totals: shares(r, &r.totals, None),
         warnings: &r.warnings,
         weighting: WeightingJson {
@@ -594,6 +526,91 @@ pub fn summary_json(r: &Report) -> SummaryJson<'_> {
             .zones
             .iter()
             .map(|z| shares(r, &z.shares, Some(&z.name)))
+            .collect(),
+    }
+}
+
+fn gaps_json(r: &Report) -> Vec<GapJson<'_>> {
+    let std = &r.config.check.standard;
+    r.gaps
+        .iter()
+        .enumerate()
+        .map(|(k, g)| GapJson {
+            beyond_limit: g.beyond_limit,
+            hull_area_m2: g.hull_area_m2,
+            nearest: g.nearest.as_deref(),
+            place: r.gap_places.get(k).and_then(Option::as_ref),
+            points: g.members.len(),
+            shortfall_max_m: g.shortfall_max_m,
+            shortfall_min_m: g.shortfall_min_m,
+            tier: &std.tiers[g.tier].name,
+            weight: g.weight,
+        })
+        .collect()
+}
+
+fn areas_json(r: &Report) -> Vec<AreaJson<'_>> {
+    let std = &r.config.check.standard;
+    r.areas
+        .iter()
+        .map(|a| AreaJson {
+            all_share: a.land.all_share(),
+            area_m2: a.land.area_m2,
+            error_bound_pp: a.land.bound_pp(),
+            id: &a.id,
+            land_share: (0..std.tiers.len()).map(|t| a.land.share(t)).collect(),
+            place: a.place.as_ref(),
+            zone: a.zone.as_deref(),
+        })
+        .collect()
+}
+
+fn shortfalls_json(r: &Report) -> Vec<ShortfallJson<'_>> {
+    r.summary
+        .tiers
+        .iter()
+        .filter_map(|t| {
+            let s = t.shortfall.as_ref()?;
+            Some(ShortfallJson {
+                beyond_limit: s.beyond_limit,
+                failing: s.failing,
+                p50: s.p50.into(),
+                p75: s.p75.into(),
+                p90: s.p90.into(),
+                tier: &t.name,
+            })
+        })
+        .collect()
+}
+
+fn standard_json(r: &Report) -> StandardJson<'_> {
+    let std = &r.config.check.standard;
+    StandardJson {
+        grades: &std.grades,
+        grades_source: &std.grades_source,
+        name: &std.name,
+        source: &std.source,
+        tiers: std
+            .tiers
+            .iter()
+            .map(|t| TierJson {
+                accepts: t
+                    .accepts
+                    .iter()
+                    .map(|&c| std.categories[c].name.as_str())
+                    .collect(),
+                label: &t.label,
+                name: &t.name,
+                radius_m: t.radius_m,
+                size_classes: t
+                    .size_classes
+                    .iter()
+                    .map(|c| SizeClassJson {
+                        min_area_m2: c.min_area_m2,
+                        radius_m: c.radius_m,
+                    })
+                    .collect(),
+            })
             .collect(),
     }
 }

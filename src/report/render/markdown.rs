@@ -16,14 +16,17 @@ pub(super) fn md(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&amp;", "&")
 }
-use super::{land_note, on_residential_land, shortfall_cells};
+use super::{
+    KEPT_OUT_COLS, LARGEST_COLS, SHORTFALL_COLS, land_note, md_head, on_residential_land,
+    shortfall_cells,
+};
 
 /// The headline table: one row per tier and one for all tiers.
 pub fn headline_table(r: &Report) -> String {
     let l = r.config.lang;
     let std = &r.config.check.standard;
     let t = &r.totals;
-    let weighted = !matches!(r.config.weight, crate::report::WeightSource::Points);
+    let weighted = r.config.weighted();
     let grades = &std.grades;
     let mut out = format!(
         "| {} | {} | {} |",
@@ -117,6 +120,42 @@ pub fn terminal_summary(r: &Report) -> String {
     out
 }
 
+/// The table by zone, worst first, and the zones without homes (empty without zones).
+fn zones_md(r: &Report) -> String {
+    let l = r.config.lang;
+    let std = &r.config.check.standard;
+    let mut out = String::new();
+    if r.zones.is_empty() {
+        return out;
+    }
+    out += &format!(
+        "## {}\n\n| {} | {} |",
+        l.t(Key::MdByZone),
+        l.t(Key::ColZone),
+        l.t(Key::ColHomes)
+    );
+    for t in &std.tiers {
+        out += &format!(" {} |", l.tier(t));
+    }
+    out += &format!(" {} |", l.t(Key::AllTiers));
+    if r.totals.land.is_some() {
+        out += &format!(" {} |", l.t(Key::ColLandAll));
+    }
+    out += "\n|---|---|";
+    out += &"---|".repeat(std.tiers.len() + 1 + usize::from(r.totals.land.is_some()));
+    out += "\n";
+    for z in &r.zones {
+        out += &zone_row(r, &l.zone_name(&z.name), &z.shares);
+    }
+    out += &zone_row(r, &format!("**{}**", l.t(Key::Total)), &r.totals);
+    out += "\n";
+    if !r.empty_zones.is_empty() {
+        out += &l.f(Key::EmptyZones, &[&r.empty_zones.join(l.t(Key::ListSep))]);
+        out += "\n\n";
+    }
+    out
+}
+
 fn zone_row(r: &Report, name: &str, s: &Shares) -> String {
     let l = r.config.lang;
     let mut row = format!("| {name} | {} |", s.points);
@@ -161,43 +200,19 @@ pub fn summary_md(r: &Report) -> String {
     out += &super::proposed::section_md(r);
     out += &shortfall_md(r);
     out += &spaces_md(r);
-    if !r.zones.is_empty() {
-        out += &format!(
-            "## {}\n\n| {} | {} |",
-            l.t(Key::MdByZone),
-            l.t(Key::ColZone),
-            l.t(Key::ColHomes)
-        );
-        for t in &std.tiers {
-            out += &format!(" {} |", l.tier(t));
-        }
-        out += &format!(" {} |", l.t(Key::AllTiers));
-        if r.totals.land.is_some() {
-            out += &format!(" {} |", l.t(Key::ColLandAll));
-        }
-        out += "\n|---|---|";
-        out += &"---|".repeat(std.tiers.len() + 1 + usize::from(r.totals.land.is_some()));
-        out += "\n";
-        for z in &r.zones {
-            out += &zone_row(r, &l.zone_name(&z.name), &z.shares);
-        }
-        out += &zone_row(r, &format!("**{}**", l.t(Key::Total)), &r.totals);
-        out += "\n";
-        if !r.empty_zones.is_empty() {
-            out += &l.f(Key::EmptyZones, &[&r.empty_zones.join(l.t(Key::ListSep))]);
-            out += "\n\n";
-        }
-    }
-    out += &format!(
-        "## {}\n\n| {} | {} | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|---|\n",
-        l.t(Key::HeadGaps),
-        l.t(Key::ColTier),
-        l.t(Key::ColRank),
-        l.t(Key::ColHomes),
-        l.t(Key::ColResidents),
-        l.t(Key::ColWhere),
-        l.t(Key::ColNearest),
-        l.t(Key::ColShortfall)
+    out += &zones_md(r);
+    out += &format!("## {}\n\n", l.t(Key::HeadGaps));
+    out += &md_head(
+        l,
+        &[
+            Key::ColTier,
+            Key::ColRank,
+            Key::ColHomes,
+            Key::ColResidents,
+            Key::ColWhere,
+            Key::ColNearest,
+            Key::ColShortfall,
+        ],
     );
     let mut rank = vec![0usize; std.tiers.len()];
     for (k, g) in r.gaps.iter().enumerate() {
@@ -246,13 +261,9 @@ fn shortfall_md(r: &Report) -> String {
     let l = r.config.lang;
     let std = &r.config.check.standard;
     let mut out = format!(
-        "## {}\n\n| {} | {} | {} | {} | {} |\n|---|---|---|---|---|\n",
+        "## {}\n\n{}",
         l.t(Key::HeadShortfall),
-        l.t(Key::ColTier),
-        l.t(Key::ColOutOfReach),
-        l.t(Key::ColMedian),
-        l.t(Key::ColP75),
-        l.t(Key::ColP90)
+        md_head(l, &SHORTFALL_COLS)
     );
     for (t, tier) in std.tiers.iter().enumerate() {
         let [n, p50, p75, p90] = shortfall_cells(r, t);
@@ -277,11 +288,9 @@ fn spaces_md(r: &Report) -> String {
     let sp = &r.spaces;
     let std = &r.config.check.standard;
     let mut out = format!(
-        "## {}\n\n| {} | {} | {} |\n|---|---|---|\n",
+        "## {}\n\n{}",
         l.t(Key::HeadSpaces),
-        l.t(Key::ColTier),
-        l.t(Key::ColSpaces),
-        l.t(Key::ColAreaHa)
+        md_head(l, &[Key::ColTier, Key::ColSpaces, Key::ColAreaHa])
     );
     for (t, ts) in sp.tiers.iter().enumerate() {
         out += &format!(
@@ -291,20 +300,12 @@ fn spaces_md(r: &Report) -> String {
             l.ha(ts.area_m2, 1)
         );
     }
-    out += &format!(
-        "\n| {} | {} | {} | {} | {} |\n|---|---|---|---|---|\n",
-        l.t(Key::ColLargestCounted),
-        l.t(Key::ColCategory),
-        l.t(Key::ColAreaHa),
-        l.t(Key::ColWhyCounts),
-        l.t(Key::ColHomesServedPerTier)
-    );
+    let mut cols = LARGEST_COLS.to_vec();
+    cols.push(Key::ColHomesServedPerTier);
+    out += "\n";
+    out += &md_head(l, &cols);
     for x in &sp.largest {
-        let category = std
-            .categories
-            .iter()
-            .find(|c| c.name == x.category)
-            .map_or_else(|| x.category.clone(), |c| l.category(c));
+        let category = super::category_label(r, &x.category);
         out += &format!(
             "| {} | {category} | {} | {} | {} |\n",
             x.label,
@@ -359,29 +360,32 @@ fn spaces_md(r: &Report) -> String {
         out += &l.f(Key::SpacesOutside, &[&list.join(l.t(Key::ListSep))]);
         out += "\n";
     }
-    if !sp.kept_out_by_reason.is_empty() {
-        out += &format!(
-            "\n| {} | {} |\n|---|---|\n",
-            l.t(Key::ColWhy),
-            l.t(Key::ColSpaces)
-        );
-        for (reason, n) in &sp.kept_out_by_reason {
-            out += &format!("| {} | {n} |\n", reason_md(r, reason));
-        }
-        out += &format!(
-            "\n| {} | {} | {} |\n|---|---|---|\n",
-            l.t(Key::ColLargestKeptOut),
-            l.t(Key::ColAreaHa),
-            l.t(Key::ColWhy)
-        );
-        for k in &sp.largest_kept_out {
-            out += &format!(
-                "| {} | {} | {} |\n",
-                k.label,
-                l.ha(k.area_m2, 2),
-                reason_md(r, &k.reason)
-            );
-        }
-    }
+    out += &kept_out_md(r);
     out + "\n"
+}
+
+/// The spaces kept out, by reason, and the largest of them (empty when none).
+fn kept_out_md(r: &Report) -> String {
+    let l = r.config.lang;
+    let sp = &r.spaces;
+    let mut out = String::new();
+    if sp.kept_out_by_reason.is_empty() {
+        return out;
+    }
+    out += "\n";
+    out += &md_head(l, &[Key::ColWhy, Key::ColSpaces]);
+    for (reason, n) in &sp.kept_out_by_reason {
+        out += &format!("| {} | {n} |\n", reason_md(r, reason));
+    }
+    out += "\n";
+    out += &md_head(l, &KEPT_OUT_COLS);
+    for k in &sp.largest_kept_out {
+        out += &format!(
+            "| {} | {} | {} |\n",
+            k.label,
+            l.ha(k.area_m2, 2),
+            reason_md(r, &k.reason)
+        );
+    }
+    out
 }

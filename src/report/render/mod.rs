@@ -77,6 +77,55 @@ fn shortfall_cells(r: &Report, t: usize) -> [String; 4] {
     }
 }
 
+/// Header cells `<th>…</th>` of `keys` in the report's language.
+fn th(l: Lang, keys: &[Key]) -> String {
+    keys.iter()
+        .map(|&k| format!("<th>{}</th>", l.t(k)))
+        .collect()
+}
+
+/// A Markdown table's header row and its rule, for `keys` in the report's language.
+fn md_head(l: Lang, keys: &[Key]) -> String {
+    let names: Vec<&str> = keys.iter().map(|&k| l.t(k)).collect();
+    format!(
+        "| {} |\n|{}\n",
+        names.join(" | "),
+        "---|".repeat(keys.len())
+    )
+}
+
+/// The columns of the shortfall table.
+const SHORTFALL_COLS: [Key; 5] = [
+    Key::ColTier,
+    Key::ColOutOfReach,
+    Key::ColMedian,
+    Key::ColP75,
+    Key::ColP90,
+];
+
+/// The first columns of the table of the largest spaces counted.
+const LARGEST_COLS: [Key; 4] = [
+    Key::ColLargestCounted,
+    Key::ColCategory,
+    Key::ColAreaHa,
+    Key::ColWhyCounts,
+];
+
+/// The columns of the table of the largest spaces kept out.
+const KEPT_OUT_COLS: [Key; 3] = [Key::ColLargestKeptOut, Key::ColAreaHa, Key::ColWhy];
+
+/// A category of the standard by its name, as the report's language calls it (the name
+/// itself when the standard has no such category).
+fn category_label(r: &Report, name: &str) -> String {
+    r.config
+        .check
+        .standard
+        .categories
+        .iter()
+        .find(|c| c.name == name)
+        .map_or_else(|| name.to_string(), |c| r.config.lang.category(c))
+}
+
 /// Whether the land denominator is residential land (the 服务半径覆盖率), not the homes'
 /// building footprints.
 fn on_residential_land(r: &Report) -> bool {

@@ -18,7 +18,7 @@ fn arrow(l: Lang, a: f64, b: f64) -> String {
 fn tier_rows(r: &Report, p: &ProposedReport) -> Vec<(String, Vec<String>)> {
     let l = r.config.lang;
     let (b, a) = (&r.totals, &p.totals);
-    let weighted = !matches!(r.config.weight, crate::report::WeightSource::Points);
+    let weighted = r.config.weighted();
     let cells = |k: Option<usize>| {
         let within = |s: &Shares| k.map_or(s.all, |k| s.within[k]);
         let mut c = vec![
@@ -54,7 +54,7 @@ fn tier_header(r: &Report) -> Vec<&'static str> {
         l.t(Key::ColChange),
         l.t(Key::ColHomesWithin),
     ];
-    if !matches!(r.config.weight, crate::report::WeightSource::Points) {
+    if r.config.weighted() {
         h.push(l.t(Key::ColResidentsWithin));
     }
     if r.totals.land.is_some() {
@@ -222,7 +222,7 @@ fn spaces_html(r: &Report, p: &ProposedReport) -> String {
             s,
             r#"<tr><td translate="no">{}</td><td>{}</td><td>{}</td>"#,
             esc(&x.label),
-            esc(&category(r, &x.category)),
+            esc(&super::category_label(r, &x.category)),
             l.area_m2(x.area_m2.round())
         );
         for n in &x.newly {
@@ -242,17 +242,6 @@ fn spaces_html(r: &Report, p: &ProposedReport) -> String {
         );
     }
     s
-}
-
-/// A category by name in the report's language.
-fn category(r: &Report, name: &str) -> String {
-    r.config
-        .check
-        .standard
-        .categories
-        .iter()
-        .find(|c| c.name == name)
-        .map_or_else(|| name.to_string(), |c| r.config.lang.category(c))
 }
 
 /// The section as Markdown (empty without `--proposed`).
@@ -318,7 +307,7 @@ pub fn section_md(r: &Report) -> String {
         out += &format!(
             "| {} | {} | {} |",
             x.label,
-            category(r, &x.category),
+            super::category_label(r, &x.category),
             l.area_m2(x.area_m2.round())
         );
         for n in &x.newly {

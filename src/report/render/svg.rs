@@ -175,7 +175,6 @@ pub fn map(r: &Report) -> String {
     }
     s += "</g>";
     s += r#"<g id="green" stroke-width="0.6">"#;
-    let cats = std.categories.len();
     for f in &r.prepared.green.features {
         let (d, area) = path_of(&v, &f.geometry);
         let fill = CATEGORY_FILL[f.category.min(CATEGORY_FILL.len() - 1)];
@@ -201,7 +200,16 @@ pub fn map(r: &Report) -> String {
         );
     }
     s += "</g>";
-    // Zone names at an interior point of each zone's largest part, on top of the points.
+    s += &zone_labels(r, &v);
+    s += &scale_bar_and_north(l, span_x, &v);
+    s += &legend(r, height, step);
+    s += "</g></svg>";
+    s
+}
+
+/// Zone names at an interior point of each zone's largest part (drawn on top of the points).
+fn zone_labels(r: &Report, v: &View) -> String {
+    let mut s = String::new();
     s += r##"<g id="zone-labels" font-size="12" fill="#222" text-anchor="middle" stroke="#fff" stroke-width="3" paint-order="stroke">"##;
     for (name, z) in &r.zone_shapes {
         use geo::{Area, InteriorPoint};
@@ -219,8 +227,14 @@ pub fn map(r: &Report) -> String {
         }
     }
     s += "</g>";
-    // Scale bar and north arrow (grid north of the local plane, which is true north at its
-    // central meridian).
+    s
+}
+
+/// The scale bar and the north arrow (grid north of the local plane, which is true north at
+/// its central meridian).
+fn scale_bar_and_north(l: Lang, span_x: f64, v: &View) -> String {
+    let (scale, height) = (v.scale, v.height);
+    let mut s = String::new();
     let bar_m = bar_length(span_x);
     let bar_px = bar_m * scale;
     let (bx, by) = (24.0, height - 14.0);
@@ -239,11 +253,19 @@ pub fn map(r: &Report) -> String {
         WIDTH - 40.0,
         l.t(Key::North)
     );
-    // Legend under the map.
+    s
+}
+
+/// The legend under the map: green categories, tiers met, and the caption.
+fn legend(r: &Report, height: f64, step: usize) -> String {
+    let l = r.config.lang;
+    let std = &r.config.check.standard;
+    let (tiers, pts) = (std.tiers.len(), &r.points.xy);
+    let mut s = String::new();
     let ly = height + 18.0;
     let mut x = 20.0;
     s += r#"<g id="legend" font-size="12">"#;
-    for (k, c) in std.categories.iter().enumerate().take(cats) {
+    for (k, c) in std.categories.iter().enumerate() {
         let _ = write!(
             s,
             r#"<rect x="{x}" y="{:.0}" width="14" height="10" fill="{}"/><text x="{:.0}" y="{:.0}">{}</text>"#,
@@ -285,7 +307,6 @@ pub fn map(r: &Report) -> String {
             }]
         )
     );
-    s += "</g></svg>";
     s
 }
 
