@@ -124,14 +124,21 @@ def check(
     green_props = _records(pd.DataFrame(greens.drop(columns=[gcol])))
     geoms = homes.geometry.values
     ids = homes["id"] if "id" in homes.columns else pd.Series(homes.index, index=homes.index)
-    props = pd.DataFrame({"id": ids.to_numpy()})
+    text_ids = _text_ids(ids)
+    props = None
     if homes_rule != "all":
         other = pd.DataFrame(homes.drop(columns=[homes.geometry.name])).reset_index(drop=True)
-        props = pd.concat([other.drop(columns=["id"], errors="ignore"), props], axis=1)
+        props = _records(other.drop(columns=["id"], errors="ignore"))
     kwargs = dict(
         green_crs=crs_of(greens),
         demand_crs=crs_of(homes),
-        demand_props=_records(props),
+        demand_props=props,
+        demand_ids=(
+            ids.astype(object).where(ids.notna(), None).tolist()
+            if text_ids is None
+            else text_ids.tolist()
+        ),
+        return_ids=text_ids is None,
         homes=homes_rule,
         max_distance=max_distance,
         swap_xy=swap_xy,
@@ -149,7 +156,10 @@ def check(
         out = check_layers(
             green_wkb, green_props, standard=std, demand_wkb=list(shapely.to_wkb(geoms)), **kwargs
         )
-    frame = _frame(out, homes.index.take(out["row"].astype(np.intp)))
+    row = out["row"].astype(np.intp)
+    if out["id"] is None:
+        out["id"] = _ids_by_row(text_ids, row)
+    frame = _frame(out, homes.index.take(row))
     frame.attrs["greenreach"] = {
         "standard": std.name,
         "tiers": std.tiers,
@@ -227,15 +237,56 @@ def report(
     return json.loads(text)
 
 
+def _text_ids(ids: pd.Series) -> np.ndarray | None:
+    """The ids as the engine writes them (text; missing ones None), when that can be done
+    here without asking the engine: integer ids, or text ids. Else None."""
+    if pd.api.types.is_integer_dtype(ids.dtype) and not ids.isna().any():
+        return ids.astype(str).to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(ids, skipna=True) in ("string", "empty"):
+        out = ids.to_numpy(dtype=object, copy=True)
+        out[pd.isna(out)] = None
+        return out
+    return None
+
+
+def _ids_by_row(text_ids: np.ndarray, row: np.ndarray) -> np.ndarray:
+    """Each row's id taken from its feature (shared string objects); a feature without an id
+    is named by its number, as the engine names it."""
+    out = text_ids[row]
+    missing = pd.isna(out)
+    if missing.any():
+        out[missing] = row[missing].astype(str).astype(object)
+    return out
+
+
+def _decode(codes: np.ndarray, labels: list) -> np.ndarray:
+    """Numbers into `labels` (-1: None) as an object column whose entries share the labels'
+    string objects: a million rows cost a million pointers, not a million strings."""
+    table = np.empty(len(labels) + 1, dtype=object)
+    table[: len(labels)] = labels
+    table[len(labels)] = None
+    return table[np.where(codes < 0, len(labels), codes)]
+
+
 def _frame(out: dict, index: pd.Index) -> pd.DataFrame:
-    cols = {"id": pd.array(out["id"], dtype=object), "lon": out["lon"], "lat": out["lat"]}
+    """The result frame. Text columns are object columns holding None where empty (a Series
+    of dtype object, so that pandas does not turn them into its string dtype with NaN)."""
+
+    def text(values) -> pd.Series:
+        values = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+        return pd.Series(values, index=index, dtype=object)
+
+    def column(values) -> pd.Series:
+        return pd.Series(values, index=index)
+
+    cols = {"id": text(out["id"]), "lon": column(out["lon"]), "lat": column(out["lat"])}
     for t in out["tiers"]:
         name = t["name"]
-        cols[f"{name}_m"] = t["distance_m"]
-        cols[f"{name}_ok"] = t["ok"]
-        cols[f"{name}_nearest"] = pd.array(t["nearest"], dtype=object)
-    cols["all_ok"] = out["all_ok"]
-    cols["status"] = pd.array(out["status"], dtype=object)
+        cols[f"{name}_m"] = column(t["distance_m"])
+        cols[f"{name}_ok"] = column(t["ok"])
+        cols[f"{name}_nearest"] = text(_decode(np.asarray(t["nearest"]), out["labels"]))
+    cols["all_ok"] = column(out["all_ok"])
+    cols["status"] = text(_decode(np.asarray(out["status"]), out["statuses"]))
     return pd.DataFrame(cols, index=index)
 
 
@@ -244,13 +295,16 @@ def empty_result(standard="jiangbei", index: pd.Index | None = None) -> pd.DataF
     std = _standard(standard)
     f64 = np.empty(0, dtype=np.float64)
     b = np.empty(0, dtype=bool)
+    i64 = np.empty(0, dtype=np.int64)
     out = {
         "id": [],
         "lon": f64,
         "lat": f64,
-        "tiers": [{"name": n, "distance_m": f64, "ok": b, "nearest": []} for n, _ in std.tiers],
+        "tiers": [{"name": n, "distance_m": f64, "ok": b, "nearest": i64} for n, _ in std.tiers],
+        "labels": [],
         "all_ok": b,
-        "status": [],
+        "status": i64,
+        "statuses": [],
     }
     return _frame(out, index if index is not None else pd.RangeIndex(0))
 

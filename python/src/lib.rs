@@ -7,7 +7,7 @@ use geo::Geometry;
 use geo_traits::to_geo::ToGeoGeometry;
 use greenreach::crs::SourceCrs;
 use greenreach::io::input::{Layer, RawFeature, SkipReason, SkippedFeature};
-use greenreach::run::table::{TableCheck, TableLayer, check_table};
+use greenreach::run::table::{NO_LABEL, TableCheck, TableLayer, check_table};
 use greenreach::standard::homes::HomeFilter;
 use greenreach::standard::{Standard, file, presets};
 use numpy::{IntoPyArray, PyReadonlyArray1};
@@ -159,6 +159,33 @@ fn parse_records(name: &str, json: Option<&str>, n: usize) -> PyResult<Vec<Map<S
         .collect())
 }
 
+/// Ids handed over as a list (str, int, float or None per feature) instead of inside JSON
+/// records: a national table does not become one JSON map per home. Numbers are written as
+/// the GeoJSON reader writes a numeric id; None and NaN are no id (the feature's number).
+fn ids_of(name: &str, ids: &Bound<'_, PyList>, n: usize) -> PyResult<Vec<Option<String>>> {
+    if ids.len() != n {
+        return Err(PyValueError::new_err(format!(
+            "{name}: {} ids for {n} geometries",
+            ids.len()
+        )));
+    }
+    ids.iter()
+        .map(|item| {
+            if item.is_none() {
+                Ok(None)
+            } else if let Ok(s) = item.extract::<String>() {
+                Ok(Some(s))
+            } else if let Ok(i) = item.extract::<i64>() {
+                Ok(Some(i.to_string()))
+            } else if let Ok(f) = item.extract::<f64>() {
+                Ok(serde_json::Number::from_f64(f).map(|n| n.to_string()))
+            } else {
+                Ok(Some(item.str()?.to_string()))
+            }
+        })
+        .collect()
+}
+
 /// The feature's id as the GeoJSON reader gives it: a `id` property, as text.
 fn id_of(props: &Map<String, Value>) -> Option<String> {
     match props.get("id") {
@@ -174,6 +201,7 @@ fn layer_of(
     name: &str,
     geometries: Vec<Option<Geometry<f64>>>,
     props: Vec<Map<String, Value>>,
+    ids: Option<Vec<Option<String>>>,
     strict: bool,
 ) -> PyResult<Layer> {
     use geo::CoordsIter;
@@ -186,8 +214,12 @@ fn layer_of(
         notes: Vec::new(),
         warnings: Vec::new(),
     };
+    let mut ids = ids.map(Vec::into_iter);
     for (index, (g, properties)) in geometries.into_iter().zip(props).enumerate() {
-        let id = id_of(&properties);
+        let id = match &mut ids {
+            Some(ids) => ids.next().flatten(),
+            None => id_of(&properties),
+        };
         let reason = match g {
             None => SkipReason::NullGeometry,
             Some(g) if g.coords_count() == 0 || g.coords_iter().any(|c| c.x.is_nan()) => {
@@ -245,7 +277,8 @@ fn from_wkb(name: &str, items: &Bound<'_, PyList>) -> PyResult<Vec<Option<Geomet
     green_wkb, green_props, green_crs, standard,
     demand_x=None, demand_y=None, demand_wkb=None, demand_props=None, demand_crs=None,
     homes="all", max_distance=None, swap_xy=false, strict=false, threads=None, origin=None,
-    green_index=None, demand_name="homes", green_name="greens",
+    green_index=None, demand_name="homes", green_name="greens", demand_ids=None,
+    return_ids=true,
 ))]
 #[allow(clippy::too_many_arguments)]
 fn check_layers<'py>(
@@ -268,6 +301,8 @@ fn check_layers<'py>(
     green_index: Option<PyReadonlyArray1<'py, i64>>,
     demand_name: &str,
     green_name: &str,
+    demand_ids: Option<&Bound<'py, PyList>>,
+    return_ids: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let homes = match homes {
         "all" => HomeFilter::All,
@@ -303,7 +338,10 @@ fn check_layers<'py>(
         }
     };
     let demand_props = parse_records(demand_name, demand_props, demand_geoms.len())?;
-    let mut green_layer = layer_of(green_name, green_geoms, green_props, strict)?;
+    let demand_ids = demand_ids
+        .map(|ids| ids_of(demand_name, ids, demand_geoms.len()))
+        .transpose()?;
+    let mut green_layer = layer_of(green_name, green_geoms, green_props, None, strict)?;
     if let Some(index) = green_index {
         let index = index.as_slice()?;
         if index.len() != green_layer.read_count() {
@@ -326,7 +364,7 @@ fn check_layers<'py>(
             crs: parse_crs(green_crs)?,
         },
         demand: TableLayer {
-            layer: layer_of(demand_name, demand_geoms, demand_props, strict)?,
+            layer: layer_of(demand_name, demand_geoms, demand_props, demand_ids, strict)?,
             crs: parse_crs(demand_crs)?,
         },
         homes,
@@ -337,25 +375,35 @@ fn check_layers<'py>(
         threads,
         origin,
     };
-    let result = py.detach(|| check_table(&input)).map_err(to_py)?;
+    let result = py.detach(|| check_table(input)).map_err(to_py)?;
     let out = PyDict::new(py);
     let rows: Vec<u64> = result.row_of.iter().map(|&r| r as u64).collect();
     out.set_item("row", rows.into_pyarray(py))?;
-    out.set_item("id", result.ids)?;
+    // Ids cost a Python string per row: when every row's id is its feature's and the caller
+    // says it can, it takes them from its own input by row.
+    if result.ids_are_features && !return_ids {
+        out.set_item("id", py.None())?;
+    } else {
+        out.set_item("id", result.ids)?;
+    }
     out.set_item("lon", result.lon.into_pyarray(py))?;
     out.set_item("lat", result.lat.into_pyarray(py))?;
     let tiers = PyList::empty(py);
+    let code = |c: u32| if c == NO_LABEL { -1 } else { c as i64 };
     for t in result.tiers {
         let d = PyDict::new(py);
         d.set_item("name", t.name)?;
         d.set_item("distance_m", t.distance_m.into_pyarray(py))?;
         d.set_item("ok", t.ok.into_pyarray(py))?;
-        d.set_item("nearest", t.nearest)?;
+        let nearest: Vec<i64> = t.nearest.into_iter().map(code).collect();
+        d.set_item("nearest", nearest.into_pyarray(py))?;
         tiers.append(d)?;
     }
     out.set_item("tiers", tiers)?;
+    out.set_item("labels", result.labels)?;
     out.set_item("all_ok", result.all_ok.into_pyarray(py))?;
-    out.set_item("status", result.status)?;
+    out.set_item("status", result.status.into_pyarray(py))?;
+    out.set_item("statuses", result.statuses)?;
     out.set_item("summary", result.summary.to_string())?;
     out.set_item("warnings", result.warnings)?;
     out.set_item("origin", result.origin)?;

@@ -10,6 +10,7 @@ import pytest
 import shapely
 
 import greenreach as gr
+import greenreach.dask
 
 LI = "geodata/liechtenstein"
 MC = "geodata/monaco"
@@ -118,6 +119,47 @@ def test_points_nulls_and_index_alignment():
     assert 1400 < res.loc[30, "park_m"] < 1600 and res.loc[30, "park_ok"]
     with pytest.raises(gr.GreenreachError, match=r"homes: feature 1 \(id b\): null geometry"):
         gr.check(homes, greens, strict=True)
+
+
+def test_ids_of_every_kind_and_multipoint_parts():
+    greens = gpd.GeoDataFrame(
+        {"leisure": ["park"], "name": ["P"]},
+        geometry=[shapely.box(9.5, 47.1, 9.51, 47.11)],
+        crs=4326,
+    )
+    pts = [shapely.Point(9.505, 47.105), shapely.Point(9.53, 47.105), None]
+    for ids, want in [
+        ([7, 8, 9], ["7", "8", "9"]),
+        (pd.array([7, None, 9], dtype="Int64"), ["7", "1", "9"]),
+        (["a", None, "c"], ["a", "1", "c"]),
+        ([1.5, 3.0, float("nan")], ["1.5", "3.0", "2"]),
+    ]:
+        homes = gpd.GeoDataFrame({"id": ids}, geometry=pts, crs=4326)
+        res = gr.check(homes, greens)
+        assert list(res["id"]) == want, ids
+        assert list(res["park_nearest"]) == ["P", "P", None]
+        assert list(res["status"]) == ["ok", "ok", "skipped: null geometry"]
+    # No id column: the index names the homes; a multipoint gives one row per part.
+    homes = gpd.GeoDataFrame(
+        geometry=[shapely.MultiPoint([(9.505, 47.105), (9.53, 47.105)]), pts[0]], crs=4326
+    )
+    res = gr.check(homes, greens)
+    assert list(res["id"]) == ["0#0", "0#1", "1"]
+    assert list(res.index) == [0, 0, 1]
+
+
+def test_a_part_of_a_study_with_no_geometry_gives_its_skipped_rows():
+    greens = gpd.GeoDataFrame(
+        {"leisure": ["park"]}, geometry=[shapely.box(9.5, 47.1, 9.51, 47.11)], crs=4326
+    )
+    homes = gpd.GeoDataFrame({"id": ["a", "b"]}, geometry=[None, None], crs=4326)
+    with pytest.raises(gr.GreenreachError, match="no demand points"):
+        gr.check(homes, greens)
+    res = gr.check(homes, greens, origin=(9.5, 47.1))
+    assert list(res["status"]) == ["skipped: null geometry"] * 2
+    assert list(res["id"]) == ["a", "b"] and not res["all_ok"].any()
+    part = greenreach.dask.check_partition(homes, greens, gr.Standard.preset("jiangbei"), (9.5, 47.1), 5000.0)
+    assert list(part["status"]) == ["skipped: null geometry"] * 2
 
 
 def test_bad_input_raises_with_the_library_message(root):

@@ -167,7 +167,9 @@ fn prepare_layers(
         DemandInput::Points { loaded, homes, .. } => {
             let layer = loaded.layer;
             let points = demand_points(&layer, homes, &plane, &mut warnings)?;
-            if points.is_empty() {
+            // A part of a larger study (a Dask partition, given the study's origin) may hold
+            // only skipped rows: they are its answer. A whole run with no point is an error.
+            if points.is_empty() && origin.is_none() {
                 return Err(no_points(Some(&layer.path), &points));
             }
             (Demand::Points(points), Some(layer))

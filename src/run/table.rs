@@ -62,9 +62,13 @@ pub struct TableTier {
     pub distance_m: Vec<f64>,
     /// Within the radius (false for skipped rows).
     pub ok: Vec<bool>,
-    /// Label of the nearest serving feature, if any.
-    pub nearest: Vec<Option<String>>,
+    /// The nearest serving feature as a number into [`TableResult::labels`]; [`NO_LABEL`]
+    /// when none is within the limit or the row was skipped.
+    pub nearest: Vec<u32>,
 }
+
+/// `nearest` of a row with no serving feature.
+pub const NO_LABEL: u32 = NO_FEATURE;
 
 /// The rows of the per-point file, as columns, with the summary.
 #[derive(Debug, Clone)]
@@ -72,8 +76,13 @@ pub struct TableResult {
     /// For each row, the position of its feature in the demand layer's input (features and
     /// skipped features counted alike: the `index` of the feature).
     pub row_of: Vec<usize>,
-    /// Point ids (`id#k` for the parts of a multipoint).
+    /// Point ids (`id#k` for the parts of a multipoint; the feature's number when it has no
+    /// id).
     pub ids: Vec<String>,
+    /// Every row's id is its feature's id (or number): no multipoint was split into parts.
+    /// An embedding that holds the input ids can then take them by `row_of` instead of
+    /// converting `ids`.
+    pub ids_are_features: bool,
     /// Longitude of the evaluated point (NaN for skipped rows).
     pub lon: Vec<f64>,
     /// Latitude of the evaluated point (NaN for skipped rows).
@@ -82,8 +91,12 @@ pub struct TableResult {
     pub tiers: Vec<TableTier>,
     /// Every tier met.
     pub all_ok: Vec<bool>,
-    /// `ok`, or `skipped: reason`.
-    pub status: Vec<String>,
+    /// The row's status as a number into `statuses`.
+    pub status: Vec<u32>,
+    /// The distinct statuses: `ok` (number 0), then `skipped: reason` as they occur.
+    pub statuses: Vec<String>,
+    /// The labels of the green features, by feature number (what `nearest` points into).
+    pub labels: Vec<String>,
     /// The summary a file run prints.
     pub summary: Summary,
     /// Warnings raised on the way.
@@ -92,8 +105,8 @@ pub struct TableResult {
     pub origin: (f64, f64),
 }
 
-fn load(t: &TableLayer, swap_xy: bool) -> Result<LoadedLayer, Error> {
-    let mut layer = t.layer.clone();
+fn load(t: TableLayer, swap_xy: bool) -> Result<LoadedLayer, Error> {
+    let mut layer = t.layer;
     let (crs, crs_source) = match &t.crs {
         Some(c) => (c.clone(), CrsSource::Flag),
         None => (SourceCrs::Wgs84, CrsSource::Default),
@@ -130,14 +143,28 @@ fn config(input: &TableCheck) -> CheckConfig {
     cfg
 }
 
-/// Check demand features against green features held in memory.
-pub fn check_table(input: &TableCheck) -> Result<TableResult, Error> {
-    let cfg = config(input);
+/// Check demand features against green features held in memory. The layers are taken, not
+/// copied: a national table is held once.
+pub fn check_table(input: TableCheck) -> Result<TableResult, Error> {
+    let cfg = config(&input);
     cfg.validate()?;
+    let ids_are_features = !input
+        .demand
+        .layer
+        .features
+        .iter()
+        .any(|f| matches!(&f.geometry, geo::Geometry::MultiPoint(mp) if mp.0.len() > 1));
+    let TableCheck {
+        green,
+        demand,
+        swap_xy,
+        origin,
+        ..
+    } = input;
     with_threads(cfg.threads, || {
-        let green = load(&input.green, input.swap_xy)?;
-        let demand = load(&input.demand, input.swap_xy)?;
-        let (prepared, demand) = prepare_loaded(&cfg, vec![green], demand, input.origin)?;
+        let green = load(green, swap_xy)?;
+        let demand = load(demand, swap_xy)?;
+        let (prepared, demand) = prepare_loaded(&cfg, vec![green], demand, origin)?;
         let d = &demand.into_points(&prepared)?;
         let coverage = evaluate_points(
             &prepared.reach,
@@ -159,6 +186,7 @@ pub fn check_table(input: &TableCheck) -> Result<TableResult, Error> {
             summary,
             &prepared,
         );
+        out.ids_are_features = ids_are_features;
         // Rows in input order: evaluated points and skipped features merged by file index.
         let mut skipped = d.skipped_rows.iter().peekable();
         let mut i = 0;
@@ -197,7 +225,15 @@ impl TableResult {
                 })
                 .collect(),
             all_ok: Vec::with_capacity(rows),
+            ids_are_features: true,
             status: Vec::with_capacity(rows),
+            statuses: vec!["ok".into()],
+            labels: prepared
+                .green
+                .features
+                .iter()
+                .map(|f| f.label.clone())
+                .collect(),
             summary,
             warnings: prepared.warnings.list.clone(),
             origin: prepared.plane.origin(),
@@ -213,10 +249,18 @@ impl TableResult {
         for t in &mut self.tiers {
             t.distance_m.push(f64::NAN);
             t.ok.push(false);
-            t.nearest.push(None);
+            t.nearest.push(NO_LABEL);
         }
         self.all_ok.push(false);
-        self.status.push(format!("skipped: {}", s.reason));
+        let status = format!("skipped: {}", s.reason);
+        let code = match self.statuses.iter().position(|x| *x == status) {
+            Some(k) => k,
+            None => {
+                self.statuses.push(status);
+                self.statuses.len() - 1
+            }
+        };
+        self.status.push(code as u32);
     }
 
     /// The row of evaluated point `i`.
@@ -235,13 +279,10 @@ impl TableResult {
         for (t, col) in self.tiers.iter_mut().zip(&coverage.tiers) {
             t.distance_m.push(col.distance_m[i]);
             t.ok.push(col.ok[i]);
-            t.nearest.push(match col.nearest[i] {
-                NO_FEATURE => None,
-                f => Some(prepared.green.features[f as usize].label.clone()),
-            });
+            t.nearest.push(col.nearest[i]);
         }
         self.all_ok.push(coverage.all_ok[i]);
-        self.status.push("ok".into());
+        self.status.push(0);
         Ok(())
     }
 }
