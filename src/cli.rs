@@ -331,6 +331,10 @@ pub struct ReportArgs {
     /// (or the browser named by GREENREACH_BROWSER).
     #[arg(long)]
     pub pdf: bool,
+    /// Walking options: with --metric walk the report is on foot, with the straight-line
+    /// figures beside it and the homes lost to barriers.
+    #[command(flatten)]
+    pub walk: WalkArgs,
 }
 
 /// How homes are weighted (`report` and `site`).
@@ -595,7 +599,8 @@ impl ReportArgs {
                 self.land = Some(osm);
             }
         }
-        let check = self.input.config(None)?;
+        let mut check = self.input.config(None)?;
+        check.walk = self.walk.config()?;
         let weight = self.weights.source();
         let filter = self
             .zone_where

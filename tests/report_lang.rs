@@ -315,3 +315,21 @@ fn land_use_preset_report_is_chinese_by_default() {
         "English left in the Chinese page: {words:?}"
     );
 }
+
+#[test]
+fn chinese_walking_page_has_no_english_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rep");
+    let network = "geodata/liechtenstein/walk_network.geojson";
+    let o = report(&out, &["--metric", "walk", "--network", network]);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let text = visible_text(&html);
+    let words = latin_words(&text);
+    assert!(
+        words.is_empty(),
+        "English left in the Chinese page: {words:?}"
+    );
+    assert!(text.contains("因阻隔不可达的住宅") && text.contains("步行 300 米内"));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("街头绿地：步行可达 857"), "{stdout}");
+}

@@ -7,7 +7,7 @@ pub mod pdf;
 pub mod render;
 pub mod site;
 
-use compute::{counted, gaps, land, places, weights, zones};
+use compute::{counted, gaps, land, lost, places, weights, zones};
 pub use places::Place;
 
 use std::path::{Path, PathBuf};
@@ -287,6 +287,29 @@ pub struct Report {
     pub zone_shapes: Vec<(String, MultiPolygon<f64>)>,
     /// With `--proposed`: the same figures with the proposed spaces added.
     pub proposed: Option<ProposedReport>,
+    /// With `--metric walk`: the straight-line figures beside the walking ones (then
+    /// `coverage`, `totals`, `zones`, `gaps` and `summary` are on foot).
+    pub walk: Option<WalkPart>,
+}
+
+/// `report --metric walk`: what the walking stage did, the straight-line figures of the same
+/// homes (aligned with the report's: `zones` in the order of [`Report::zones`]) and the homes
+/// lost to barriers.
+pub struct WalkPart {
+    /// Network, graph, entrances, snaps and per-tier counts.
+    pub summary: crate::run::walk::WalkSummary,
+    /// Straight-line results per point.
+    pub straight: Coverage,
+    /// Where each home joined the network (`None`: no walkable way within the snap distance).
+    pub snaps: Vec<Option<crate::engine::walk::Snap>>,
+    /// All homes, in a straight line.
+    pub totals: Shares,
+    /// Per zone, in a straight line.
+    pub zones: Vec<ZoneRow>,
+    /// Homes within reach in a straight line but not on foot, grouped, per tier.
+    pub lost: Vec<lost::Lost>,
+    /// Where each lost group is (same order as `lost`).
+    pub lost_places: Vec<Option<Place>>,
 }
 
 /// The report's figures with the proposed spaces added (`--proposed`), aligned with the
@@ -356,6 +379,11 @@ impl Grouping<'_> {
 /// Run a report and write its folder.
 pub fn run_report(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     cfg.check.validate()?;
+    if cfg.check.walk.is_some() && !cfg.proposed.is_empty() {
+        return Err(Error::Config(
+            "report --proposed measures in a straight line; for a plan on foot run check --proposed --metric walk".into(),
+        ));
+    }
     // Find the browser before the work, so that a missing one fails at once.
     let browser = cfg.pdf.then(pdf::find_browser).transpose()?;
     let report = with_threads(cfg.check.threads, || build(cfg, progress))?;
@@ -375,7 +403,13 @@ pub fn run_report(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report,
 
 fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let check = &cfg.check;
-    let (mut prepared, points, coverage, summary) = evaluate(check, progress)?;
+    let Evaluated {
+        mut prepared,
+        points,
+        coverage,
+        summary,
+        on_foot,
+    } = evaluate(check, progress)?;
     let tiers = check.standard.tiers.len();
     let mut notes = Vec::new();
 
@@ -435,6 +469,15 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
             progress,
         )?)
     };
+    let walk = on_foot.map(|foot| {
+        walk_part(
+            cfg,
+            foot,
+            (&points, &coverage, &prepared),
+            &grouping,
+            zones.as_ref(),
+        )
+    });
     let gaps = report_gaps(cfg, &points, &coverage, &weights, &prepared);
     let histograms = tier_histograms(&check.standard, &coverage);
     let inputs = input_files(&prepared.layers)?;
@@ -445,7 +488,12 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         &coverage,
         zones.as_ref().map(|z| z.shapes.as_slice()),
     );
-    let gap_places = gap_places(&gaps, &points, &prepared, zones.as_ref());
+    let gap_places = group_places(
+        gaps.iter().map(|g| g.members.as_slice()),
+        &points,
+        &prepared,
+        zones.as_ref(),
+    );
     let zone_shapes = zones
         .map(|z| z.names.into_iter().zip(z.shapes).collect())
         .unwrap_or_default();
@@ -472,23 +520,72 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         coverage,
         zone_shapes,
         proposed,
+        walk,
     })
 }
 
-/// Prepare the run and evaluate every demand point with distances.
-fn evaluate(
-    check: &CheckConfig,
-    progress: &dyn Progress,
-) -> Result<(Prepared, DemandPoints, Coverage, Summary), Error> {
-    let (prepared, demand) = prepare(check)?;
+/// What `evaluate` measured: the run, its points, their results (on foot under `--metric
+/// walk`) and the summary of those.
+struct Evaluated {
+    prepared: Prepared,
+    points: DemandPoints,
+    coverage: Coverage,
+    summary: Summary,
+    on_foot: Option<OnFootPart>,
+}
+
+/// The straight-line side of a walking report, before it is grouped.
+struct OnFootPart {
+    summary: crate::run::walk::WalkSummary,
+    straight: Coverage,
+    snaps: Vec<Option<crate::engine::walk::Snap>>,
+}
+
+/// Prepare the run and evaluate every demand point with distances: in a straight line, or on
+/// foot and in a straight line under `--metric walk`.
+fn evaluate(check: &CheckConfig, progress: &dyn Progress) -> Result<Evaluated, Error> {
+    let (mut prepared, demand) = prepare(check)?;
     let points = demand.into_points(&prepared)?;
-    let coverage = evaluate_points(
-        &prepared.reach,
-        &points,
-        check.max_distance_m,
-        Detail::Distances,
-        progress,
-    );
+    let (coverage, on_foot) = match &check.walk {
+        None => {
+            let coverage = evaluate_points(
+                &prepared.reach,
+                &points,
+                check.max_distance_m,
+                Detail::Distances,
+                progress,
+            );
+            (coverage, None)
+        }
+        Some(wc) => {
+            let mut warnings = std::mem::take(&mut prepared.warnings);
+            let foot =
+                crate::run::walk::on_foot(check, wc, &prepared, &points, &mut warnings, progress);
+            prepared.warnings = warnings;
+            let foot = foot?;
+            if let Some(path) = &wc.export {
+                crate::io::output::network::write(
+                    path,
+                    &foot.reach,
+                    &check.standard,
+                    &prepared.green,
+                    &prepared.plane,
+                    &points,
+                    &foot.walked.snaps,
+                )
+                .map_err(|source| Error::Output {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+            let part = OnFootPart {
+                summary: foot.summary,
+                straight: foot.straight,
+                snaps: foot.walked.snaps,
+            };
+            (foot.walked.coverage, Some(part))
+        }
+    };
     let summary = Summary::new(
         &check.standard,
         &prepared.green,
@@ -496,7 +593,55 @@ fn evaluate(
         &coverage,
         check.max_distance_m,
     );
-    Ok((prepared, points, coverage, summary))
+    Ok(Evaluated {
+        prepared,
+        points,
+        coverage,
+        summary,
+        on_foot,
+    })
+}
+
+/// The straight-line figures beside the walking ones, and the homes lost to barriers.
+fn walk_part(
+    cfg: &ReportConfig,
+    foot: OnFootPart,
+    ev: (&DemandPoints, &Coverage, &Prepared),
+    grouping: &Grouping<'_>,
+    zones: Option<&Zones>,
+) -> WalkPart {
+    let (points, coverage, prepared) = ev;
+    let (totals, per_zone) = grouping.shares(&foot.straight, None);
+    let zone_rows = match zones {
+        Some(z) => zone_table(&z.names, per_zone).0,
+        None => Vec::new(),
+    };
+    let no_network: Vec<bool> = foot.snaps.iter().map(Option::is_none).collect();
+    let lost = lost::lost_to_barriers(
+        &points.xy,
+        coverage,
+        &foot.straight,
+        &no_network,
+        grouping.weights,
+        &cfg.check.standard,
+        &prepared.green,
+        gap_link(cfg),
+    );
+    let lost_places = group_places(
+        lost.iter().map(|g| g.gap.members.as_slice()),
+        points,
+        prepared,
+        zones,
+    );
+    WalkPart {
+        lost_places,
+        summary: foot.summary,
+        straight: foot.straight,
+        snaps: foot.snaps,
+        totals,
+        zones: zone_rows,
+        lost,
+    }
 }
 
 /// Gaps of every tier, failing homes linked within `--gap-link` (default 150 m, or 1.5 ×
@@ -508,18 +653,23 @@ fn report_gaps(
     weights: &Weights,
     prepared: &Prepared,
 ) -> Vec<Gap> {
-    let link = cfg.gap_link_m.unwrap_or(match cfg.check.demand {
-        DemandSource::Grid { spacing_m, .. } => 1.5 * spacing_m,
-        _ => 150.0,
-    });
     gaps::find_gaps(
         &points.xy,
         coverage,
         &weights.per_point,
         &cfg.check.standard,
         &prepared.green,
-        link,
+        gap_link(cfg),
     )
+}
+
+/// How close failing homes must be to share a gap: `--gap-link`, else 150 m, or 1.5 × the
+/// grid spacing.
+fn gap_link(cfg: &ReportConfig) -> f64 {
+    cfg.gap_link_m.unwrap_or(match cfg.check.demand {
+        DemandSource::Grid { spacing_m, .. } => 1.5 * spacing_m,
+        _ => 150.0,
+    })
 }
 
 /// The zones of each point: its first zone in file order, or every zone that holds it under
@@ -865,16 +1015,16 @@ fn zone_table(names: &[String], per_zone: Vec<Shares>) -> (Vec<ZoneRow>, Vec<Str
 }
 
 /// Where each gap is: the centroid of its homes, its zone and its homes' main street.
-fn gap_places(
-    gaps: &[Gap],
+fn group_places<'a>(
+    groups: impl Iterator<Item = &'a [u32]>,
     points: &DemandPoints,
     prepared: &Prepared,
     zones: Option<&Zones>,
 ) -> Vec<Option<Place>> {
     let streets = places::streets(prepared.demand_layer.as_ref(), points);
     let zone_at = |c: geo::Coord| zones.and_then(|z| z.zone_of(c).map(|k| z.names[k].clone()));
-    gaps.iter()
-        .map(|g| places::of_points(&g.members, &points.xy, &streets, &prepared.plane, &zone_at))
+    groups
+        .map(|members| places::of_points(members, &points.xy, &streets, &prepared.plane, &zone_at))
         .collect()
 }
 

@@ -303,18 +303,27 @@ pub fn reach_over(
     ))
 }
 
-/// Evaluate `points` on foot and in a straight line, write the per-point file and the
-/// exported graph, and summarise. Returns the walking coverage.
-#[allow(clippy::too_many_arguments)]
-pub fn check_points(
+/// Points measured on foot, with the straight-line results beside them.
+pub struct OnFoot {
+    /// The walking metric as built.
+    pub reach: WalkReach,
+    /// Straight-line results (same points, same green spaces).
+    pub straight: Coverage,
+    /// Walking results and each point's snap.
+    pub walked: WalkCoverage,
+    /// What the walking stage did.
+    pub summary: WalkSummary,
+}
+
+/// Evaluate `points` on foot (and in a straight line, for the comparison) and summarise.
+pub fn on_foot(
     cfg: &CheckConfig,
     wc: &WalkConfig,
-    format: Format,
     prepared: &Prepared,
     points: &DemandPoints,
     warnings: &mut Warnings,
     progress: &dyn Progress,
-) -> Result<(Coverage, WalkSummary), Error> {
+) -> Result<OnFoot, Error> {
     let (reach, ways_read) = build_reach(cfg, wc, prepared, warnings)?;
     let straight = evaluate_points(
         &prepared.reach,
@@ -332,36 +341,6 @@ pub fn check_points(
             points.len(),
             wc.snap_m
         ))?;
-    }
-    if let Some(path) = &cfg.out {
-        let table = PointTable {
-            standard: &cfg.standard,
-            demand: points,
-            coverage: &walked.coverage,
-            green: &prepared.green,
-            plane: &prepared.plane,
-        };
-        output::walk::write(path, format, &table, &straight, &walked.snaps).map_err(|source| {
-            Error::Output {
-                path: path.clone(),
-                source,
-            }
-        })?;
-    }
-    if let Some(path) = &wc.export {
-        output::network::write(
-            path,
-            &reach,
-            &cfg.standard,
-            &prepared.green,
-            &prepared.plane,
-            points,
-            &walked.snaps,
-        )
-        .map_err(|source| Error::Output {
-            path: path.clone(),
-            source,
-        })?;
     }
     let net = reach.network();
     let tiers = cfg
@@ -391,5 +370,69 @@ pub fn check_points(
         snap_m: wc.snap_m,
         tiers,
     };
-    Ok((walked.coverage, summary))
+    Ok(OnFoot {
+        reach,
+        straight,
+        walked,
+        summary,
+    })
+}
+
+/// Evaluate `points` on foot and in a straight line, write the per-point file and the
+/// exported graph, and summarise. Returns the walking coverage.
+#[allow(clippy::too_many_arguments)]
+pub fn check_points(
+    cfg: &CheckConfig,
+    wc: &WalkConfig,
+    format: Format,
+    prepared: &Prepared,
+    points: &DemandPoints,
+    warnings: &mut Warnings,
+    progress: &dyn Progress,
+) -> Result<(Coverage, WalkSummary), Error> {
+    let foot = on_foot(cfg, wc, prepared, points, warnings, progress)?;
+    if let Some(path) = &cfg.out {
+        write_points(path, format, cfg, prepared, points, &foot)?;
+    }
+    if let Some(path) = &wc.export {
+        output::network::write(
+            path,
+            &foot.reach,
+            &cfg.standard,
+            &prepared.green,
+            &prepared.plane,
+            points,
+            &foot.walked.snaps,
+        )
+        .map_err(|source| Error::Output {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok((foot.walked.coverage, foot.summary))
+}
+
+/// The per-point file under `--metric walk`: walking columns, the straight-line distance
+/// beside them and the snap.
+pub fn write_points(
+    path: &std::path::Path,
+    format: Format,
+    cfg: &CheckConfig,
+    prepared: &Prepared,
+    points: &DemandPoints,
+    foot: &OnFoot,
+) -> Result<(), Error> {
+    let table = PointTable {
+        standard: &cfg.standard,
+        demand: points,
+        coverage: &foot.walked.coverage,
+        green: &prepared.green,
+        plane: &prepared.plane,
+    };
+    output::walk::write(path, format, &table, &foot.straight, &foot.walked.snaps).map_err(
+        |source| Error::Output {
+            path: path.to_path_buf(),
+            source,
+        },
+    )
 }

@@ -190,6 +190,39 @@ pub(super) fn text(key: Key) -> &'static str {
         }
         ColSpace => "space",
         ProposedIgnored => "{0} proposed features serve no tier: {1}",
+        HeadWalk => "On foot and in a straight line",
+        WalkNote => {
+            "Distances on foot over the walking network {0} ({1} nodes, {2} edges, {3} connected pieces). Homes with no walkable way within {4}: {5} (they meet no tier on foot). Green spaces entered by {6}; {7} with no walkable way near them. Land-area shares are measured in a straight line."
+        }
+        EnteredBy => "{1} ({0})",
+        EntryGate => "gates and entrances",
+        EntryCrossing => "ways crossing their edge",
+        EntryPseudo => "points every 20 m along the edge joined to a way within 30 m",
+        EntrySnapped => "snapping to the nearest way",
+        ColOnFoot => "homes within reach on foot",
+        ColStraight => "homes within reach in a straight line",
+        ColLost => "lost to barriers",
+        ColResidentsOnFoot => "residents on foot",
+        ColResidentsStraight => "residents in a straight line",
+        WalkZonesNote => "Per zone: share of homes within reach on foot / in a straight line.",
+        HeadLost => "Lost to barriers",
+        LostNote => {
+            "Homes within a tier's radius in a straight line but not on foot: a river, a railway, a motorway or a fence lies between. Grouped as gaps are; distances are medians over the group, the detour is walking ÷ straight-line distance. The list for a footbridge, a crossing or a new gate."
+        }
+        ColStraightM => "straight line",
+        ColWalkM => "on foot",
+        ColDetour => "detour",
+        NoneLost => {
+            "No home is lost to barriers: every home within reach in a straight line is within reach on foot."
+        }
+        DetourTimes => "{0}×",
+        TermWalkTier => "{0}: on foot {1}, in a straight line {2}, lost to barriers {3}",
+        MapLost => "lost to barriers (on foot)",
+        MethodDistanceWalk => {
+            "Distances are walking distances in ground metres: from each home's representative point straight to the nearest walkable way, then along the walking network to the nearest entrance of a qualifying green space (0 inside), measured on a transverse Mercator plane centred at {0}°E {1}°N; the search limit is {2}. Shares of homes are on foot; land-area shares are straight-line."
+        }
+        CardWithinOnFoot => "within {0} on foot",
+        ColHomesOnFoot => "homes within reach on foot",
         TermPdf => "PDF: {0}",
     }
 }

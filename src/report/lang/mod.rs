@@ -426,6 +426,11 @@ keys! {
     GradesAnd, GradeSuffix, TermFootprint, ServingMostItem,
     ColHomesServedPerTier, RoleProposed, HeadProposed, ProposedNote, ColHomesBeforeAfter,
     ColChange, HeadProposedAreas, HeadProposedSpaces, ColSpace, ProposedIgnored,
+    // on foot (--metric walk)
+    HeadWalk, WalkNote, EnteredBy, EntryGate, EntryCrossing, EntryPseudo, EntrySnapped,
+    ColOnFoot, ColStraight, ColLost, ColResidentsOnFoot, ColResidentsStraight, WalkZonesNote,
+    HeadLost, LostNote, ColStraightM, ColWalkM, ColDetour, NoneLost, DetourTimes, TermWalkTier,
+    MapLost, MethodDistanceWalk, CardWithinOnFoot, ColHomesOnFoot,
 }
 
 #[cfg(test)]

@@ -184,6 +184,37 @@ pub(super) fn text(key: Key) -> &'static str {
         HeadProposedSpaces => "各规划绿地单独新增服务的住宅数",
         ColSpace => "绿地",
         ProposedIgnored => "{0} 处规划绿地不服务任何层级：{1}",
+        HeadWalk => "步行距离与直线距离",
+        WalkNote => {
+            "步行距离沿步行路网 {0} 计算（{1} 个节点、{2} 条边、{3} 个连通片）。{4} 内无可步行道路的住宅：{5} 处（步行各层级均不达标）。绿地入口来源：{6}；{7} 处绿地附近无可步行道路。用地面积覆盖率按直线距离计算。"
+        }
+        EnteredBy => "{1}（{0} 处）",
+        EntryGate => "大门与出入口",
+        EntryCrossing => "穿越绿地边界的道路",
+        EntryPseudo => "沿边界每 20 米设点并连接 30 米内道路",
+        EntrySnapped => "连接最近道路",
+        ColOnFoot => "步行可达住宅",
+        ColStraight => "直线可达住宅",
+        ColLost => "因阻隔不可达",
+        ColResidentsOnFoot => "步行可达居民",
+        ColResidentsStraight => "直线可达居民",
+        WalkZonesNote => "各分区：步行可达 / 直线可达住宅比例。",
+        HeadLost => "因阻隔不可达的住宅",
+        LostNote => {
+            "直线距离在服务半径内、步行却不可达的住宅：其间隔着河流、铁路、高速公路或围墙。按缺口方式归组；距离为组内中位数，绕行系数为步行距离 ÷ 直线距离。可作为新建人行桥、过街设施或出入口的清单。"
+        }
+        ColStraightM => "直线距离",
+        ColWalkM => "步行距离",
+        ColDetour => "绕行系数",
+        NoneLost => "没有因阻隔而不可达的住宅：直线可达的住宅步行均可达。",
+        DetourTimes => "{0} 倍",
+        TermWalkTier => "{0}：步行可达 {1}，直线可达 {2}，因阻隔不可达 {3}",
+        MapLost => "因阻隔不可达（步行）",
+        MethodDistanceWalk => {
+            "距离为步行地面距离（米）：由各住宅代表点直线连接至最近的可步行道路，再沿步行路网至最近合格绿地的入口（位于绿地内为 0）；在以东经 {0}°、北纬 {1}° 为中心的横轴墨卡托平面上量算；搜索上限为 {2}。住宅覆盖率按步行距离计算，用地面积覆盖率按直线距离计算。"
+        }
+        CardWithinOnFoot => "步行 {0}内",
+        ColHomesOnFoot => "步行可达住宅覆盖率",
         TermPdf => "PDF 文件：{0}",
     }
 }

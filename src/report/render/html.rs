@@ -195,6 +195,7 @@ pub fn page(r: &Report, map_svg: &str) -> String {
         );
     }
     s += &super::proposed::section_html(r);
+    s += &super::walk::section_html(r);
     s += &shortfall_section(r);
     let _ = write!(
         s,
@@ -245,7 +246,14 @@ fn cards(r: &Report) -> String {
             s,
             r#"<div class="card"><h3>{}</h3><div class="r">{}</div><div class="big">{}</div><div class="line">{}</div>"#,
             esc(&l.tier(tier)),
-            l.f(Key::CardWithin, &[&l.radius(tier)]),
+            l.f(
+                if r.walk.is_some() {
+                    Key::CardWithinOnFoot
+                } else {
+                    Key::CardWithin
+                },
+                &[&l.radius(tier)]
+            ),
             l.pct(t.point_share(Some(k))),
             l.f(Key::CardOfHomes, &[&t.within[k], &t.points])
         );
@@ -450,7 +458,11 @@ fn method_section(r: &Report) -> String {
         s,
         "<li>{}</li>",
         l.f(
-            Key::MethodDistance,
+            if r.walk.is_some() {
+                Key::MethodDistanceWalk
+            } else {
+                Key::MethodDistance
+            },
             &[
                 &format!("{:.4}", r.prepared.plane.origin().0),
                 &format!("{:.4}", r.prepared.plane.origin().1),

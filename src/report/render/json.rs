@@ -36,9 +36,85 @@ pub struct SummaryJson<'a> {
     spaces_counted: &'a SpacesCounted,
     standard: StandardJson<'a>,
     totals: SharesJson<'a>,
+    walk: Option<WalkJson<'a>>,
     warnings: &'a [String],
     weighting: WeightingJson<'a>,
     zones: Vec<SharesJson<'a>>,
+}
+
+/// `--metric walk`: the network, the straight-line figures beside the walking ones (`totals`
+/// and `zones` of the file are on foot) and the homes lost to barriers.
+#[derive(Debug, Serialize)]
+struct WalkJson<'a> {
+    entered: &'a BTreeMap<&'static str, usize>,
+    graph_edges: usize,
+    graph_nodes: usize,
+    lost: Vec<LostJson<'a>>,
+    lost_per_tier: Vec<usize>,
+    moved_off_small_pieces: usize,
+    network: String,
+    no_entrance: usize,
+    no_network: usize,
+    pieces: usize,
+    snap_m: f64,
+    straight_totals: SharesJson<'a>,
+    straight_zones: Vec<SharesJson<'a>>,
+    ways_read: usize,
+    ways_walkable: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct LostJson<'a> {
+    detour: Option<f64>,
+    nearest: Option<&'a str>,
+    no_network: usize,
+    place: Option<&'a Place>,
+    points: usize,
+    straight_m: f64,
+    tier: &'a str,
+    walk_m: Option<f64>,
+    weight: f64,
+}
+
+fn walk_json<'a>(r: &'a Report, w: &'a crate::report::WalkPart) -> WalkJson<'a> {
+    let s = &w.summary;
+    let std = &r.config.check.standard;
+    WalkJson {
+        entered: &s.entered.0,
+        graph_edges: s.graph.1,
+        graph_nodes: s.graph.0,
+        lost: w
+            .lost
+            .iter()
+            .zip(&w.lost_places)
+            .map(|(g, place)| LostJson {
+                detour: g.detour,
+                nearest: g.gap.nearest.as_deref(),
+                no_network: g.no_network,
+                place: place.as_ref(),
+                points: g.gap.members.len(),
+                straight_m: g.straight_m,
+                tier: &std.tiers[g.gap.tier].name,
+                walk_m: g.walk_m,
+                weight: g.gap.weight,
+            })
+            .collect(),
+        lost_per_tier: s.tiers.iter().map(|t| t.lost).collect(),
+        moved_off_small_pieces: s.moved_off_small_pieces,
+        network: s.network.display().to_string(),
+        no_entrance: s.entered.1,
+        no_network: s.no_network,
+        pieces: s.pieces,
+        snap_m: s.snap_m,
+        straight_totals: shares(r, &w.totals, None),
+        straight_zones: w
+            .zones
+            .iter()
+            .map(|z| shares(r, &z.shares, Some(&z.name)))
+            .collect(),
+        ways_read: s.ways.0,
+        ways_walkable: s.ways.1,
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -516,6 +592,7 @@ pub fn summary_json(r: &Report) -> SummaryJson<'_> {
         spaces_counted: &r.spaces,
         standard: standard_json(r),
         totals: shares(r, &r.totals, None),
+        walk: r.walk.as_ref().map(|w| walk_json(r, w)),
         warnings: &r.warnings,
         weighting: WeightingJson {
             description: &r.weights.description,

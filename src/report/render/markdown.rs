@@ -32,7 +32,11 @@ pub fn headline_table(r: &Report) -> String {
         "| {} | {} | {} |",
         l.t(Key::ColTier),
         l.t(Key::ColRadius),
-        l.t(Key::ColHomesWithin)
+        l.t(if r.walk.is_some() {
+            Key::ColHomesOnFoot
+        } else {
+            Key::ColHomesWithin
+        })
     );
     if weighted {
         out += &format!(" {} |", l.t(Key::ColResidentsWithin));
@@ -107,6 +111,7 @@ pub fn terminal_summary(r: &Report) -> String {
         out += "\n";
     }
     out += &super::proposed::terminal(r);
+    out += &super::walk::terminal(r);
     out += "\n";
     out += &l.f(
         Key::TermReport,
@@ -198,6 +203,7 @@ pub fn summary_md(r: &Report) -> String {
         out += "\n\n";
     }
     out += &super::proposed::section_md(r);
+    out += &super::walk::section_md(r);
     out += &shortfall_md(r);
     out += &spaces_md(r);
     out += &zones_md(r);

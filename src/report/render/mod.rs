@@ -8,6 +8,7 @@ mod print;
 mod proposed;
 mod svg;
 mod tables;
+mod walk;
 
 use std::path::Path;
 
@@ -41,14 +42,28 @@ pub fn write_folder(r: &Report) -> Result<(), Error> {
     put(dir, "gaps.geojson", &tables::gaps_geojson(r)?)?;
     put(dir, "map.svg", &map)?;
     put(dir, "index.html", &html::page(r, &map))?;
-    write_points(
-        &dir.join("points.csv"),
-        POINTS_FORMAT,
-        &r.config.check.standard,
-        &r.prepared,
-        &r.points,
-        &r.coverage,
-    )
+    let path = dir.join("points.csv");
+    match &r.walk {
+        None => write_points(
+            &path,
+            POINTS_FORMAT,
+            &r.config.check.standard,
+            &r.prepared,
+            &r.points,
+            &r.coverage,
+        ),
+        Some(w) => {
+            let table = crate::io::output::PointTable {
+                standard: &r.config.check.standard,
+                demand: &r.points,
+                coverage: &r.coverage,
+                green: &r.prepared.green,
+                plane: &r.prepared.plane,
+            };
+            crate::io::output::walk::write(&path, POINTS_FORMAT, &table, &w.straight, &w.snaps)
+                .map_err(|source| Error::Output { path, source })
+        }
+    }
 }
 
 fn put(dir: &Path, name: &str, text: &str) -> Result<(), Error> {

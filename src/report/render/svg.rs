@@ -200,6 +200,21 @@ pub fn map(r: &Report) -> String {
         );
     }
     s += "</g>";
+    if let Some(w) = &r.walk {
+        // Homes lost to barriers (any tier): a red ring over their dot.
+        s += r##"<g id="lost" fill="none" stroke="#d7301f" stroke-width="1.2">"##;
+        for i in (0..pts.len()).step_by(step) {
+            if super::walk::lost_in_any_tier(r, w, i) {
+                let _ = write!(
+                    s,
+                    r#"<circle cx="{:.1}" cy="{:.1}" r="3.4"/>"#,
+                    v.x(pts[i]),
+                    v.y(pts[i])
+                );
+            }
+        }
+        s += "</g>";
+    }
     s += &zone_labels(r, &v);
     s += &scale_bar_and_north(l, span_x, &v);
     s += &legend(r, height, step);
@@ -293,6 +308,16 @@ fn legend(r: &Report, height: f64, step: usize) -> String {
         };
         let _ = write!(s, r#"<text x="{:.0}" y="{ly:.0}">{label}</text>"#, x + 14.0);
         x += 24.0 + Lang::text_width(&label, 12.0);
+    }
+    if r.walk.is_some() {
+        let label = l.t(Key::MapLost);
+        let _ = write!(
+            s,
+            r##"<circle cx="{:.0}" cy="{:.0}" r="5" fill="none" stroke="#d7301f" stroke-width="1.5"/><text x="{:.0}" y="{ly:.0}">{label}</text>"##,
+            x + 5.0,
+            ly - 4.0,
+            x + 14.0
+        );
     }
     let _ = write!(
         s,
