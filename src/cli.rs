@@ -210,7 +210,8 @@ pub struct WalkArgs {
     /// How distance is measured: straight (a straight line) or walk (on foot over --network).
     #[arg(long, value_enum, default_value = "straight")]
     pub metric: Metric,
-    /// The walking network: GeoJSON LineStrings with OSM tags as properties.
+    /// The walking network: an OSM extract (.osm.pbf) or GeoJSON LineStrings with OSM tags
+    /// as properties [default with --osm: the --osm file].
     #[arg(long, value_name = "FILE")]
     pub network: Option<PathBuf>,
     /// CRS of --network and --entrances (overrides --crs).
@@ -241,8 +242,8 @@ pub enum Metric {
 
 impl WalkArgs {
     /// The walking config, `None` for straight lines; an error for walking options without
-    /// `--metric walk` or a network.
-    pub fn config(&self) -> Result<Option<WalkConfig>, Error> {
+    /// `--metric walk` or a network. `osm`: the `--osm` file, the network when none is given.
+    pub fn config(&self, osm: Option<&PathBuf>) -> Result<Option<WalkConfig>, Error> {
         if self.metric == Metric::Straight {
             let stray = [
                 (self.network.is_some(), "--network"),
@@ -258,9 +259,9 @@ impl WalkArgs {
             }
             return Ok(None);
         }
-        let Some(network) = &self.network else {
+        let Some(network) = self.network.as_ref().or(osm) else {
             return Err(Error::Config(
-                "--metric walk needs --network FILE (GeoJSON ways with OSM tags)".into(),
+                "--metric walk needs --network FILE (an .osm.pbf extract, or GeoJSON ways with OSM tags) or --osm FILE.osm.pbf".into(),
             ));
         };
         let mut wc = WalkConfig::new(network.clone());
@@ -559,7 +560,7 @@ impl CheckArgs {
             .config((!self.summary_only).then(|| self.out.clone()))?;
         cfg.classified_out = self.classified.clone();
         cfg.demand_properties = Properties::None;
-        cfg.walk = self.walk.config()?;
+        cfg.walk = self.walk.config(self.input.osm.as_ref())?;
         Ok(cfg)
     }
 }
@@ -600,7 +601,7 @@ impl ReportArgs {
             }
         }
         let mut check = self.input.config(None)?;
-        check.walk = self.walk.config()?;
+        check.walk = self.walk.config(self.input.osm.as_ref())?;
         let weight = self.weights.source();
         let filter = self
             .zone_where

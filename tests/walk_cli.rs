@@ -320,3 +320,122 @@ fn proposed_on_foot() {
     );
     assert!(foot.iter().any(|&f| f > 0), "{foot:?}");
 }
+
+const PBF: &str = "geodata/liechtenstein/liechtenstein-latest.osm.pbf";
+
+/// The network read from the PBF gives the GeoJSON network's answers: every flag and nearest
+/// space, every distance within 1 cm, except one home (6412, Balzers) whose shortest walk in
+/// the GeoJSON passes where two ways meet at the same coordinates through two distinct OSM
+/// nodes (9.5494956, 47.1245395): GeoJSON joins ways by coordinates, the PBF by node id, as
+/// OSM does, so that walk is 124.89 m longer from the PBF.
+#[test]
+fn pbf_network_equals_the_geojson_network_but_for_one_unjoined_node() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("gj.csv"), dir.path().join("pbf.csv"));
+    for (out, net) in [(&a, NETWORK), (&b, PBF)] {
+        let o = li_check(out, &["--metric", "walk", "--network", net]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    let (a, b) = (read_csv(&a), read_csv(&b));
+    assert_eq!(a.len(), b.len());
+    let mut longer = Vec::new();
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x["id"], y["id"]);
+        for t in TIERS {
+            for c in ["_ok", "_nearest", "_straight_m"] {
+                let k = format!("{t}{c}");
+                assert_eq!(x[&k], y[&k], "{k} of {}", x["id"]);
+            }
+            let k = format!("{t}_m");
+            if x[&k] != y[&k] {
+                let (p, q): (f64, f64) = (x[&k].parse().unwrap(), y[&k].parse().unwrap());
+                if (p - q).abs() > 0.01 {
+                    longer.push((x["id"].clone(), t, q - p));
+                }
+            }
+        }
+        assert_eq!(x["status"], y["status"]);
+        assert_eq!(x["snap_m"], y["snap_m"]);
+    }
+    assert_eq!(longer.len(), 2, "{longer:?}");
+    for (id, _, d) in &longer {
+        assert_eq!(id, "6412");
+        assert!((d - 124.89).abs() < 0.02, "{longer:?}");
+    }
+}
+
+/// `--osm FILE.osm.pbf --metric walk` walks the same file's network; the PBF cannot take a
+/// CRS; a truncated PBF and one with no walkable way are clear errors naming the file.
+#[test]
+fn osm_supplies_the_network_and_bad_pbf_networks_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("osm.csv");
+    let o = greenreach(&[
+        "check",
+        "--osm",
+        PBF,
+        "--homes",
+        "osm",
+        "--metric",
+        "walk",
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stdout = text(&o.stdout);
+    assert!(
+        stdout.contains(&format!("walking network {PBF}:")),
+        "{stdout}"
+    );
+
+    let o = li_check(
+        &out,
+        &[
+            "--metric",
+            "walk",
+            "--network",
+            PBF,
+            "--network-crs",
+            "EPSG:32632",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("always WGS84"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let bytes = std::fs::read(PBF).unwrap();
+    let cut = dir.path().join("cut.osm.pbf");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let o = li_check(
+        &out,
+        &["--metric", "walk", "--network", cut.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("cut.osm.pbf") && err.contains("truncated"),
+        "{err}"
+    );
+
+    let motorway = common::pbf::Osm {
+        nodes: vec![(1, 9.5, 47.1, vec![]), (2, 9.51, 47.1, vec![])],
+        ways: vec![(1, vec![1, 2], vec![("highway", "motorway")])],
+        relations: vec![],
+    };
+    let none = dir.path().join("motorway.osm.pbf");
+    std::fs::write(&none, motorway.to_pbf()).unwrap();
+    let o = li_check(
+        &out,
+        &["--metric", "walk", "--network", none.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("motorway.osm.pbf") && err.contains("no walkable way"),
+        "{err}"
+    );
+}

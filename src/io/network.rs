@@ -1,6 +1,7 @@
-//! Reading a walking network: GeoJSON LineStrings with OSM tags as properties (Points with
-//! `entrance=*` or `barrier=gate` are tagged nodes), into the engine's neutral ways, still in
-//! WGS84 lon/lat. Ways connect where they share an exact vertex.
+//! Reading a walking network into the engine's neutral ways, still in WGS84 lon/lat: GeoJSON
+//! LineStrings with OSM tags as properties (Points with `entrance=*` or `barrier=gate` are
+//! tagged nodes; ways connect where they share an exact vertex), or an OSM PBF extract through
+//! the shared reader [`crate::io::osm::read_pbf`] (ways connect where they share a node id).
 
 use std::path::{Path, PathBuf};
 
@@ -12,14 +13,17 @@ use crate::engine::walk::{NetworkWay, TaggedNode};
 use crate::error::Error;
 use crate::io::input::ReadOptions;
 use crate::io::load::{CrsOptions, LoadedLayer, load_layer};
+use crate::io::osm::layers::is_pbf;
+use crate::io::osm::tags::Tags;
+use crate::io::osm::{OsmWanted, TagFilter, read_pbf};
 
 /// A network as read, lon/lat.
 #[derive(Debug, Clone)]
 pub struct NetworkFile {
     /// The file.
     pub path: PathBuf,
-    /// The layer as loaded (for provenance).
-    pub loaded: LoadedLayer,
+    /// Features (GeoJSON) or `highway` ways (PBF) read from the file.
+    pub read: usize,
     /// Ways (lon/lat), one per LineString (MultiLineStrings give one per part).
     pub ways: Vec<NetworkWay>,
     /// Tagged points (lon/lat).
@@ -46,11 +50,12 @@ fn tags(props: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
 impl NetworkFile {
     /// Features read from the file.
     pub fn ways_read(&self) -> usize {
-        self.loaded.layer.read_count()
+        self.read
     }
 }
 
-/// Read a GeoJSON network in its CRS (`flag`, else `--crs`, else the file's, else WGS84).
+/// Read a network: an OSM PBF (`.osm.pbf`, always WGS84), else a GeoJSON file in its CRS
+/// (`flag`, else `--crs`, else the file's, else WGS84).
 pub fn read_network(
     path: &Path,
     flag: Option<&SourceCrs>,
@@ -58,6 +63,9 @@ pub fn read_network(
     opts: ReadOptions,
     notes: &mut Vec<String>,
 ) -> Result<NetworkFile, Error> {
+    if is_pbf(path) {
+        return read_pbf_network(path, flag, crs, notes);
+    }
     let loaded = load_layer(path, flag, "--network-crs", crs, opts, notes)?;
     let mut ways = Vec::new();
     let mut tagged = Vec::new();
@@ -93,10 +101,76 @@ pub fn read_network(
     }
     Ok(NetworkFile {
         path: path.to_path_buf(),
-        loaded,
+        read: loaded.layer.read_count(),
         ways,
         tagged,
         other,
+    })
+}
+
+/// Whether an OSM node matters to walking: an entrance or a gate (the rules in
+/// `engine::walk::rules` decide what each does).
+fn is_entrance_node(t: &Tags) -> bool {
+    t.has("entrance") || t.get("barrier") == Some("gate")
+}
+
+/// The network of an OSM PBF extract: every `highway` way with its node ids (the walking rules
+/// decide which are walkable), and the entrance and gate nodes.
+fn read_pbf_network(
+    path: &Path,
+    flag: Option<&SourceCrs>,
+    crs: &CrsOptions,
+    notes: &mut Vec<String>,
+) -> Result<NetworkFile, Error> {
+    if let Some(f) = flag.filter(|f| **f != SourceCrs::Wgs84) {
+        return Err(Error::Config(format!(
+            "{}: an OSM PBF file is always WGS84 lon/lat; drop --network-crs ({f}) for it",
+            path.display()
+        )));
+    }
+    if let Some(f) = crs.all.as_ref().filter(|f| **f != SourceCrs::Wgs84) {
+        notes.push(format!(
+            "{}: --crs {f} does not apply: an OSM PBF file is always WGS84 lon/lat",
+            path.display()
+        ));
+    }
+    let wanted = OsmWanted {
+        ways: TagFilter::any_key(&["highway"]),
+        nodes: TagFilter::new(is_entrance_node),
+        ..OsmWanted::nothing()
+    };
+    let data = read_pbf(path, &wanted)?;
+    notes.extend(data.stats.warnings(&path.display().to_string()));
+    let pairs = |t: &Tags| -> Vec<(String, String)> {
+        t.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let ways: Vec<NetworkWay> = data
+        .ways
+        .iter()
+        .map(|w| NetworkWay {
+            id: format!("way/{}", w.id),
+            tags: pairs(&w.tags),
+            coords: w.coords.clone(),
+            node_ids: Some(w.node_ids.clone()),
+        })
+        .collect();
+    let tagged = data
+        .tagged_nodes
+        .iter()
+        .map(|n| TaggedNode {
+            id: Some(n.id),
+            tags: pairs(&n.tags),
+            xy: n.lonlat,
+        })
+        .collect();
+    Ok(NetworkFile {
+        path: path.to_path_buf(),
+        read: ways.len(),
+        ways,
+        tagged,
+        other: 0,
     })
 }
 
