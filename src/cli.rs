@@ -74,6 +74,19 @@ pub struct SynthArgs {
     /// Parks (5–300 ha, up to 2000 vertices, 30% with holes).
     #[arg(long, default_value_t = 120)]
     pub parks: usize,
+    /// Also write a walking network: a street grid with this spacing in metres (20 gives
+    /// about 1M junctions) cut by a river with 10 bridges and a motorway with 10 footbridges
+    /// (streets_utm48n.geojson), and --homes random homes (homes_utm48n.geojson).
+    #[arg(long, value_name = "M")]
+    pub streets_every: Option<f64>,
+    /// Homes written with --streets-every.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1_000_000,
+        requires = "streets_every"
+    )]
+    pub homes: usize,
 }
 
 /// `greenreach standards` options.

@@ -2,6 +2,7 @@
 
 mod cli;
 mod synth;
+mod synth_streets;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -181,6 +182,13 @@ fn synth(args: &cli::SynthArgs) -> Result<(), greenreach::Error> {
         "{n} polygons in {} (polygons_wgs84.geojson, polygons_utm48n.geojson, extent_wgs84.geojson)",
         args.out.display()
     );
+    if let Some(spacing) = args.streets_every {
+        let s = synth_streets::write_streets(&args.out, args.seed, spacing, args.homes)?;
+        println!(
+            "{} ways, {} junctions, {} bridges over the river, {} footbridges over the motorway (streets_utm48n.geojson); {} homes (homes_utm48n.geojson)",
+            s.ways, s.nodes, s.bridges.0, s.bridges.1, s.homes
+        );
+    }
     Ok(())
 }
 

@@ -20,7 +20,7 @@ pub const ORIGIN: (f64, f64) = (640_000.0, 3_262_000.0);
 pub const EXTENT_M: f64 = 20_000.0;
 
 /// SplitMix64: small, fast and deterministic on every platform.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -30,7 +30,7 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+    pub(crate) fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * ((self.next() >> 11) as f64 / (1u64 << 53) as f64)
     }
     fn normal(&mut self) -> f64 {

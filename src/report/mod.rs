@@ -411,24 +411,12 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         on_foot,
     } = evaluate(check, progress)?;
     let tiers = check.standard.tiers.len();
-    let mut notes = Vec::new();
-
-    let weights = weights_of(cfg, &mut prepared, &points, &mut notes)?;
-    let zones = zones_of(cfg, &mut prepared, &mut notes)?;
-    let zones_of = point_zones(cfg, zones.as_ref(), &points);
-    let zone_of: Vec<Option<usize>> = zones_of.iter().map(|z| z.first().copied()).collect();
-
-    let land_polys = land_polygons(
-        cfg,
-        &mut prepared,
-        &points,
-        &zone_of,
-        zones.as_ref(),
-        &mut notes,
-    )?;
-    for n in notes {
-        prepared.warnings.warn(n)?;
-    }
+    let Framed {
+        weights,
+        zones,
+        zones_of,
+        land_polys,
+    } = framed(cfg, &mut prepared, &points)?;
 
     let land = LandMeasure::new(cfg, land_polys.as_deref());
     let grouping = Grouping {
@@ -451,33 +439,23 @@ fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
         None => (Vec::new(), Vec::new()),
     };
 
-    let proposed = if cfg.proposed.is_empty() {
-        None
-    } else {
-        let before = Before {
-            zone_rows: &zone_rows,
-            area_order: &area_order,
-            zones: zones.as_ref(),
-        };
-        Some(proposed_after(
-            cfg,
-            &mut prepared,
-            &points,
-            &grouping,
-            &land,
-            &before,
-            progress,
-        )?)
+    let zones_ref = zones.as_ref();
+    let before = Before {
+        zone_rows: &zone_rows,
+        area_order: &area_order,
+        zones: zones_ref,
     };
-    let walk = on_foot.map(|foot| {
-        walk_part(
-            cfg,
-            foot,
-            (&points, &coverage, &prepared),
-            &grouping,
-            zones.as_ref(),
-        )
-    });
+    let proposed = proposed_after(
+        cfg,
+        &mut prepared,
+        &points,
+        &grouping,
+        &land,
+        &before,
+        progress,
+    )?;
+    let ev = (&points, &coverage, &prepared);
+    let walk = on_foot.map(|foot| walk_part(cfg, foot, ev, &grouping, zones.as_ref()));
     let gaps = report_gaps(cfg, &points, &coverage, &weights, &prepared);
     let histograms = tier_histograms(&check.standard, &coverage);
     let inputs = input_files(&prepared.layers)?;
@@ -539,6 +517,38 @@ struct OnFootPart {
     summary: crate::run::walk::WalkSummary,
     straight: Coverage,
     snaps: Vec<Option<crate::engine::walk::Snap>>,
+}
+
+/// The frame the figures are grouped in: each home's weight, the zones and each home's
+/// zones, and the residential land polygons.
+struct Framed {
+    weights: Weights,
+    zones: Option<Zones>,
+    zones_of: Vec<Vec<usize>>,
+    land_polys: Option<Vec<LandPolygon>>,
+}
+
+/// Read the weights, zones and land of a report (their notes become warnings).
+fn framed(
+    cfg: &ReportConfig,
+    prepared: &mut Prepared,
+    points: &DemandPoints,
+) -> Result<Framed, Error> {
+    let mut notes = Vec::new();
+    let weights = weights_of(cfg, prepared, points, &mut notes)?;
+    let zones = zones_of(cfg, prepared, &mut notes)?;
+    let zones_of = point_zones(cfg, zones.as_ref(), points);
+    let zone_of: Vec<Option<usize>> = zones_of.iter().map(|z| z.first().copied()).collect();
+    let land_polys = land_polygons(cfg, prepared, points, &zone_of, zones.as_ref(), &mut notes)?;
+    for n in notes {
+        prepared.warnings.warn(n)?;
+    }
+    Ok(Framed {
+        weights,
+        zones,
+        zones_of,
+        land_polys,
+    })
 }
 
 /// Prepare the run and evaluate every demand point with distances: in a straight line, or on
@@ -779,7 +789,7 @@ struct Before<'a> {
 }
 
 /// The report's figures with the proposed spaces added: the same points, land and grouping
-/// as the report's own, on the same plane.
+/// as the report's own, on the same plane. `None` without `--proposed`.
 fn proposed_after(
     cfg: &ReportConfig,
     prepared: &mut Prepared,
@@ -788,7 +798,10 @@ fn proposed_after(
     land: &LandMeasure,
     before: &Before<'_>,
     progress: &dyn Progress,
-) -> Result<ProposedReport, Error> {
+) -> Result<Option<ProposedReport>, Error> {
+    if cfg.proposed.is_empty() {
+        return Ok(None);
+    }
     let check = &cfg.check;
     let (new, info) = crate::run::proposed::load_with_info(check, prepared, &cfg.proposed)?;
     prepared.layers.extend(info);
@@ -814,13 +827,13 @@ fn proposed_after(
         before.area_order.iter().map(|&k| l[k].clone()).collect()
     });
     let impact = crate::run::proposed::assess_classified(check, prepared, &points.xy, new)?;
-    Ok(ProposedReport {
+    Ok(Some(ProposedReport {
         files: cfg.proposed.clone(),
         totals,
         zones,
         areas,
         impact,
-    })
+    }))
 }
 
 /// Residential land: the `--land` polygons, else the residential layer's polygons (one per

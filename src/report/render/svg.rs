@@ -101,13 +101,8 @@ fn bar_length(width_m: f64) -> f64 {
         .unwrap_or(p)
 }
 
-/// The map: zones, green spaces by category, demand points by tiers met, scale bar, north
-/// arrow and legend.
-pub fn map(r: &Report) -> String {
-    let l = r.config.lang;
-    let std = &r.config.check.standard;
-    let tiers = std.tiers.len();
-    let pts = &r.points.xy;
+/// The bounding box of the zones and the points (a unit square when there is nothing).
+fn extent_of(r: &Report) -> Rect<f64> {
     let mut extent: Option<Rect<f64>> = None;
     let mut grow = |b: Option<Rect<f64>>| {
         if let Some(b) = b {
@@ -129,24 +124,39 @@ pub fn map(r: &Report) -> String {
     for (_, z) in &r.zone_shapes {
         grow(z.bounding_rect());
     }
+    let pts = &r.points.xy;
     grow(geo::MultiPoint(pts.iter().map(|&c| geo::Point(c)).collect()).bounding_rect());
-    let e = extent.unwrap_or(Rect::new(
+    extent.unwrap_or(Rect::new(
         Coord { x: 0.0, y: 0.0 },
         Coord { x: 1.0, y: 1.0 },
-    ));
+    ))
+}
+
+/// The view of `e` on the page: scaled to fit, centred horizontally.
+fn view_of(e: Rect<f64>) -> View {
     let span_x = e.width().max(1.0);
     let scale = ((WIDTH - 40.0) / span_x).min((MAX_HEIGHT - 40.0) / e.height().max(1.0));
     let height = e.height().max(1.0) * scale + 40.0;
-    // Centre the data horizontally.
     let pad = (WIDTH - 40.0 - span_x * scale) / 2.0 / scale;
-    let v = View {
+    View {
         min: Coord {
             x: e.min().x - pad,
             y: e.min().y,
         },
         scale,
         height,
-    };
+    }
+}
+
+/// The map: zones, green spaces by category, demand points by tiers met, scale bar, north
+/// arrow and legend.
+pub fn map(r: &Report) -> String {
+    let l = r.config.lang;
+    let pts = &r.points.xy;
+    let e = extent_of(r);
+    let span_x = e.width().max(1.0);
+    let v = view_of(e);
+    let height = v.height;
     let step = pts.len().div_ceil(MAX_POINTS).max(1);
     let shown = pts.len().div_ceil(step);
     let total_h = height + 70.0;
@@ -164,9 +174,20 @@ pub fn map(r: &Report) -> String {
         s,
         r##"<rect width="{WIDTH}" height="{height:.0}" fill="#f7f7f4"/>"##
     );
-    s += r##"<g id="zones" fill="none" stroke="#555" stroke-width="1.2">"##;
+    s += &shapes(r, &v);
+    s += &point_marks(r, &v, step);
+    s += &zone_labels(r, &v);
+    s += &scale_bar_and_north(l, span_x, &v);
+    s += &legend(r, height, step);
+    s += "</g></svg>";
+    s
+}
+
+/// Zone outlines and green spaces filled by category.
+fn shapes(r: &Report, v: &View) -> String {
+    let mut s = String::from(r##"<g id="zones" fill="none" stroke="#555" stroke-width="1.2">"##);
     for (name, z) in &r.zone_shapes {
-        let (d, _) = path_of(&v, &Geometry::MultiPolygon(z.clone()));
+        let (d, _) = path_of(v, &Geometry::MultiPolygon(z.clone()));
         let _ = write!(
             s,
             r#"<path d="{d}"><title translate="no">{}</title></path>"#,
@@ -176,7 +197,7 @@ pub fn map(r: &Report) -> String {
     s += "</g>";
     s += r#"<g id="green" stroke-width="0.6">"#;
     for f in &r.prepared.green.features {
-        let (d, area) = path_of(&v, &f.geometry);
+        let (d, area) = path_of(v, &f.geometry);
         let fill = CATEGORY_FILL[f.category.min(CATEGORY_FILL.len() - 1)];
         let _ = if area {
             write!(s, r#"<path d="{d}" fill="{fill}" fill-opacity="0.85"/>"#)
@@ -187,8 +208,15 @@ pub fn map(r: &Report) -> String {
             )
         };
     }
-    s += "</g>";
-    s += r#"<g id="points" stroke="none">"#;
+    s + "</g>"
+}
+
+/// Every `step`-th home as a dot coloured by tiers met, and under `--metric walk` a red ring
+/// over the homes lost to barriers.
+fn point_marks(r: &Report, v: &View, step: usize) -> String {
+    let pts = &r.points.xy;
+    let tiers = r.config.check.standard.tiers.len();
+    let mut s = String::from(r#"<g id="points" stroke="none">"#);
     for i in (0..pts.len()).step_by(step) {
         let met = r.coverage.tiers.iter().filter(|c| c.ok[i]).count();
         let _ = write!(
@@ -201,7 +229,6 @@ pub fn map(r: &Report) -> String {
     }
     s += "</g>";
     if let Some(w) = &r.walk {
-        // Homes lost to barriers (any tier): a red ring over their dot.
         s += r##"<g id="lost" fill="none" stroke="#d7301f" stroke-width="1.2">"##;
         for i in (0..pts.len()).step_by(step) {
             if super::walk::lost_in_any_tier(r, w, i) {
@@ -215,10 +242,6 @@ pub fn map(r: &Report) -> String {
         }
         s += "</g>";
     }
-    s += &zone_labels(r, &v);
-    s += &scale_bar_and_north(l, span_x, &v);
-    s += &legend(r, height, step);
-    s += "</g></svg>";
     s
 }
 
