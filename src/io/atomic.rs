@@ -35,6 +35,11 @@ impl AtomicFile {
         })
     }
 
+    /// The temporary file's path (for a writer that opens it itself, e.g. SQLite).
+    pub fn temp_path(&self) -> &Path {
+        self.out.get_ref().path()
+    }
+
     /// The file itself, with everything written so far flushed to it (to patch a header).
     pub fn file(&mut self) -> io::Result<&mut File> {
         self.out.flush()?;

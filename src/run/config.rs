@@ -119,9 +119,12 @@ impl CheckConfig {
         }
         if let Some(w) = &self.walk {
             w.validate()?;
-            if self.out.as_deref().and_then(Format::from_path) == Some(Format::FlatGeobuf) {
+            if matches!(
+                self.out.as_deref().and_then(Format::from_path),
+                Some(Format::FlatGeobuf | Format::GeoPackage)
+            ) {
                 return Err(Error::Config(
-                    "--metric walk writes .csv or .geojson per-point files, not FlatGeobuf".into(),
+                    "--metric walk writes .csv or .geojson per-point files, not FlatGeobuf or GeoPackage".into(),
                 ));
             }
         }
@@ -132,7 +135,7 @@ impl CheckConfig {
             None => Ok(Format::Csv),
             Some(p) => Format::from_path(p).ok_or_else(|| {
                 Error::Config(format!(
-                    "{}: unknown output format; use a .csv, .geojson or .fgb file name",
+                    "{}: unknown output format; use a .csv, .geojson, .fgb or .gpkg file name",
                     p.display()
                 ))
             }),

@@ -3,6 +3,7 @@
 //! ([`crate::io::atomic`]).
 
 mod fgb;
+pub mod gpkg;
 pub mod network;
 pub mod walk;
 
@@ -25,15 +26,18 @@ pub enum Format {
     GeoJson,
     /// FlatGeobuf points (compact and streamed: for huge grids).
     FlatGeobuf,
+    /// A GeoPackage with one point table (QGIS opens one file).
+    GeoPackage,
 }
 
 impl Format {
-    /// The format named by the file's extension (`.csv`, `.geojson`, `.json`).
+    /// The format named by the file's extension (`.csv`, `.geojson`, `.json`, `.fgb`, `.gpkg`).
     pub fn from_path(path: &Path) -> Option<Self> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "geojson" | "json" => Some(Format::GeoJson),
             "fgb" => Some(Format::FlatGeobuf),
+            "gpkg" => Some(Format::GeoPackage),
             _ => None,
         }
     }
@@ -69,16 +73,21 @@ pub struct Writer {
     rows: usize,
     standard: Standard,
     fbb: flatbuffers::FlatBufferBuilder<'static>,
+    gpkg: Option<gpkg::GpkgOut>,
 }
 
 impl Writer {
     /// Start `path` (as a temporary file) and write the header.
     pub fn create(path: &Path, format: Format, standard: &Standard) -> io::Result<Self> {
         let mut out = AtomicFile::create(path)?;
+        let mut gpkg = None;
         match format {
             Format::Csv => write_csv_header(&mut out, standard)?,
             Format::GeoJson => writeln!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?,
             Format::FlatGeobuf => out.write_all(&fgb::header(standard, 0))?,
+            Format::GeoPackage => {
+                gpkg = Some(gpkg::GpkgOut::create(out.temp_path(), standard)?);
+            }
         }
         Ok(Self {
             format,
@@ -86,6 +95,7 @@ impl Writer {
             rows: 0,
             standard: standard.clone(),
             fbb: flatbuffers::FlatBufferBuilder::new(),
+            gpkg,
         })
     }
 
@@ -96,6 +106,10 @@ impl Writer {
             Format::Csv => write_csv(out, table),
             Format::GeoJson => write_geojson(out, table, &mut self.rows),
             Format::FlatGeobuf => write_fgb(out, table, &mut self.fbb, &mut self.rows),
+            Format::GeoPackage => match &mut self.gpkg {
+                Some(g) => write_gpkg(g, table),
+                None => Err(io::Error::other("GeoPackage writer closed")),
+            },
         }
     }
 
@@ -106,6 +120,9 @@ impl Writer {
         }
         if self.format == Format::FlatGeobuf {
             fgb::patch_count(self.out.file()?, &self.standard, self.rows as u64)?;
+        }
+        if let Some(g) = self.gpkg.take() {
+            g.finish()?;
         }
         self.out.commit()
     }
@@ -253,6 +270,50 @@ fn write_fgb(
         values.push(Some(Value::Bool(table.coverage.all_ok[i])));
         values.push(Some(Value::Str("ok")));
         fgb::feature(fbb, Some(lonlat(table, i)?), &values, w)?;
+    }
+    Ok(())
+}
+
+fn write_gpkg(g: &mut gpkg::GpkgOut, table: &PointTable<'_>) -> io::Result<()> {
+    use rusqlite::types::Value;
+    let text = |s: &str| Value::Text(s.to_string());
+    let flag = |b: bool| Value::Integer(i64::from(b));
+    let tiers = table.standard.tiers.len();
+    for row in rows(table) {
+        let i = match row {
+            Row::Point(i) => i,
+            Row::Skipped(s) => {
+                let mut values = vec![Value::Null; 3 * tiers + 5];
+                values[0] = text(&s.id);
+                values[3 * tiers + 4] = text(&format!("skipped: {}", s.reason));
+                g.row(None, values)?;
+                continue;
+            }
+        };
+        let (lon, lat) = lonlat(table, i)?;
+        let mut values = Vec::with_capacity(3 * tiers + 5);
+        values.extend([
+            text(&table.demand.ids.get(i)),
+            Value::Real(lon),
+            Value::Real(lat),
+        ]);
+        for col in &table.coverage.tiers {
+            let d = col.distance_m[i];
+            values.push(if d.is_nan() {
+                Value::Null
+            } else {
+                Value::Real((d * 100.0).round() / 100.0)
+            });
+            values.push(flag(col.ok[i]));
+            values.push(if col.nearest[i] == NO_FEATURE {
+                Value::Null
+            } else {
+                text(label(table, col.nearest[i]))
+            });
+        }
+        values.push(flag(table.coverage.all_ok[i]));
+        values.push(text("ok"));
+        g.row(Some((lon, lat)), values)?;
     }
     Ok(())
 }

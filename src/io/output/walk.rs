@@ -30,9 +30,9 @@ pub fn write(
     match format {
         Format::Csv => write_csv(&mut w, table, straight, snaps)?,
         Format::GeoJson => write_geojson(&mut w, table, straight, snaps)?,
-        Format::FlatGeobuf => {
+        Format::FlatGeobuf | Format::GeoPackage => {
             return Err(io::Error::other(
-                "FlatGeobuf output is not available with --metric walk; use .csv or .geojson",
+                "FlatGeobuf and GeoPackage output are not available with --metric walk; use .csv or .geojson",
             ));
         }
     }
