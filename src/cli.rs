@@ -54,6 +54,13 @@ pub struct MergeArgs {
     /// Also merge the shards' per-point files into this CSV, in the single run's order.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Also find the gaps of every tier over the merged homes (across shard edges) and write
+    /// them as GeoJSON to this file.
+    #[arg(long, value_name = "FILE.geojson", requires = "out")]
+    pub gaps: Option<PathBuf>,
+    /// Failing homes closer than this form one gap, metres.
+    #[arg(long, value_name = "M", default_value_t = 150.0)]
+    pub gap_link: f64,
 }
 
 /// `greenreach synth` options.

@@ -169,6 +169,16 @@ fn merge(args: &cli::MergeArgs) -> Result<(), greenreach::Error> {
     if let Some(out) = &args.out {
         println!("per-point results: {}", out.display());
     }
+    if let (Some(path), Some(out)) = (&args.gaps, &args.out) {
+        use greenreach::run::merged_gaps;
+        let gaps = merged_gaps::gaps_from_points(out, &summary, list[0].origin, args.gap_link)?;
+        greenreach::io::atomic::write_file(path, merged_gaps::gaps_geojson(&gaps)?.as_bytes())
+            .map_err(|source| greenreach::Error::Output {
+                path: path.clone(),
+                source,
+            })?;
+        println!("gaps: {} ({} in all tiers)", path.display(), gaps.len());
+    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 
 pub mod coverage;
 pub mod grid;
+pub mod groups;
 pub mod index;
 pub mod lookup;
 pub mod reach;

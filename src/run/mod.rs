@@ -5,6 +5,7 @@ pub mod check;
 pub mod config;
 pub mod demand;
 pub mod green;
+pub mod merged_gaps;
 pub mod prepare;
 pub mod proposed;
 pub mod shard;

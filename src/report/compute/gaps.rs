@@ -2,10 +2,9 @@
 //! distance belong to one gap), ranked by residents, then by points.
 
 use geo::{Area, ConvexHull, Coord, MultiPoint, Point};
-use rstar::RTree;
-use rstar::primitives::GeomWithData;
 
 use crate::engine::coverage::{Coverage, NO_FEATURE};
+use crate::engine::groups::link_groups;
 use crate::run::green::GreenSpaces;
 use crate::standard::Standard;
 
@@ -56,27 +55,9 @@ pub fn find_gaps(
         let failing: Vec<u32> = (0..xy.len() as u32)
             .filter(|&i| !col.ok[i as usize])
             .collect();
-        let tree: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
-            failing
-                .iter()
-                .enumerate()
-                .map(|(k, &i)| GeomWithData::new([xy[i as usize].x, xy[i as usize].y], k))
-                .collect(),
-        );
-        let mut parent: Vec<usize> = (0..failing.len()).collect();
-        for (k, &i) in failing.iter().enumerate() {
-            let p = [xy[i as usize].x, xy[i as usize].y];
-            for n in tree.locate_within_distance(p, link_m * link_m) {
-                union(&mut parent, k, n.data);
-            }
-        }
-        let mut groups: std::collections::BTreeMap<usize, Vec<u32>> = Default::default();
-        for (k, &i) in failing.iter().enumerate() {
-            let root = find(&mut parent, k);
-            groups.entry(root).or_default().push(i);
-        }
+        let groups = link_groups(xy, &failing, link_m);
         let mut gaps: Vec<Gap> = groups
-            .into_values()
+            .into_iter()
             .map(|members| gap(t, members, xy, coverage, weights, standard, green))
             .collect();
         gaps.sort_by(|a, b| {
@@ -132,21 +113,6 @@ fn gap(
         shortfall_max_m: worst,
         beyond_limit: beyond,
         members,
-    }
-}
-
-fn find(parent: &mut [usize], mut k: usize) -> usize {
-    while parent[k] != k {
-        parent[k] = parent[parent[k]];
-        k = parent[k];
-    }
-    k
-}
-
-fn union(parent: &mut [usize], a: usize, b: usize) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    if ra != rb {
-        parent[ra.max(rb)] = ra.min(rb);
     }
 }
 
