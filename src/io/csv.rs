@@ -17,6 +17,109 @@ const LON: [&str; 6] = ["lon", "lng", "long", "longitude", "x", "经度"];
 const LAT: [&str; 4] = ["lat", "latitude", "y", "纬度"];
 const WKT: [&str; 5] = ["wkt", "geometry", "geom", "the_geom", "shape"];
 
+/// Where a row's geometry comes from.
+enum Geo {
+    /// Columns of longitude and latitude.
+    LonLat(usize, usize),
+    /// A WKT column.
+    Wkt(usize),
+}
+
+impl Geo {
+    /// The coordinate columns among `headers`: a lon/lat pair first, else a WKT column.
+    fn find(headers: &[String]) -> Option<Geo> {
+        let find = |names: &[&str]| {
+            headers
+                .iter()
+                .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
+        };
+        match (find(&LON), find(&LAT), find(&WKT)) {
+            (Some(x), Some(y), _) => Some(Geo::LonLat(x, y)),
+            (_, _, Some(w)) => Some(Geo::Wkt(w)),
+            _ => None,
+        }
+    }
+
+    fn describe(&self, headers: &[String]) -> String {
+        match *self {
+            Geo::LonLat(x, y) => format!("columns {} and {}", headers[x], headers[y]),
+            Geo::Wkt(w) => format!("WKT column {}", headers[w]),
+        }
+    }
+
+    fn is_coordinate(&self, c: usize) -> bool {
+        match *self {
+            Geo::LonLat(x, y) => c == x || c == y,
+            Geo::Wkt(w) => c == w,
+        }
+    }
+
+    /// The geometry of a row (`None`: its coordinate cells are empty); `err` words a problem.
+    fn parse(
+        &self,
+        rec: &csv::StringRecord,
+        headers: &[String],
+        err: &dyn Fn(String) -> InputError,
+    ) -> Result<Option<Geometry<f64>>, InputError> {
+        let cell = |c: usize| rec.get(c).unwrap_or("").trim();
+        match *self {
+            Geo::LonLat(x, y) => {
+                let (sx, sy) = (cell(x), cell(y));
+                if sx.is_empty() && sy.is_empty() {
+                    return Ok(None);
+                }
+                let num = |s: &str, col: usize| {
+                    s.parse::<f64>()
+                        .ok()
+                        .filter(|v| v.is_finite())
+                        .ok_or_else(|| err(format!("{} \"{s}\" is not a number", headers[col])))
+                };
+                Ok(Some(Geometry::Point(Point(Coord {
+                    x: num(sx, x)?,
+                    y: num(sy, y)?,
+                }))))
+            }
+            Geo::Wkt(w) => {
+                let s = cell(w);
+                if s.is_empty() {
+                    return Ok(None);
+                }
+                let g: Geometry<f64> = wkt::TryFromWkt::try_from_wkt_str(s)
+                    .map_err(|e| err(format!("{} is not WKT: {e}", headers[w])))?;
+                if matches!(g, Geometry::GeometryCollection(_)) {
+                    return Err(err(
+                        "GEOMETRYCOLLECTION is not supported; split it into rows".into(),
+                    ));
+                }
+                Ok(Some(g))
+            }
+        }
+    }
+}
+
+/// The text of a CSV file (BOM dropped): `--encoding`, else UTF-8 when valid, else GBK; with
+/// the encoding and why it was chosen.
+fn decode<'a>(
+    path: &Path,
+    raw: &'a [u8],
+    opts: &ReadOptions,
+) -> Result<
+    (
+        std::borrow::Cow<'a, str>,
+        &'static encoding_rs::Encoding,
+        &'static str,
+    ),
+    InputError,
+> {
+    let body = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+    let (enc, why) = match &opts.source.encoding {
+        Some(name) => (source::encoding(path, name)?, "--encoding"),
+        None if std::str::from_utf8(body).is_ok() => (UTF_8, "valid UTF-8"),
+        None => (GBK, "not UTF-8: assumed GBK; pass --encoding if it is not"),
+    };
+    Ok((enc.decode_without_bom_handling(body).0, enc, why))
+}
+
 /// Read a CSV layer.
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let raw = read_bytes(path)?;
@@ -24,13 +127,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
         path: path.to_path_buf(),
         problem,
     };
-    let body = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&raw);
-    let (enc, why) = match &opts.source.encoding {
-        Some(name) => (source::encoding(path, name)?, "--encoding"),
-        None if std::str::from_utf8(body).is_ok() => (UTF_8, "valid UTF-8"),
-        None => (GBK, "not UTF-8: assumed GBK; pass --encoding if it is not"),
-    };
-    let (text, _) = enc.decode_without_bom_handling(body);
+    let (text, enc, why) = decode(path, &raw, opts)?;
     let first = text.lines().next().unwrap_or("");
     let delim = [b',', b';', b'\t']
         .into_iter()
@@ -46,24 +143,11 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
-    let find = |names: &[&str]| {
-        headers
-            .iter()
-            .position(|h| names.iter().any(|n| h.eq_ignore_ascii_case(n)))
-    };
-    enum Geo {
-        LonLat(usize, usize),
-        Wkt(usize),
-    }
-    let how = match (find(&LON), find(&LAT), find(&WKT)) {
-        (Some(x), Some(y), _) => Geo::LonLat(x, y),
-        (_, _, Some(w)) => Geo::Wkt(w),
-        _ => {
-            return Err(file_error(format!(
-                "has no coordinate columns: expected a lon/lat pair (lon, lng, longitude, x or 经度 with lat, latitude, y or 纬度) or a WKT column (wkt, geometry, geom); the columns are: {}",
-                headers.join(", ")
-            )));
-        }
+    let Some(how) = Geo::find(&headers) else {
+        return Err(file_error(format!(
+            "has no coordinate columns: expected a lon/lat pair (lon, lng, longitude, x or 经度 with lat, latitude, y or 纬度) or a WKT column (wkt, geometry, geom); the columns are: {}",
+            headers.join(", ")
+        )));
     };
     let id_col = headers.iter().position(|h| h == "id");
     let mut layer = Layer {
@@ -76,10 +160,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
             "{}: CSV, text read as {} ({why}), coordinates from {}",
             path.display(),
             enc.name(),
-            match how {
-                Geo::LonLat(x, y) => format!("columns {} and {}", headers[x], headers[y]),
-                Geo::Wkt(w) => format!("WKT column {}", headers[w]),
-            }
+            how.describe(&headers)
         )],
         warnings: Vec::new(),
     };
@@ -101,41 +182,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
             id: id.clone(),
             problem: format!("(line {line}) {problem}"),
         };
-        let cell = |c: usize| rec.get(c).unwrap_or("").trim();
-        let geometry: Option<Geometry<f64>> = match how {
-            Geo::LonLat(x, y) => {
-                let (sx, sy) = (cell(x), cell(y));
-                if sx.is_empty() && sy.is_empty() {
-                    None
-                } else {
-                    let num = |s: &str, col: usize| {
-                        s.parse::<f64>()
-                            .ok()
-                            .filter(|v| v.is_finite())
-                            .ok_or_else(|| err(format!("{} \"{s}\" is not a number", headers[col])))
-                    };
-                    Some(Geometry::Point(Point(Coord {
-                        x: num(sx, x)?,
-                        y: num(sy, y)?,
-                    })))
-                }
-            }
-            Geo::Wkt(w) => {
-                let s = cell(w);
-                if s.is_empty() {
-                    None
-                } else {
-                    let g: Geometry<f64> = wkt::TryFromWkt::try_from_wkt_str(s)
-                        .map_err(|e| err(format!("{} is not WKT: {e}", headers[w])))?;
-                    if matches!(g, Geometry::GeometryCollection(_)) {
-                        return Err(err(
-                            "GEOMETRYCOLLECTION is not supported; split it into rows".into(),
-                        ));
-                    }
-                    Some(g)
-                }
-            }
-        };
+        let geometry = how.parse(&rec, &headers, &err)?;
         let reason = match &geometry {
             None => Some(SkipReason::NullGeometry),
             Some(g) if g.coords_count() == 0 => Some(SkipReason::EmptyGeometry),
@@ -147,30 +194,31 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
             }
             _ => None,
         };
-        if let Some(reason) = reason {
+        let Some(geometry) = geometry.filter(|_| reason.is_none()) else {
+            let reason = reason.unwrap_or(SkipReason::NullGeometry);
             if opts.strict {
                 return Err(err(format!("{reason} (--strict)")));
             }
             layer.skipped.push(SkippedFeature { index, id, reason });
             continue;
-        }
+        };
         let properties = match opts.properties {
             Properties::None => Map::new(),
             Properties::All => headers
                 .iter()
                 .enumerate()
-                .filter(|(c, _)| match how {
-                    Geo::LonLat(x, y) => *c != x && *c != y,
-                    Geo::Wkt(w) => *c != w,
+                .filter(|(c, _)| !how.is_coordinate(*c))
+                .map(|(c, h)| {
+                    let v = rec.get(c).unwrap_or("").trim();
+                    (h.clone(), Value::String(v.to_string()))
                 })
-                .map(|(c, h)| (h.clone(), Value::String(cell(c).to_string())))
                 .collect(),
         };
         layer.features.push(RawFeature {
             index,
             id,
             properties,
-            geometry: geometry.expect("checked"),
+            geometry,
         });
     }
     Ok(layer)

@@ -16,6 +16,23 @@ use crate::io::input::{
     InputError, Layer, Properties, RawFeature, ReadOptions, SkipReason, SkippedFeature,
 };
 
+/// The CRS the header declares: an EPSG code, else WKT; `None` when it declares none.
+fn header_crs(header: &flatgeobuf::Header<'_>) -> Option<Result<SourceCrs, String>> {
+    header.crs().and_then(|c| {
+        if c.code() > 0 {
+            Some(SourceCrs::from_epsg(c.code() as u32).ok_or_else(|| {
+                format!("the header says EPSG:{}, which greenreach does not know; give the layer's CRS with --crs", c.code())
+            }))
+        } else {
+            c.wkt().map(|w| {
+                crate::io::shapefile::prj::to_crs(w)
+                    .map(|(crs, _)| crs)
+                    .map_err(|e| format!("the header's CRS WKT {e}; give the layer's CRS with --crs"))
+            })
+        }
+    })
+}
+
 /// Read a FlatGeobuf layer.
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let file = std::fs::File::open(path).map_err(|source| InputError::Io {
@@ -38,19 +55,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
                 .collect()
         })
         .unwrap_or_default();
-    let declared_crs = header.crs().and_then(|c| {
-        if c.code() > 0 {
-            Some(SourceCrs::from_epsg(c.code() as u32).ok_or_else(|| {
-                format!("the header says EPSG:{}, which greenreach does not know; give the layer's CRS with --crs", c.code())
-            }))
-        } else {
-            c.wkt().map(|w| {
-                crate::io::shapefile::prj::to_crs(w)
-                    .map(|(crs, _)| crs)
-                    .map_err(|e| format!("the header's CRS WKT {e}; give the layer's CRS with --crs"))
-            })
-        }
-    });
+    let declared_crs = header_crs(&header);
     let mut layer = Layer {
         path: path.to_path_buf(),
         features: Vec::new(),
@@ -88,11 +93,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
             id: None,
             problem,
         })?;
-        let id = props.get("id").and_then(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        });
+        let id = props.get("id").and_then(crate::io::input::id_text);
         let geometry = match f.geometry() {
             None => None,
             Some(g) => Some(convert(&g, kind).map_err(|problem| InputError::Feature {
@@ -102,22 +103,8 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
                 problem,
             })?),
         };
-        let reason = match &geometry {
-            None => Some(SkipReason::NullGeometry),
-            Some(g) if g.coords_count() == 0 => Some(SkipReason::EmptyGeometry),
-            _ => None,
-        };
-        match (reason, geometry) {
-            (Some(reason), _) if opts.strict => {
-                return Err(InputError::Feature {
-                    path: path.to_path_buf(),
-                    index,
-                    id,
-                    problem: format!("{reason} (--strict)"),
-                });
-            }
-            (Some(reason), _) => layer.skipped.push(SkippedFeature { index, id, reason }),
-            (None, Some(geometry)) => layer.features.push(RawFeature {
+        match geometry {
+            Some(geometry) if geometry.coords_count() > 0 => layer.features.push(RawFeature {
                 index,
                 id,
                 properties: match opts.properties {
@@ -126,7 +113,22 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
                 },
                 geometry,
             }),
-            (None, None) => unreachable!("no geometry is a skip"),
+            g => {
+                let reason = if g.is_none() {
+                    SkipReason::NullGeometry
+                } else {
+                    SkipReason::EmptyGeometry
+                };
+                if opts.strict {
+                    return Err(InputError::Feature {
+                        path: path.to_path_buf(),
+                        index,
+                        id,
+                        problem: format!("{reason} (--strict)"),
+                    });
+                }
+                layer.skipped.push(SkippedFeature { index, id, reason });
+            }
         }
         index += 1;
     }

@@ -114,11 +114,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
             };
             props.insert(name.clone(), v);
         }
-        let id = props.get("id").and_then(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        });
+        let id = props.get("id").and_then(crate::io::input::id_text);
         let geometry = match blob {
             None => None,
             Some(b) => Some(geometry(&b).map_err(|problem| InputError::Feature {

@@ -48,10 +48,9 @@ impl R<'_> {
     }
 }
 
-fn geometry(r: &mut R, depth: usize) -> Result<Geometry<f64>, String> {
-    if depth > 4 {
-        return Err("the WKB nests too deep".into());
-    }
+/// The byte order and type of the next geometry: its base type (1–7) and how many ordinates
+/// beyond x and y each position has (Z, M; ISO and EWKB flags alike).
+fn header(r: &mut R) -> Result<(u32, usize), String> {
     r.le = match r.bytes::<1>()?[0] {
         0 => false,
         1 => true,
@@ -63,31 +62,39 @@ fn geometry(r: &mut R, depth: usize) -> Result<Geometry<f64>, String> {
         r.bytes::<4>()?; // EWKB SRID
     }
     let t = raw & 0x0FFF_FFFF;
-    let (base, iz, im) = (
-        t % 1000,
-        matches!(t / 1000, 1 | 3),
-        matches!(t / 1000, 2 | 3),
-    );
     if t / 1000 > 3 {
         return Err(format!("WKB geometry type {t} is not supported"));
     }
-    let extra = usize::from(ez || iz) + usize::from(em || im);
-    let coord = |r: &mut R| -> Result<Coord, String> {
-        let x = r.f64()?;
-        let y = r.f64()?;
+    let (iz, im) = (matches!(t / 1000, 1 | 3), matches!(t / 1000, 2 | 3));
+    Ok((t % 1000, usize::from(ez || iz) + usize::from(em || im)))
+}
+
+fn finite(cs: &[Coord]) -> bool {
+    cs.iter().all(|c| c.x.is_finite() && c.y.is_finite())
+}
+
+impl R<'_> {
+    /// A position, its `extra` ordinates dropped.
+    fn coord(&mut self, extra: usize) -> Result<Coord, String> {
+        let x = self.f64()?;
+        let y = self.f64()?;
         for _ in 0..extra {
-            r.f64()?;
+            self.f64()?;
         }
         Ok(Coord { x, y })
-    };
-    let line = |r: &mut R| -> Result<Vec<Coord>, String> {
-        let n = r.count()?;
-        (0..n).map(|_| coord(r)).collect()
-    };
-    let finite = |cs: &[Coord]| cs.iter().all(|c| c.x.is_finite() && c.y.is_finite());
-    let poly = |r: &mut R| -> Result<Option<Polygon>, String> {
-        let n = r.count()?;
-        let rings = (0..n).map(|_| line(r)).collect::<Result<Vec<_>, _>>()?;
+    }
+
+    fn line(&mut self, extra: usize) -> Result<Vec<Coord>, String> {
+        let n = self.count()?;
+        (0..n).map(|_| self.coord(extra)).collect()
+    }
+
+    /// A polygon with closed rings of at least 4 finite positions; `None` when it has none.
+    fn polygon(&mut self, extra: usize) -> Result<Option<Polygon>, String> {
+        let n = self.count()?;
+        let rings = (0..n)
+            .map(|_| self.line(extra))
+            .collect::<Result<Vec<_>, _>>()?;
         for (k, ring) in rings.iter().enumerate() {
             if ring.len() < 4 {
                 return Err(format!(
@@ -106,10 +113,53 @@ fn geometry(r: &mut R, depth: usize) -> Result<Geometry<f64>, String> {
         }
         let mut it = rings.into_iter().map(LineString);
         Ok(it.next().map(|e| Polygon::new(e, it.collect())))
-    };
+    }
+}
+
+/// A multi-geometry of `base` type (4, 5 or 6) from its parts; empty parts are dropped.
+fn collection(base: u32, parts: Vec<Geometry<f64>>) -> Result<Geometry<f64>, String> {
+    Ok(match base {
+        4 => Geometry::MultiPoint(MultiPoint(
+            parts
+                .into_iter()
+                .filter_map(|g| match g {
+                    Geometry::Point(p) => Some(Ok(p)),
+                    Geometry::MultiPoint(m) if m.0.is_empty() => None,
+                    _ => Some(Err("a MultiPoint holds a non-point".to_string())),
+                })
+                .collect::<Result<_, _>>()?,
+        )),
+        5 => Geometry::MultiLineString(MultiLineString(
+            parts
+                .into_iter()
+                .map(|g| match g {
+                    Geometry::LineString(l) => Ok(l),
+                    _ => Err("a MultiLineString holds a non-line".to_string()),
+                })
+                .collect::<Result<_, _>>()?,
+        )),
+        _ => {
+            let mut ps = Vec::new();
+            for g in parts {
+                match g {
+                    Geometry::Polygon(p) => ps.push(p),
+                    Geometry::MultiPolygon(m) if m.0.is_empty() => {}
+                    _ => return Err("a MultiPolygon holds a non-polygon".into()),
+                }
+            }
+            Geometry::MultiPolygon(MultiPolygon(ps))
+        }
+    })
+}
+
+fn geometry(r: &mut R, depth: usize) -> Result<Geometry<f64>, String> {
+    if depth > 4 {
+        return Err("the WKB nests too deep".into());
+    }
+    let (base, extra) = header(r)?;
     let g = match base {
         1 => {
-            let c = coord(r)?;
+            let c = r.coord(extra)?;
             if c.x.is_nan() && c.y.is_nan() {
                 Geometry::MultiPoint(MultiPoint(vec![]))
             } else if !finite(&[c]) {
@@ -119,51 +169,22 @@ fn geometry(r: &mut R, depth: usize) -> Result<Geometry<f64>, String> {
             }
         }
         2 => {
-            let cs = line(r)?;
+            let cs = r.line(extra)?;
             if !finite(&cs) {
                 return Err("a coordinate is not a finite number".into());
             }
             Geometry::LineString(LineString(cs))
         }
-        3 => match poly(r)? {
+        3 => match r.polygon(extra)? {
             Some(p) => Geometry::Polygon(p),
             None => Geometry::MultiPolygon(MultiPolygon(vec![])),
         },
         4..=6 => {
             let n = r.count()?;
-            let parts = (0..n).map(|_| geometry(r, depth + 1)).collect::<Result<Vec<_>, _>>()?;
-            match base {
-                4 => Geometry::MultiPoint(MultiPoint(
-                    parts
-                        .into_iter()
-                        .filter_map(|g| match g {
-                            Geometry::Point(p) => Some(Ok(p)),
-                            Geometry::MultiPoint(m) if m.0.is_empty() => None,
-                            _ => Some(Err("a MultiPoint holds a non-point".to_string())),
-                        })
-                        .collect::<Result<_, _>>()?,
-                )),
-                5 => Geometry::MultiLineString(MultiLineString(
-                    parts
-                        .into_iter()
-                        .map(|g| match g {
-                            Geometry::LineString(l) => Ok(l),
-                            _ => Err("a MultiLineString holds a non-line".to_string()),
-                        })
-                        .collect::<Result<_, _>>()?,
-                )),
-                _ => {
-                    let mut ps = Vec::new();
-                    for g in parts {
-                        match g {
-                            Geometry::Polygon(p) => ps.push(p),
-                            Geometry::MultiPolygon(m) if m.0.is_empty() => {}
-                            _ => return Err("a MultiPolygon holds a non-polygon".into()),
-                        }
-                    }
-                    Geometry::MultiPolygon(MultiPolygon(ps))
-                }
-            }
+            let parts = (0..n)
+                .map(|_| geometry(r, depth + 1))
+                .collect::<Result<Vec<_>, _>>()?;
+            collection(base, parts)?
         }
         7 => return Err("GeometryCollection is not supported; split it into Point, LineString or Polygon features".into()),
         k => return Err(format!("WKB geometry type {k} is not supported")),

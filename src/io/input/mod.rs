@@ -414,12 +414,18 @@ fn lonlat_problem(x: f64, y: f64, crs_flag: &str) -> Option<String> {
     ))
 }
 
-fn raw_id(value: &Value) -> Option<String> {
-    let text = |v: &Value| match v {
+/// A feature's id as every reader names it: a string as it is, a number as serde_json prints
+/// it; anything else is no id.
+pub fn id_text(v: &Value) -> Option<String> {
+    match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
-    };
+    }
+}
+
+fn raw_id(value: &Value) -> Option<String> {
+    let text = id_text;
     value
         .get("id")
         .and_then(text)

@@ -6,6 +6,7 @@
 //! words the error. The feature array is split at top-level feature boundaries and parsed in
 //! parallel.
 
+use super::id_text;
 use std::fmt;
 use std::path::Path;
 
@@ -348,15 +349,6 @@ impl<'de> Visitor<'de> for FeatureSeed {
                 geometry,
             }),
         })
-    }
-}
-
-/// As the tree reader names a feature: a string as it is, a number as serde_json prints it.
-fn id_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
     }
 }
 

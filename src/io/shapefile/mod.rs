@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use encoding_rs::{Encoding, GBK, UTF_8};
 use geo::CoordsIter;
 use rayon::prelude::*;
-use serde_json::Value;
 
 use crate::io::input::{
     InputError, Layer, Properties, RawFeature, ReadOptions, SkipReason, SkippedFeature,
@@ -34,6 +33,33 @@ fn file_error(path: &Path, problem: String) -> InputError {
 
 /// One record: its id, and its feature or why it was skipped.
 type Record = (Option<String>, Result<Option<RawFeature>, SkipReason>);
+
+/// The CRS of the `.prj` beside `path`, if there is one: the CRS or why it cannot be read
+/// (a note says which was found; a datum warning goes to `warnings`).
+fn prj_crs(
+    path: &Path,
+    notes: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Option<Result<crate::crs::SourceCrs, String>> {
+    sibling(path, "prj").map(|prj| {
+        let text =
+            std::fs::read(&prj).map_err(|e| format!("{}: cannot read: {e}", prj.display()))?;
+        let text = String::from_utf8_lossy(&text);
+        match prj::to_crs(&text) {
+            Ok((crs, warning)) => {
+                notes.push(format!("{}: CRS {crs} from the .prj", path.display()));
+                if let Some(w) = warning {
+                    warnings.push(format!("{}: {w}", prj.display()));
+                }
+                Ok(crs)
+            }
+            Err(e) => Err(format!(
+                "{} {e}; give the layer's CRS with --crs (or the layer's own --*-crs flag)",
+                prj.display()
+            )),
+        }
+    })
+}
 
 /// Read a shapefile layer.
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
@@ -76,24 +102,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
         enc.name()
     )];
     let mut warnings = Vec::new();
-    let declared_crs = sibling(path, "prj").map(|prj| {
-        let text =
-            std::fs::read(&prj).map_err(|e| format!("{}: cannot read: {e}", prj.display()))?;
-        let text = String::from_utf8_lossy(&text);
-        match prj::to_crs(&text) {
-            Ok((crs, warning)) => {
-                notes.push(format!("{}: CRS {crs} from the .prj", path.display()));
-                if let Some(w) = warning {
-                    warnings.push(format!("{}: {w}", prj.display()));
-                }
-                Ok(crs)
-            }
-            Err(e) => Err(format!(
-                "{} {e}; give the layer's CRS with --crs (or the layer's own --*-crs flag)",
-                prj.display()
-            )),
-        }
-    });
+    let declared_crs = prj_crs(path, &mut notes, &mut warnings);
     let keep = opts.properties;
     let shapes: Vec<Result<Record, InputError>> = offsets
         .par_iter()
@@ -101,11 +110,7 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
         .with_min_len(256)
         .map(|(i, &o)| {
             let props = table.record(i, &names, enc);
-            let id = props.get("id").and_then(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            });
+            let id = props.get("id").and_then(crate::io::input::id_text);
             let shape = shp::shape(&shp, i, o).map_err(|problem| InputError::Feature {
                 path: path.to_path_buf(),
                 index: i,

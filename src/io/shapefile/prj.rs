@@ -130,13 +130,8 @@ fn norm(s: &str) -> String {
     s.to_ascii_lowercase().replace([' ', '-'], "_")
 }
 
-/// What a `.prj` says, with a warning for datums greenreach cannot shift.
-pub fn to_crs(text: &str) -> Result<(SourceCrs, Option<String>), String> {
-    let text = text.trim_start_matches('\u{feff}').trim();
-    if text.is_empty() {
-        return Err("is empty".into());
-    }
-    let w = parse_wkt(text).map_err(|e| format!("is not WKT: {e}"))?;
+/// The datum's name (normalised) and, for Xian 1980 and Beijing 1954, its common name.
+fn datum_of(w: &Wkt) -> (String, Option<&'static str>) {
     let datum = w
         .find(&["DATUM", "GEODETICDATUM"])
         .map(|d| norm(&d.name()))
@@ -148,6 +143,34 @@ pub fn to_crs(text: &str) -> Result<(SourceCrs, Option<String>), String> {
     } else {
         None
     };
+    (datum, legacy)
+}
+
+/// The value of the first `PARAMETER` anywhere in `w` whose normalised name is one of `keys`.
+fn parameter(w: &Wkt, keys: &[&str]) -> Option<f64> {
+    fn walk<'a>(w: &'a Wkt, out: &mut Vec<&'a Wkt>) {
+        for k in w.kids() {
+            if k.kw() == "PARAMETER" {
+                out.push(k);
+            }
+            walk(k, out);
+        }
+    }
+    let mut ps = Vec::new();
+    walk(w, &mut ps);
+    ps.into_iter()
+        .find(|p| keys.contains(&norm(&p.name()).as_str()))
+        .and_then(|p| p.num(1))
+}
+
+/// What a `.prj` says, with a warning for datums greenreach cannot shift.
+pub fn to_crs(text: &str) -> Result<(SourceCrs, Option<String>), String> {
+    let text = text.trim_start_matches('\u{feff}').trim();
+    if text.is_empty() {
+        return Err("is empty".into());
+    }
+    let w = parse_wkt(text).map_err(|e| format!("is not WKT: {e}"))?;
+    let (datum, legacy) = datum_of(&w);
     let warning = legacy.map(|d| {
         format!(
             "the .prj says {d}; greenreach has no datum shift for it and reads it as CGCS2000 (positions may be off by tens of metres, up to about 100 m for Beijing 1954)"
@@ -175,21 +198,7 @@ pub fn to_crs(text: &str) -> Result<(SourceCrs, Option<String>), String> {
         .find(&["PROJECTION", "METHOD"])
         .map(|m| norm(&m.name()))
         .unwrap_or_default();
-    let param = |keys: &[&str]| -> Option<f64> {
-        fn walk<'a>(w: &'a Wkt, out: &mut Vec<&'a Wkt>) {
-            for k in w.kids() {
-                if k.kw() == "PARAMETER" {
-                    out.push(k);
-                }
-                walk(k, out);
-            }
-        }
-        let mut ps = Vec::new();
-        walk(&w, &mut ps);
-        ps.into_iter()
-            .find(|p| keys.contains(&norm(&p.name()).as_str()))
-            .and_then(|p| p.num(1))
-    };
+    let param = |keys: &[&str]| parameter(&w, keys);
     let (a, rf) = w
         .find(&["SPHEROID", "ELLIPSOID"])
         .and_then(|s| Some((s.num(1)?, s.num(2)?)))
