@@ -569,8 +569,15 @@ fn evaluate(check: &CheckConfig, progress: &dyn Progress) -> Result<Evaluated, E
         }
         Some(wc) => {
             let mut warnings = std::mem::take(&mut prepared.warnings);
-            let foot =
-                crate::run::walk::on_foot(check, wc, &prepared, &points, &mut warnings, progress);
+            let foot = crate::run::walk::on_foot(
+                check,
+                wc,
+                &prepared,
+                &points,
+                Detail::Distances,
+                &mut warnings,
+                progress,
+            );
             prepared.warnings = warnings;
             let foot = foot?;
             if let Some(path) = &wc.export {

@@ -315,12 +315,14 @@ pub struct OnFoot {
     pub summary: WalkSummary,
 }
 
-/// Evaluate `points` on foot (and in a straight line, for the comparison) and summarise.
+/// Evaluate `points` on foot (and in a straight line, for the comparison: with `straight`
+/// detail, flags alone when no straight distance is written) and summarise.
 pub fn on_foot(
     cfg: &CheckConfig,
     wc: &WalkConfig,
     prepared: &Prepared,
     points: &DemandPoints,
+    straight: Detail,
     warnings: &mut Warnings,
     progress: &dyn Progress,
 ) -> Result<OnFoot, Error> {
@@ -329,7 +331,7 @@ pub fn on_foot(
         &prepared.reach,
         points,
         cfg.max_distance_m,
-        Detail::Distances,
+        straight,
         progress,
     );
     let walked: WalkCoverage = reach.evaluate(&points.xy, Detail::Distances, cfg.max_distance_m);
@@ -390,7 +392,13 @@ pub fn check_points(
     warnings: &mut Warnings,
     progress: &dyn Progress,
 ) -> Result<(Coverage, WalkSummary), Error> {
-    let foot = on_foot(cfg, wc, prepared, points, warnings, progress)?;
+    // The per-point file carries the straight-line distance; the summary needs flags only.
+    let straight = if cfg.out.is_some() {
+        Detail::Distances
+    } else {
+        Detail::Flags
+    };
+    let foot = on_foot(cfg, wc, prepared, points, straight, warnings, progress)?;
     if let Some(path) = &cfg.out {
         write_points(path, format, cfg, prepared, points, &foot)?;
     }

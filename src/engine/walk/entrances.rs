@@ -334,30 +334,40 @@ impl Finder<'_> {
         }
     }
 
-    /// (b) Crossings of ground-level ways with polygon boundaries.
+    /// (b) Crossings of ground-level ways with polygon boundaries. Found for all ways in
+    /// parallel, then split into the ways in way, segment and hit order (so the split
+    /// numbering does not depend on the threads).
     fn crossings(&mut self, kept: &mut [KeptWay], out: &mut Vec<EntranceAt>) {
-        for way in kept.iter_mut().filter(|w| w.rule.at_ground()) {
-            for s in 0..way.coords.len() - 1 {
-                let (a, b) = (way.coords[s], way.coords[s + 1]);
-                let env = AABB::from_corners([a.x, a.y], [b.x, b.y]);
-                let hits: Vec<(u32, f64)> = self
-                    .boundary
-                    .locate_in_envelope_intersecting(&env)
-                    .flat_map(|e| {
-                        intersections(a, b, e.a, e.b)
-                            .into_iter()
-                            .map(move |t| (e.feature, t))
-                    })
-                    .collect();
-                for (feature, t) in hits {
-                    let key = way.split_at(s as u32, t, &mut self.next_split);
-                    out.push(EntranceAt {
-                        feature,
-                        key,
-                        offset_m: 0.0,
-                        kind: EntryKind::Crossing,
-                    });
+        use rayon::prelude::*;
+        let boundary = &self.boundary;
+        let hits: Vec<Vec<(u32, f64, u32)>> = kept
+            .par_iter()
+            .map(|way| {
+                if !way.rule.at_ground() {
+                    return Vec::new();
                 }
+                let mut hits = Vec::new();
+                for s in 0..way.coords.len() - 1 {
+                    let (a, b) = (way.coords[s], way.coords[s + 1]);
+                    let env = AABB::from_corners([a.x, a.y], [b.x, b.y]);
+                    for e in boundary.locate_in_envelope_intersecting(&env) {
+                        for t in intersections(a, b, e.a, e.b) {
+                            hits.push((s as u32, t, e.feature));
+                        }
+                    }
+                }
+                hits
+            })
+            .collect();
+        for (way, hits) in kept.iter_mut().zip(hits) {
+            for (s, t, feature) in hits {
+                let key = way.split_at(s, t, &mut self.next_split);
+                out.push(EntranceAt {
+                    feature,
+                    key,
+                    offset_m: 0.0,
+                    kind: EntryKind::Crossing,
+                });
             }
         }
     }
