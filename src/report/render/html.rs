@@ -28,6 +28,7 @@ h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 32px 0 10
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; margin: 6px 0 10px; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: right; vertical-align: top; }
 th:first-child, td:first-child { text-align: left; } th { background: #f3f5f6; font-weight: 600; }
+td.name { text-align: left; } #lost-table td:first-child, #walk-tiers td:first-child { white-space: nowrap; }
 tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
 .hists { display: flex; flex-wrap: wrap; gap: 16px; } .hists figure { margin: 0; width: 300px; } figcaption { font-size: 13px; color: var(--muted); }
 .map svg { width: 100%; height: auto; border: 1px solid var(--line); }

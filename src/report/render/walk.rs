@@ -190,7 +190,7 @@ fn html_table(id: &str, head: &str, rows: &[Vec<String>], names: &[usize]) -> St
         s += "<tr>";
         for (c, cell) in row.iter().enumerate() {
             let attr = if names.contains(&c) {
-                r#" translate="no""#
+                r#" class="name" translate="no""#
             } else {
                 ""
             };
