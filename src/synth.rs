@@ -105,6 +105,40 @@ fn star_ring(rng: &mut Rng, c: Coord, n: usize, area: f64, rough: f64) -> (Vec<C
     (ring, rin)
 }
 
+/// One to three holes for a park centred at `c` whose shell holds a circle of radius `rin`,
+/// each inside that circle.
+fn park_holes(rng: &mut Rng, c: Coord, rin: f64) -> Vec<LineString<f64>> {
+    let mut holes = Vec::new();
+    let nh = rng.int(1, 3);
+    let phi = rng.uniform(0.0, TAU);
+    for h in 0..nh {
+        let a = phi + TAU * h as f64 / 3.0;
+        let hc = Coord {
+            x: c.x + 0.5 * rin * a.cos(),
+            y: c.y + 0.5 * rin * a.sin(),
+        };
+        let hr = rng.uniform(0.08, 0.18) * rin;
+        let hn = rng.int(8, 40) as usize;
+        let (ring, _) = star_ring(rng, hc, hn, std::f64::consts::PI * hr * hr, 0.15);
+        let dmax = ring
+            .iter()
+            .map(|p| (p.x - hc.x).hypot(p.y - hc.y))
+            .fold(0.0, f64::max);
+        let f = (0.2 * rin / dmax).min(1.0);
+        holes.push(LineString(
+            ring.iter()
+                .map(|p| {
+                    round_cm(Coord {
+                        x: hc.x + (p.x - hc.x) * f,
+                        y: hc.y + (p.y - hc.y) * f,
+                    })
+                })
+                .collect(),
+        ));
+    }
+    holes
+}
+
 /// The city's polygons with their category, UTM 48N metres.
 pub fn city(
     seed: u64,
@@ -180,37 +214,11 @@ pub fn city(
                 rng.int(vmin, vmax) as usize
             };
             let (shell, rin) = star_ring(&mut rng, c, n, area, rough);
-            let mut holes = Vec::new();
-            if cat == "park" && rng.uniform(0.0, 1.0) < 0.30 {
-                let nh = rng.int(1, 3);
-                let phi = rng.uniform(0.0, TAU);
-                for h in 0..nh {
-                    let a = phi + TAU * h as f64 / 3.0;
-                    let hc = Coord {
-                        x: c.x + 0.5 * rin * a.cos(),
-                        y: c.y + 0.5 * rin * a.sin(),
-                    };
-                    let hr = rng.uniform(0.08, 0.18) * rin;
-                    let hn = rng.int(8, 40) as usize;
-                    let (ring, _) =
-                        star_ring(&mut rng, hc, hn, std::f64::consts::PI * hr * hr, 0.15);
-                    let dmax = ring
-                        .iter()
-                        .map(|p| (p.x - hc.x).hypot(p.y - hc.y))
-                        .fold(0.0, f64::max);
-                    let f = (0.2 * rin / dmax).min(1.0);
-                    holes.push(LineString(
-                        ring.iter()
-                            .map(|p| {
-                                round_cm(Coord {
-                                    x: hc.x + (p.x - hc.x) * f,
-                                    y: hc.y + (p.y - hc.y) * f,
-                                })
-                            })
-                            .collect(),
-                    ));
-                }
-            }
+            let holes = if cat == "park" && rng.uniform(0.0, 1.0) < 0.30 {
+                park_holes(&mut rng, c, rin)
+            } else {
+                Vec::new()
+            };
             out.push((cat, Polygon::new(LineString(shell), holes)));
         }
     }

@@ -28,10 +28,9 @@ fn collection(features: Vec<Value>) -> String {
 const LON_M: f64 = 1.0 / 75_800.0;
 const LAT_M: f64 = 1.0 / 111_200.0;
 
-#[test]
-fn proposed_space_before_after_per_zone_and_residential_polygon() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+/// The hand-made scene in `dir`: green.geojson, homes.geojson, zones.geojson and
+/// proposed.geojson (described below).
+fn write_scene(dir: &std::path::Path) {
     let (lon, lat) = (9.5, 47.1);
     // Existing green: one playground 500 m east and 1100 m south, 1.17–1.35 km from the
     // homes: no home meets any tier before.
@@ -88,8 +87,15 @@ fn proposed_space_before_after_per_zone_and_residential_polygon() {
         ("zones.geojson", zones),
         ("proposed.geojson", proposed),
     ] {
-        std::fs::write(p(name), body).unwrap();
+        std::fs::write(dir.join(name), body).unwrap();
     }
+}
+
+#[test]
+fn proposed_space_before_after_per_zone_and_residential_polygon() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    write_scene(dir.path());
     let o = greenreach(&[
         "report",
         "--green",

@@ -2,7 +2,6 @@
 //! known answers, and agreement between the report's files and `check`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use geo::coord;
 use greenreach::crs::LocalPlane;
@@ -10,6 +9,9 @@ use greenreach::progress::Silent;
 use greenreach::report::{ReportConfig, WeightSource, run_report};
 use greenreach::{CheckConfig, DemandSource};
 use serde_json::{Value, json};
+
+mod common;
+use common::greenreach;
 
 const CENTRE: (f64, f64) = (106.55, 29.57);
 
@@ -199,14 +201,6 @@ fn land_area_share_known_answer() {
     assert!(csv.lines().nth(2).unwrap().starts_with("block,,"), "{csv}");
 }
 
-fn greenreach(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_greenreach"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn default_report_agrees_with_check_and_across_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -228,20 +222,10 @@ fn default_report_agrees_with_check_and_across_files() {
     }
     // points.csv is exactly what check writes for the same inputs.
     let check_csv = dir.path().join("check.csv");
-    let o = greenreach(&[
-        "check",
-        "--green",
-        "geodata/liechtenstein/green_areas.geojson",
-        "--green",
-        "geodata/liechtenstein/green_points.geojson",
-        "--residential",
-        "geodata/liechtenstein/buildings.geojson",
-        "--homes",
-        "osm",
-        "--out",
-        check_csv.to_str().unwrap(),
-        "-q",
-    ]);
+    let mut args = vec!["check"];
+    args.extend(common::LI_HOMES);
+    args.extend(["--out", check_csv.to_str().unwrap(), "-q"]);
+    let o = greenreach(&args);
     assert!(o.status.success());
     assert_eq!(
         std::fs::read(&check_csv).unwrap(),

@@ -47,6 +47,46 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> &'a str {
     &s[i..j]
 }
 
+/// The rendered page's map and tables hold what the report's files say: one circle per home,
+/// one path per green space used, the 11 municipalities, one table row per zone, and every
+/// section present.
+fn map_and_tables_match_the_files(dom: &str, out: &std::path::Path) {
+    let homes = std::fs::read_to_string(out.join("points.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.ends_with(",ok"))
+        .count();
+    let points = between(dom, "<g id=\"points\"", "</g>");
+    assert_eq!(
+        points.matches("<circle").count(),
+        homes,
+        "one circle per home on the map"
+    );
+    let green = between(dom, "<g id=\"green\"", "</g>");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        green.matches("<path").count() as u64,
+        summary["green"]["used"].as_u64().unwrap()
+    );
+    let zones = between(dom, "<g id=\"zones\"", "</g>");
+    assert_eq!(zones.matches("<path").count(), 11, "the 11 municipalities");
+    let table = between(dom, "<table id=\"zones-table\"", "</table>");
+    let zone_rows = table.matches("<tr class=\"zone\">").count();
+    assert_eq!(zone_rows, summary["zones"].as_array().unwrap().len());
+    assert!(zone_rows >= 11, "one row per zone");
+    for id in [
+        "scalebar",
+        "north",
+        "legend",
+        "headline",
+        "gaps-table",
+        "inputs",
+    ] {
+        assert!(dom.contains(&format!("id=\"{id}\"")), "{id} missing");
+    }
+}
+
 #[test]
 fn shipped_report_renders_offline() {
     let Some(bin) = chromium() else {
@@ -109,40 +149,7 @@ fn shipped_report_renders_offline() {
         "the page did not render"
     );
 
-    let homes = std::fs::read_to_string(out.join("points.csv"))
-        .unwrap()
-        .lines()
-        .filter(|l| l.ends_with(",ok"))
-        .count();
-    let points = between(&dom, "<g id=\"points\"", "</g>");
-    assert_eq!(
-        points.matches("<circle").count(),
-        homes,
-        "one circle per home on the map"
-    );
-    let green = between(&dom, "<g id=\"green\"", "</g>");
-    let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(
-        green.matches("<path").count() as u64,
-        summary["green"]["used"].as_u64().unwrap()
-    );
-    let zones = between(&dom, "<g id=\"zones\"", "</g>");
-    assert_eq!(zones.matches("<path").count(), 11, "the 11 municipalities");
-    let table = between(&dom, "<table id=\"zones-table\"", "</table>");
-    let zone_rows = table.matches("<tr class=\"zone\">").count();
-    assert_eq!(zone_rows, summary["zones"].as_array().unwrap().len());
-    assert!(zone_rows >= 11, "one row per zone");
-    for id in [
-        "scalebar",
-        "north",
-        "legend",
-        "headline",
-        "gaps-table",
-        "inputs",
-    ] {
-        assert!(dom.contains(&format!("id=\"{id}\"")), "{id} missing");
-    }
+    map_and_tables_match_the_files(&dom, &out);
 
     let shot = dir.path().join("shot.png");
     let o = headless(

@@ -13,20 +13,9 @@ const NETWORK: &str = "geodata/liechtenstein/walk_network.geojson";
 const TIERS: [&str; 3] = ["street_green", "leisure", "park"];
 
 fn li_check(out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "check",
-        "--green",
-        "geodata/liechtenstein/green_areas.geojson",
-        "--green",
-        "geodata/liechtenstein/green_points.geojson",
-        "--residential",
-        "geodata/liechtenstein/buildings.geojson",
-        "--homes",
-        "osm",
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ];
+    let mut args = vec!["check"];
+    args.extend(common::LI_HOMES);
+    args.extend(["--out", out.to_str().unwrap(), "--quiet"]);
     args.extend_from_slice(extra);
     greenreach(&args)
 }

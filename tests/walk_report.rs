@@ -101,17 +101,9 @@ fn walking_report_agrees_with_check_and_the_straight_report() {
 
     // The per-point file is check --metric walk's, byte for byte.
     let csv = dir.path().join("check.csv");
-    let o = greenreach(&[
-        "check",
-        "--quiet",
-        "--green",
-        "geodata/liechtenstein/green_areas.geojson",
-        "--green",
-        "geodata/liechtenstein/green_points.geojson",
-        "--residential",
-        "geodata/liechtenstein/buildings.geojson",
-        "--homes",
-        "osm",
+    let mut args = vec!["check", "--quiet"];
+    args.extend(common::LI_HOMES);
+    args.extend([
         "--metric",
         "walk",
         "--network",
@@ -119,6 +111,7 @@ fn walking_report_agrees_with_check_and_the_straight_report() {
         "--out",
         csv.to_str().unwrap(),
     ]);
+    let o = greenreach(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         std::fs::read_to_string(&csv).unwrap(),

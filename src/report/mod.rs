@@ -535,7 +535,7 @@ fn framed(
     points: &DemandPoints,
 ) -> Result<Framed, Error> {
     let mut notes = Vec::new();
-    let weights = weights_of(cfg, prepared, points, &mut notes)?;
+    let weights = weights_of(&cfg.weight, &cfg.check, prepared, points, &mut notes)?;
     let zones = zones_of(cfg, prepared, &mut notes)?;
     let zones_of = point_zones(cfg, zones.as_ref(), points);
     let zone_of: Vec<Option<usize>> = zones_of.iter().map(|z| z.first().copied()).collect();
@@ -901,19 +901,19 @@ fn land_polygons(
 
 /// The weight of each demand point: 1, a property of the demand layer, or a population
 /// layer (read here, and listed among the inputs).
-fn weights_of(
-    cfg: &ReportConfig,
+pub(crate) fn weights_of(
+    weight: &WeightSource,
+    check: &CheckConfig,
     prepared: &mut Prepared,
     points: &DemandPoints,
     notes: &mut Vec<String>,
 ) -> Result<Weights, Error> {
-    let check = &cfg.check;
     let opts = ReadOptions {
         strict: check.strict,
         source: check.source.clone(),
         ..Default::default()
     };
-    Ok(match (&cfg.weight, &prepared.demand_layer) {
+    Ok(match (weight, &prepared.demand_layer) {
         (WeightSource::Points, _) => weights::unit(points),
         (WeightSource::Property(field), Some(layer)) => {
             weights::from_property(layer, points, field)?

@@ -14,20 +14,26 @@ pub fn greenreach(args: &[&str]) -> Output {
         .expect("run greenreach")
 }
 
+/// The inputs of the default report: Liechtenstein's green areas and points, its buildings
+/// as residential features, homes by OSM tags.
+pub const LI_HOMES: [&str; 8] = [
+    "--green",
+    "geodata/liechtenstein/green_areas.geojson",
+    "--green",
+    "geodata/liechtenstein/green_points.geojson",
+    "--residential",
+    "geodata/liechtenstein/buildings.geojson",
+    "--homes",
+    "osm",
+];
+
 /// `greenreach site` on the shipped Liechtenstein data (auto candidates, `add` street-green
 /// sites) into `dir/site`; the path of its `sites.geojson`, a plan for `--proposed`.
 pub fn site_plan(dir: &std::path::Path, add: &str) -> std::path::PathBuf {
     let sites = dir.join("site");
-    let o = greenreach(&[
-        "site",
-        "--green",
-        "geodata/liechtenstein/green_areas.geojson",
-        "--green",
-        "geodata/liechtenstein/green_points.geojson",
-        "--residential",
-        "geodata/liechtenstein/buildings.geojson",
-        "--homes",
-        "osm",
+    let mut args = vec!["site"];
+    args.extend(LI_HOMES);
+    args.extend([
         "--candidates-auto",
         "--add",
         add,
@@ -35,6 +41,7 @@ pub fn site_plan(dir: &std::path::Path, add: &str) -> std::path::PathBuf {
         sites.to_str().expect("utf-8 path"),
         "-q",
     ]);
+    let o = greenreach(&args);
     assert!(o.status.success(), "{}", text(&o.stderr));
     sites.join("sites.geojson")
 }

@@ -23,7 +23,7 @@ use crate::error::Error;
 use crate::io::input::ReadOptions;
 use crate::io::load::load_layer;
 use crate::progress::Progress;
-use crate::report::compute::weights::{self, WeightSource, Weights};
+use crate::report::compute::weights::{WeightSource, Weights};
 use crate::run::check::with_threads;
 use crate::run::config::CheckConfig;
 use crate::run::demand::DemandPoints;
@@ -180,46 +180,11 @@ pub fn validate(cfg: &SiteConfig) -> Result<(), Error> {
     Ok(())
 }
 
-/// The homes' weights under `--weight` / `--population`.
-fn site_weights(
-    cfg: &SiteConfig,
-    prepared: &Prepared,
-    demand: &DemandPoints,
-    warnings: &mut Vec<String>,
-) -> Result<Weights, Error> {
-    Ok(match &cfg.weight {
-        WeightSource::Points => weights::unit(demand),
-        WeightSource::Property(field) => {
-            let layer = prepared
-                .demand_layer
-                .as_ref()
-                .ok_or_else(|| Error::Config("--weight needs --points or --residential".into()))?;
-            weights::from_property(layer, demand, field)?
-        }
-        WeightSource::Population { path, field, crs } => {
-            let mut notes = Vec::new();
-            let pop = load_layer(
-                path,
-                crs.as_ref(),
-                "--population-crs",
-                &cfg.check.crs,
-                ReadOptions {
-                    strict: cfg.check.strict,
-                    ..Default::default()
-                },
-                &mut notes,
-            )?;
-            warnings.extend(notes);
-            weights::from_population(&pop.layer, field, demand, &prepared.plane)?
-        }
-    })
-}
-
 /// Run the siting.
 pub fn run_site(cfg: &SiteConfig, progress: &dyn Progress) -> Result<SiteRun, Error> {
     validate(cfg)?;
     with_threads(cfg.check.threads, || {
-        let (prepared, demand) = prepare(&cfg.check)?;
+        let (mut prepared, demand) = prepare(&cfg.check)?;
         let demand = demand.into_points(&prepared)?;
         let mut warnings = prepared.warnings.list.clone();
         let std = &cfg.check.standard;
@@ -235,7 +200,13 @@ pub fn run_site(cfg: &SiteConfig, progress: &dyn Progress) -> Result<SiteRun, Er
             .map(|&p| prepared.reach.within(tier, p))
             .collect();
         progress.end();
-        let weights = site_weights(cfg, &prepared, &demand, &mut warnings)?;
+        let weights = super::weights_of(
+            &cfg.weight,
+            &cfg.check,
+            &mut prepared,
+            &demand,
+            &mut warnings,
+        )?;
         let (candidates, skipped_candidates) = match &cfg.candidates {
             CandidateSource::File(path) => read_candidates(cfg, &prepared, tier, path)?,
             CandidateSource::Auto { spacing_m } => (
