@@ -65,6 +65,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::all)]
+#![warn(unreachable_pub)]
 
 pub mod crs;
 pub mod engine;

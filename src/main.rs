@@ -85,7 +85,7 @@ fn check(args: &mut cli::CheckArgs) -> Result<(), greenreach::Error> {
         shard::write_summary(&path, &s)?;
         println!(
             "shard {shard}: {} points evaluated ({} read in all), {} green features within the halo",
-            s.counts.points, s.summary.points_read, s.green_in_halo
+            s.counts.tally.total, s.summary.points_read, s.green_in_halo
         );
         if let Some(out) = &s.per_point {
             println!("per-point results: {}", out.display());

@@ -137,9 +137,9 @@ fn population_layer_weights_known_answer() {
         crs: None,
     };
     let r = run_report(&cfg, &Silent).unwrap();
-    assert_eq!(r.totals.within, vec![2]);
+    assert_eq!(r.totals.points.within, vec![2]);
     assert!((r.totals.point_share(Some(0)) - 0.5).abs() < 1e-12);
-    assert!((r.totals.weight - 700.0).abs() < 1e-9);
+    assert!((r.totals.weight.total - 700.0).abs() < 1e-9);
     assert!((r.totals.weight_share(Some(0)) - 400.0 / 700.0).abs() < 1e-12);
     assert_eq!(r.weights.unassigned, 50.0);
 

@@ -62,8 +62,7 @@ proptest! {
         let tally = grid::tally_flags(&spec, &mask, &reach, &|_| {});
         let pts = grid::points(&spec, &mask);
         let cov = evaluate(&reach, &pts.xy, &EvalSettings { limit_m: 5000.0, detail: Detail::Flags }, &|_| {});
-        prop_assert_eq!(tally.points as usize, pts.len());
-        prop_assert_eq!(tally.within.iter().map(|&w| w as usize).collect::<Vec<_>>(), cov.within_counts());
-        prop_assert_eq!(tally.all as usize, cov.all_count());
+        prop_assert_eq!(tally.total, pts.len());
+        prop_assert_eq!(tally, cov.tally());
     }
 }

@@ -3,7 +3,7 @@
 
 pub mod china;
 mod plane;
-pub mod source;
+pub(crate) mod source;
 
 pub use plane::{CrsError, LocalPlane, LonLatBox, PlaneScale, WIDE_SPAN_DEG};
 pub use source::SourceCrs;

@@ -190,7 +190,11 @@ impl FromStr for SourceCrs {
 /// Convert every coordinate of `layer` from `crs` to WGS84 lon/lat. With `swap_xy`, input is
 /// read as (northing, easting) or (lat, lon). Projected input whose axes look swapped is
 /// rejected with a hint.
-pub fn to_wgs84(layer: &mut Layer, crs: &SourceCrs, swap_xy: bool) -> Result<(), InputError> {
+pub(crate) fn to_wgs84(
+    layer: &mut Layer,
+    crs: &SourceCrs,
+    swap_xy: bool,
+) -> Result<(), InputError> {
     let lonlat_swap = swap_xy
         && !matches!(
             crs,

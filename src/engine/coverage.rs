@@ -4,6 +4,7 @@ use geo::Coord;
 use rayon::prelude::*;
 
 use crate::engine::reach::Reach;
+use crate::engine::tally::Tally;
 
 /// Feature number meaning "nothing within the search limit".
 pub const NO_FEATURE: u32 = u32::MAX;
@@ -61,17 +62,14 @@ impl Coverage {
         self.all_ok.is_empty()
     }
 
-    /// Points within reach, per tier.
-    pub fn within_counts(&self) -> Vec<usize> {
-        self.tiers
-            .iter()
-            .map(|t| t.ok.iter().filter(|&&b| b).count())
-            .collect()
-    }
-
-    /// Points within reach of every tier.
-    pub fn all_count(&self) -> usize {
-        self.all_ok.iter().filter(|&&b| b).count()
+    /// The points evaluated, within reach of each tier and of every tier.
+    pub fn tally(&self) -> Tally<usize> {
+        let count = |v: &[bool]| v.iter().filter(|&&b| b).count();
+        Tally {
+            total: self.len(),
+            within: self.tiers.iter().map(|t| count(&t.ok)).collect(),
+            all: count(&self.all_ok),
+        }
     }
 
     fn empty(tiers: usize, detail: Detail, cap: usize) -> Self {

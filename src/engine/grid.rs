@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::engine::coverage::{Coverage, Detail, EvalSettings, evaluate};
 use crate::engine::index::TierIndex;
 use crate::engine::reach::Reach;
+use crate::engine::tally::Tally;
 
 /// Largest grid lattice (columns × rows) accepted.
 pub const MAX_GRID_CELLS: u64 = 1_000_000_000;
@@ -158,48 +159,6 @@ pub fn points(spec: &GridSpec, mask: &AreaMask) -> Cells {
     Cells { ids, xy }
 }
 
-/// Counts of a flags-only grid run.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Tally {
-    /// Points kept.
-    pub points: u64,
-    /// Points meeting each tier.
-    pub within: Vec<u64>,
-    /// Points meeting every tier.
-    pub all: u64,
-}
-
-impl Tally {
-    fn new(tiers: usize) -> Self {
-        Self {
-            points: 0,
-            within: vec![0; tiers],
-            all: 0,
-        }
-    }
-
-    fn add(mut self, o: Tally) -> Tally {
-        self.points += o.points;
-        for (a, b) in self.within.iter_mut().zip(o.within) {
-            *a += b;
-        }
-        self.all += o.all;
-        self
-    }
-
-    fn add_points(&mut self, n: u64, flags: &[bool]) {
-        self.points += n;
-        for (w, &f) in self.within.iter_mut().zip(flags) {
-            if f {
-                *w += n;
-            }
-        }
-        if flags.iter().all(|&f| f) {
-            self.all += n;
-        }
-    }
-}
-
 /// Side of the top-level tiles, in cells.
 const TILE: u64 = 64;
 /// Tiles of at most this many cells are evaluated point by point.
@@ -211,7 +170,7 @@ pub fn tally_flags(
     mask: &AreaMask,
     reach: &dyn Reach,
     progress: &(dyn Fn(u64) + Sync),
-) -> Tally {
+) -> Tally<usize> {
     let tiers = reach.tier_count();
     let (tx, ty) = (spec.nx.div_ceil(TILE), spec.ny.div_ceil(TILE));
     (0..tx * ty)
@@ -224,7 +183,13 @@ pub fn tally_flags(
             progress((i1 - i0) * (j1 - j0));
             tally
         })
-        .reduce(|| Tally::new(tiers), Tally::add)
+        .reduce(
+            || Tally::new(tiers),
+            |mut a, b| {
+                a.merge(&b);
+                a
+            },
+        )
 }
 
 fn quad(
@@ -233,7 +198,7 @@ fn quad(
     reach: &dyn Reach,
     (i0, i1, j0, j1): (u64, u64, u64, u64),
     inside: Option<bool>,
-    tally: &mut Tally,
+    tally: &mut Tally<usize>,
 ) {
     let n = (i1 - i0) * (j1 - j0);
     if n == 0 {
@@ -256,7 +221,7 @@ fn quad(
     let states: Vec<Option<bool>> = (0..tiers).map(|t| reach.decide_disc(t, c, delta)).collect();
     let decided: Option<Vec<bool>> = states.iter().copied().collect();
     match (&decided, inside) {
-        (Some(flags), Some(true)) => return tally.add_points(n, flags),
+        (Some(flags), Some(true)) => return tally.add(n as usize, flags.iter().copied()),
         _ if n > LEAF => {
             let (im, jm) = ((i0 + i1).div_ceil(2), (j0 + j1).div_ceil(2));
             let known = inside.filter(|&k| k);
@@ -287,7 +252,7 @@ fn quad(
                     }
                 }
             }
-            tally.add_points(1, &flags);
+            tally.add(1, flags.iter().copied());
         }
     }
 }

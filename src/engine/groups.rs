@@ -8,7 +8,7 @@ use rstar::primitives::GeomWithData;
 
 /// The groups of `members` (indices into `xy`, plane metres) linked within `link_m`; each
 /// group's members ascending, groups in the order of their smallest member.
-pub fn link_groups(xy: &[Coord], members: &[u32], link_m: f64) -> Vec<Vec<u32>> {
+pub(crate) fn link_groups(xy: &[Coord], members: &[u32], link_m: f64) -> Vec<Vec<u32>> {
     let tree: RTree<GeomWithData<[f64; 2], usize>> = RTree::bulk_load(
         members
             .iter()

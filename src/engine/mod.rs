@@ -4,10 +4,11 @@
 
 pub mod coverage;
 pub mod grid;
-pub mod groups;
+pub(crate) mod groups;
 pub mod index;
 pub mod lookup;
 pub mod reach;
 pub mod siting;
-pub mod validity;
+pub mod tally;
+pub(crate) mod validity;
 pub mod walk;

@@ -8,7 +8,7 @@ use rstar::{AABB, RTree};
 
 /// True when two edges of the polygon's rings meet anywhere other than the shared vertex of
 /// consecutive edges of one ring. Repeated vertices (zero-length edges) are ignored.
-pub fn has_self_intersection(mp: &MultiPolygon<f64>) -> bool {
+pub(crate) fn has_self_intersection(mp: &MultiPolygon<f64>) -> bool {
     // (edge, ring number, position in ring, edges in ring)
     let mut edges: Vec<(Line<f64>, usize, usize, usize)> = Vec::new();
     let rings = mp

@@ -121,7 +121,7 @@ fn decode<'a>(
 }
 
 /// Read a CSV layer.
-pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
+pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let raw = read_bytes(path)?;
     let file_error = |problem: String| InputError::File {
         path: path.to_path_buf(),

@@ -15,7 +15,7 @@ use crate::io::input::{
 };
 
 /// Open a GeoPackage read-only, naming the file on failure.
-pub fn open(path: &Path) -> Result<Connection, InputError> {
+pub(crate) fn open(path: &Path) -> Result<Connection, InputError> {
     std::fs::metadata(path).map_err(|source| InputError::Io {
         path: path.to_path_buf(),
         source,
@@ -35,7 +35,7 @@ fn file_error(path: &Path, problem: String) -> InputError {
 }
 
 /// The feature layers (tables) of a GeoPackage.
-pub fn layers(conn: &Connection, path: &Path) -> Result<Vec<String>, InputError> {
+pub(crate) fn layers(conn: &Connection, path: &Path) -> Result<Vec<String>, InputError> {
     let sql_error = |e: rusqlite::Error| {
         file_error(
             path,
@@ -56,7 +56,7 @@ pub fn layers(conn: &Connection, path: &Path) -> Result<Vec<String>, InputError>
 }
 
 /// Read a GeoPackage layer.
-pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
+pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let conn = open(path)?;
     let names = layers(&conn, path)?;
     let table = choose_layer(path, opts.source.layer.as_ref(), &names)?;
@@ -247,7 +247,7 @@ fn srs(conn: &Connection, srs_id: i64) -> rusqlite::Result<Option<Result<SourceC
 }
 
 /// A GeoPackage geometry blob: `GP`, version, flags, srs id, envelope, then WKB.
-pub fn geometry(b: &[u8]) -> Result<geo::Geometry<f64>, String> {
+pub(crate) fn geometry(b: &[u8]) -> Result<geo::Geometry<f64>, String> {
     if b.len() < 8 || &b[..2] != b"GP" {
         return Err("the geometry is not a GeoPackage geometry blob".into());
     }

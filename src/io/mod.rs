@@ -4,15 +4,15 @@
 //! Used by `run` and `report`; uses `crs`, `standard`, `engine` and run's demand/green types.
 
 pub mod atomic;
-pub mod csv;
-pub mod fgb;
-pub mod gpkg;
+pub(crate) mod csv;
+pub(crate) mod fgb;
+pub(crate) mod gpkg;
 pub mod input;
 pub mod load;
-pub mod network;
+pub(crate) mod network;
 pub mod osm;
-pub mod output;
-pub mod shapefile;
-pub mod sniff;
+pub(crate) mod output;
+pub(crate) mod shapefile;
+pub(crate) mod sniff;
 pub mod source;
-pub mod wkb;
+pub(crate) mod wkb;

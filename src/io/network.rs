@@ -3,7 +3,7 @@
 //! tagged nodes; ways connect where they share an exact vertex), or an OSM PBF extract through
 //! the shared reader [`crate::io::osm::read_pbf`] (ways connect where they share a node id).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use geo::{Coord, Geometry};
 use serde_json::Value;
@@ -19,17 +19,13 @@ use crate::io::osm::{OsmWanted, TagFilter, read_pbf};
 
 /// A network as read, lon/lat.
 #[derive(Debug, Clone)]
-pub struct NetworkFile {
-    /// The file.
-    pub path: PathBuf,
+pub(crate) struct NetworkFile {
     /// Features (GeoJSON) or `highway` ways (PBF) read from the file.
     pub read: usize,
     /// Ways (lon/lat), one per LineString (MultiLineStrings give one per part).
     pub ways: Vec<NetworkWay>,
     /// Tagged points (lon/lat).
     pub tagged: Vec<TaggedNode>,
-    /// Features that are neither lines nor points.
-    pub other: usize,
 }
 
 fn tags(props: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
@@ -49,14 +45,14 @@ fn tags(props: &serde_json::Map<String, Value>) -> Vec<(String, String)> {
 
 impl NetworkFile {
     /// Features read from the file.
-    pub fn ways_read(&self) -> usize {
+    pub(crate) fn ways_read(&self) -> usize {
         self.read
     }
 }
 
 /// Read a network: an OSM PBF (`.osm.pbf`, always WGS84), else a GeoJSON file in its CRS
 /// (`flag`, else `--crs`, else the file's, else WGS84).
-pub fn read_network(
+pub(crate) fn read_network(
     path: &Path,
     flag: Option<&SourceCrs>,
     crs: &CrsOptions,
@@ -99,12 +95,17 @@ pub fn read_network(
             _ => other += 1,
         }
     }
+    if other > 0 {
+        notes.push(format!(
+            "{}: {other} features are neither lines nor points (polygons?) and are not part of \
+             the walking network",
+            path.display()
+        ));
+    }
     Ok(NetworkFile {
-        path: path.to_path_buf(),
         read: loaded.layer.read_count(),
         ways,
         tagged,
-        other,
     })
 }
 
@@ -166,16 +167,14 @@ fn read_pbf_network(
         })
         .collect();
     Ok(NetworkFile {
-        path: path.to_path_buf(),
         read: ways.len(),
         ways,
         tagged,
-        other: 0,
     })
 }
 
 /// Points of an entrances file (`--entrances`), lon/lat; polygons give nothing.
-pub fn read_entrances(
+pub(crate) fn read_entrances(
     path: &Path,
     flag: Option<&SourceCrs>,
     crs: &CrsOptions,

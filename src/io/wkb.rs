@@ -3,7 +3,7 @@
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 
 /// Parse one WKB geometry; the bytes after it are ignored.
-pub fn parse(b: &[u8]) -> Result<Geometry<f64>, String> {
+pub(crate) fn parse(b: &[u8]) -> Result<Geometry<f64>, String> {
     let mut r = R { b, i: 0, le: true };
     geometry(&mut r, 0)
 }

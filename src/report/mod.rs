@@ -1,9 +1,9 @@
-//! `greenreach report`: the check aggregated as planners quote it ([`compute`]) and written as an
+//! `greenreach report`: the check aggregated as planners quote it (`compute`) and written as an
 //! offline folder ([`render`]). Top of the library: uses `run`, `io`, `engine`; nothing imports it.
 
-pub mod compute;
-pub mod lang;
-pub mod pdf;
+pub(crate) mod compute;
+pub(crate) mod lang;
+pub(crate) mod pdf;
 pub mod render;
 pub mod site;
 
@@ -17,6 +17,7 @@ use geo::MultiPolygon;
 use crate::engine::coverage::{Coverage, Detail};
 use crate::engine::lookup::areal;
 use crate::engine::reach::Reach;
+use crate::engine::tally::Tally;
 use crate::error::Error;
 use crate::io::input::ReadOptions;
 use crate::io::load::{load_layer, load_role};
@@ -111,17 +112,9 @@ pub const PDF_NAME: &str = "report.pdf";
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Shares {
     /// Demand points.
-    pub points: usize,
-    /// Points within reach, per tier.
-    pub within: Vec<usize>,
-    /// Points within reach of every tier.
-    pub all: usize,
-    /// Total weight (residents).
-    pub weight: f64,
-    /// Weight within reach, per tier.
-    pub weight_within: Vec<f64>,
-    /// Weight within reach of every tier.
-    pub weight_all: f64,
+    pub points: Tally<usize>,
+    /// Their weight (residents; one each when unweighted).
+    pub weight: Tally<f64>,
     /// Residential land, when measured.
     pub land: Option<LandShares>,
 }
@@ -129,45 +122,26 @@ pub struct Shares {
 impl Shares {
     fn new(tiers: usize) -> Self {
         Self {
-            within: vec![0; tiers],
-            weight_within: vec![0.0; tiers],
-            ..Default::default()
+            points: Tally::new(tiers),
+            weight: Tally::new(tiers),
+            land: None,
         }
     }
 
     fn add_point(&mut self, i: usize, coverage: &Coverage, w: f64) {
-        self.points += 1;
-        self.weight += w;
-        for (t, col) in coverage.tiers.iter().enumerate() {
-            if col.ok[i] {
-                self.within[t] += 1;
-                self.weight_within[t] += w;
-            }
-        }
-        if coverage.all_ok[i] {
-            self.all += 1;
-            self.weight_all += w;
-        }
+        let ok = || coverage.tiers.iter().map(|col| col.ok[i]);
+        self.points.add(1, ok());
+        self.weight.add(w, ok());
     }
 
     /// Share of points within reach of tier `t` (`None`: all tiers), 0–1.
     pub fn point_share(&self, t: Option<usize>) -> f64 {
-        let k = t.map_or(self.all, |t| self.within[t]);
-        if self.points == 0 {
-            0.0
-        } else {
-            k as f64 / self.points as f64
-        }
+        self.points.share(t)
     }
 
     /// Share of weight within reach of tier `t` (`None`: all tiers), 0–1.
     pub fn weight_share(&self, t: Option<usize>) -> f64 {
-        let k = t.map_or(self.weight_all, |t| self.weight_within[t]);
-        if self.weight > 0.0 {
-            k / self.weight
-        } else {
-            0.0
-        }
+        self.weight.share(t)
     }
 }
 
@@ -1010,12 +984,12 @@ fn zone_table(names: &[String], per_zone: Vec<Shares>) -> (Vec<ZoneRow>, Vec<Str
     let mut outside = None;
     for (k, shares) in per_zone.into_iter().enumerate() {
         match names.get(k) {
-            Some(name) if shares.points == 0 => empty.push(name.clone()),
+            Some(name) if shares.points.total == 0 => empty.push(name.clone()),
             Some(name) => zone_rows.push(ZoneRow {
                 name: name.clone(),
                 shares,
             }),
-            None if k == n_zones && shares.points > 0 => {
+            None if k == n_zones && shares.points.total > 0 => {
                 outside = Some(ZoneRow {
                     name: OUTSIDE_ZONES.into(),
                     shares,

@@ -30,14 +30,14 @@ const INSTALLED: [&str; 6] = [
 ];
 
 /// The environment variable that names the browser.
-pub const BROWSER_VAR: &str = "GREENREACH_BROWSER";
+pub(crate) const BROWSER_VAR: &str = "GREENREACH_BROWSER";
 
 /// The longest a print may take.
 const TIMEOUT: Duration = Duration::from_secs(180);
 
 /// The browser to print with: `$GREENREACH_BROWSER`, else the first of [`NAMES`] on `PATH`,
 /// else a standard install location.
-pub fn find_browser() -> Result<PathBuf, Error> {
+pub(crate) fn find_browser() -> Result<PathBuf, Error> {
     if let Some(p) = std::env::var_os(BROWSER_VAR) {
         let p = PathBuf::from(p);
         return if p.is_file() {
@@ -94,7 +94,7 @@ fn file_url(path: &Path) -> Result<String, std::io::Error> {
 }
 
 /// Print `page` (an HTML file) to `out` with `browser`; the file appears only when complete.
-pub fn print(browser: &Path, page: &Path, out: &Path) -> Result<(), Error> {
+pub(crate) fn print(browser: &Path, page: &Path, out: &Path) -> Result<(), Error> {
     let fail = |msg: String| Error::Output {
         path: out.to_path_buf(),
         source: std::io::Error::other(msg),

@@ -179,11 +179,7 @@ fn run_grid(
     let counts = match &cfg.out {
         None => {
             let t = grid::tally_flags(spec, mask, &prepared.reach, &advance);
-            Counts::flags(
-                t.points as usize,
-                t.within.iter().map(|&w| w as usize).collect(),
-                t.all as usize,
-            )
+            Counts::flags(t)
         }
         Some(path) => {
             let out_err = |source| Error::Output {
@@ -218,7 +214,7 @@ fn run_grid(
         }
     };
     progress.end();
-    if counts.points == 0 {
+    if counts.tally.total == 0 {
         return Err(Error::Config(
             "the grid has no point inside the area".into(),
         ));
@@ -226,7 +222,7 @@ fn run_grid(
     Ok(Summary::from_counts(
         &cfg.standard,
         &prepared.green,
-        counts.points,
+        counts.tally.total,
         Default::default(),
         &counts,
         cfg.max_distance_m,

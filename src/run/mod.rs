@@ -2,14 +2,14 @@
 //! Imported by `report`, `lib.rs` and the binary; uses `io`, `crs`, `standard` and `engine`.
 
 pub mod check;
-pub mod config;
+pub(crate) mod config;
 pub mod demand;
 pub mod green;
 pub mod merged_gaps;
-pub mod prepare;
+pub(crate) mod prepare;
 pub mod proposed;
 pub mod shard;
-pub mod summary;
+pub(crate) mod summary;
 pub mod table;
 pub mod walk;
-pub mod warnings;
+pub(crate) mod warnings;

@@ -114,7 +114,7 @@ impl DemandInput {
 }
 
 /// Read, classify, project and index everything a check needs, and make its demand.
-pub fn prepare(cfg: &CheckConfig) -> Result<(Prepared, Demand), Error> {
+pub(crate) fn prepare(cfg: &CheckConfig) -> Result<(Prepared, Demand), Error> {
     let mut warnings = Warnings::new(cfg.strict);
     let (green_layers, input, layers) = read_layers(cfg, &mut warnings)?;
     prepare_layers(cfg, green_layers, input, layers, warnings, None)
@@ -124,7 +124,7 @@ pub fn prepare(cfg: &CheckConfig) -> Result<(Prepared, Demand), Error> {
 /// layers and a points layer (residential when `cfg.demand` says so, with `cfg.homes`). With
 /// `origin`, the plane is centred there (lon, lat degrees) instead of on the layers' extent:
 /// parts of one study evaluated apart share one plane, and so give the numbers of the whole.
-pub fn prepare_loaded(
+pub(crate) fn prepare_loaded(
     cfg: &CheckConfig,
     green: Vec<LoadedLayer>,
     demand: LoadedLayer,

@@ -435,18 +435,11 @@ pub fn merge(shards: &[ShardSummary]) -> Result<Summary, Error> {
         counts.merge(&s.counts);
     }
     let mut summary = first.summary.clone();
-    let share = |k: usize| {
-        if counts.points == 0 {
-            0.0
-        } else {
-            k as f64 / counts.points as f64
-        }
-    };
-    summary.points_evaluated = counts.points;
+    summary.points_evaluated = counts.tally.total;
     let limit_m = summary.limit_m;
     for (t, tier) in summary.tiers.iter_mut().enumerate() {
-        tier.within = counts.within[t];
-        tier.share = share(counts.within[t]);
+        tier.within = counts.tally.within[t];
+        tier.share = counts.tally.share(Some(t));
         tier.shortfall = match (&counts.shortfalls, &counts.beyond) {
             (Some(s), Some(b)) => crate::run::summary::ShortfallStats::new(
                 &s[t],
@@ -457,8 +450,8 @@ pub fn merge(shards: &[ShardSummary]) -> Result<Summary, Error> {
         };
         tier.beyond_limit = counts.beyond.as_ref().map(|b| b[t]);
     }
-    summary.all_within = counts.all;
-    summary.all_share = share(counts.all);
+    summary.all_within = counts.tally.all;
+    summary.all_share = counts.tally.share(None);
     Ok(summary)
 }
 

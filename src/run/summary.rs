@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::engine::coverage::Coverage;
+use crate::engine::tally::Tally;
 use crate::run::demand::DemandPoints;
 use crate::run::green::GreenSpaces;
 use crate::standard::Standard;
@@ -63,10 +64,6 @@ pub struct Summary {
     pub all_within: usize,
     /// `all_within / evaluated`.
     pub all_share: f64,
-}
-
-fn share(k: usize, n: usize) -> f64 {
-    if n == 0 { 0.0 } else { k as f64 / n as f64 }
 }
 
 /// Shortfalls (distance − radius) of points that miss a tier, in 0.1 m bins: enough for the
@@ -169,12 +166,9 @@ impl ShortfallStats {
 /// What a summary counts, accumulated from one or many batches of evaluated points.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
-    /// Points evaluated.
-    pub points: usize,
-    /// Points within reach, per tier.
-    pub within: Vec<usize>,
-    /// Points within reach of every tier.
-    pub all: usize,
+    /// Points evaluated, within reach of each tier and of every tier.
+    #[serde(flatten)]
+    pub tally: Tally<usize>,
     /// With distances: per tier, the shortfalls of the points out of reach.
     pub shortfalls: Option<Vec<ShortfallBins>>,
     /// With distances: per tier, points with nothing within the search limit.
@@ -183,11 +177,9 @@ pub struct Counts {
 
 impl Counts {
     /// Counts from flags alone.
-    pub fn flags(points: usize, within: Vec<usize>, all: usize) -> Self {
+    pub fn flags(tally: Tally<usize>) -> Self {
         Self {
-            points,
-            within,
-            all,
+            tally,
             shortfalls: None,
             beyond: None,
         }
@@ -197,7 +189,7 @@ impl Counts {
     pub fn of(standard: &Standard, green: &GreenSpaces, coverage: &Coverage) -> Self {
         let n = coverage.len();
         let with_distances = coverage.tiers.iter().all(|c| c.distance_m.len() == n);
-        let mut counts = Counts::flags(n, coverage.within_counts(), coverage.all_count());
+        let mut counts = Counts::flags(coverage.tally());
         if with_distances {
             let mut shortfalls = vec![ShortfallBins::default(); standard.tiers.len()];
             let mut beyond = vec![0; standard.tiers.len()];
@@ -220,15 +212,11 @@ impl Counts {
 
     /// Add another batch.
     pub fn merge(&mut self, o: &Counts) {
-        if self.within.is_empty() {
+        if self.tally.within.is_empty() {
             *self = o.clone();
             return;
         }
-        self.points += o.points;
-        for (a, b) in self.within.iter_mut().zip(&o.within) {
-            *a += b;
-        }
-        self.all += o.all;
+        self.tally.merge(&o.tally);
         if let (Some(a), Some(b)) = (&mut self.shortfalls, &o.shortfalls) {
             a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
         }
@@ -266,7 +254,7 @@ impl Summary {
         counts: &Counts,
         limit_m: f64,
     ) -> Self {
-        let n = counts.points;
+        let n = counts.tally.total;
         let per_tier = green.per_tier(standard);
         let tiers = standard
             .tiers
@@ -278,8 +266,8 @@ impl Summary {
                 radius_m: tier.radius_m,
                 max_radius_m: tier.max_radius(),
                 features: per_tier[t],
-                within: counts.within[t],
-                share: share(counts.within[t], n),
+                within: counts.tally.within[t],
+                share: counts.tally.share(Some(t)),
                 shortfall: match (&counts.shortfalls, &counts.beyond) {
                     (Some(s), Some(b)) => {
                         ShortfallStats::new(&s[t], b[t] as u64, limit_m - tier.max_radius())
@@ -301,8 +289,8 @@ impl Summary {
             points_evaluated: n,
             points_skipped,
             tiers,
-            all_within: counts.all,
-            all_share: share(counts.all, n),
+            all_within: counts.tally.all,
+            all_share: counts.tally.share(None),
         }
     }
 }

@@ -32,7 +32,7 @@ impl Warnings {
 }
 
 /// Warn once for a layer's skipped features.
-pub fn report_skips(layer: &Layer, warnings: &mut Warnings) -> Result<(), Error> {
+pub(crate) fn report_skips(layer: &Layer, warnings: &mut Warnings) -> Result<(), Error> {
     if let Some(first) = layer.skipped.first() {
         warnings.warn(format!(
             "{}: {} feature(s) skipped (first: feature {}: {})",

@@ -1,5 +1,5 @@
 //! Standards: named tiers, their radii and the green categories they accept ([`presets`], the
-//! TOML [`file`] format), and which features are homes ([`homes`]). Imports no other folder.
+//! TOML [`file`](mod@file) format), and which features are homes ([`homes`]). Imports no other folder.
 
 pub mod file;
 pub mod homes;

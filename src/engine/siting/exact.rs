@@ -18,9 +18,9 @@ use thiserror::Error;
 use super::coverage::CoverageSets;
 
 /// Largest number of candidates solved exactly.
-pub const MAX_EXACT_CANDIDATES: usize = 2_000;
+pub(crate) const MAX_EXACT_CANDIDATES: usize = 2_000;
 /// Largest number of point groups solved exactly.
-pub const MAX_EXACT_GROUPS: usize = 20_000;
+pub(crate) const MAX_EXACT_GROUPS: usize = 20_000;
 
 /// What the exact plan is limited by.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -450,7 +450,7 @@ pub(crate) mod tests_support {
 
     /// Two clusters (10 and 9 points) and three candidates: 0 serves 6 of each, 1 all of the
     /// first, 2 all of the second. Greedy takes 0 then 1 (16); the best pair is 1 and 2 (19).
-    pub fn two_clusters() -> CoverageSets {
+    pub(crate) fn two_clusters() -> CoverageSets {
         let a: Vec<u32> = (0..10).collect();
         let b: Vec<u32> = (10..19).collect();
         let mid: Vec<u32> = (0..6).chain(10..16).collect();

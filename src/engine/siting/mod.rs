@@ -6,14 +6,14 @@
 //! candidate, the demand points that do not yet meet the tier and that it would serve (one
 //! range query per candidate over an R-tree of those points, then the same exact test as the
 //! straight-line metric: ground distance to the boundary, 0 inside, holes outside, the plane's
-//! point scale applied at the demand point). [`greedy`] picks sites by lazy greedy (the
-//! objective is submodular), [`exact`] solves the maximal covering problem as an integer
+//! point scale applied at the demand point). `greedy` picks sites by lazy greedy (the
+//! objective is submodular), `exact` solves the maximal covering problem as an integer
 //! program for small cases, and every answer carries an upper bound on the optimum.
 
-pub mod candidates;
-pub mod coverage;
-pub mod exact;
-pub mod greedy;
+pub(crate) mod candidates;
+pub(crate) mod coverage;
+pub(crate) mod exact;
+pub(crate) mod greedy;
 
 pub use candidates::{Candidate, CandidateError, lattice, square_site};
 pub use coverage::CoverageSets;

@@ -22,13 +22,13 @@ use super::rules::is_entrance;
 use crate::crs::PlaneScale;
 
 /// Tagged entrance nodes count for a polygon whose boundary is this close, metres.
-pub const TAGGED_REACH_M: f64 = 2.0;
+pub(crate) const TAGGED_REACH_M: f64 = 2.0;
 /// Given entrance points (`--entrances`) count for a polygon whose boundary is this close.
-pub const GIVEN_REACH_M: f64 = 10.0;
+pub(crate) const GIVEN_REACH_M: f64 = 10.0;
 /// Spacing of pseudo-entrances along a boundary, metres.
-pub const PSEUDO_STEP_M: f64 = 20.0;
+pub(crate) const PSEUDO_STEP_M: f64 = 20.0;
 /// A pseudo-entrance is kept when a walkable way lies this close, metres.
-pub const PSEUDO_REACH_M: f64 = 30.0;
+pub(crate) const PSEUDO_REACH_M: f64 = 30.0;
 
 /// How a green space is entered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

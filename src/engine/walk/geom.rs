@@ -12,7 +12,7 @@ fn cross(a: Coord, b: Coord) -> f64 {
 
 /// Parameters `t` in [0, 1] along `p0`–`p1` where it meets `q0`–`q1` (crossing, touching or,
 /// when collinear, the two ends of the overlap).
-pub fn intersections(p0: Coord, p1: Coord, q0: Coord, q1: Coord) -> Vec<f64> {
+pub(super) fn intersections(p0: Coord, p1: Coord, q0: Coord, q1: Coord) -> Vec<f64> {
     let r = p1 - p0;
     let s = q1 - q0;
     let qp = q0 - p0;
@@ -48,7 +48,7 @@ pub fn intersections(p0: Coord, p1: Coord, q0: Coord, q1: Coord) -> Vec<f64> {
 }
 
 /// The parameter in [0, 1] of the point of `a`–`b` nearest to `p`, and the squared distance.
-pub fn project(a: Coord, b: Coord, p: Coord) -> (f64, f64) {
+pub(super) fn project(a: Coord, b: Coord, p: Coord) -> (f64, f64) {
     let d = b - a;
     let len2 = d.x * d.x + d.y * d.y;
     let t = if len2 > 0.0 {
@@ -65,7 +65,7 @@ pub fn project(a: Coord, b: Coord, p: Coord) -> (f64, f64) {
 
 /// Points every `step` (plane units) along a line, starting at its first vertex; the last
 /// vertex is added for open lines.
-pub fn samples(line: &[Coord], step: f64, closed: bool) -> Vec<Coord> {
+pub(super) fn samples(line: &[Coord], step: f64, closed: bool) -> Vec<Coord> {
     let mut out = Vec::new();
     let Some(&first) = line.first() else {
         return out;

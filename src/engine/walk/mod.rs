@@ -1,17 +1,17 @@
 //! Walking reach: distance on foot over the street network.
 //!
 //! [`build`] turns neutral input ways ([`NetworkWay`], plane metres, OSM tags) and the green
-//! features into a [`WalkNetwork`]: walkable ways by the rules of [`rules`], every vertex a
-//! node, green spaces entered as described in [`entrances`]. [`WalkReach`] runs one
+//! features into a [`WalkNetwork`]: walkable ways by the rules of `rules`, every vertex a
+//! node, green spaces entered as described in `entrances`. [`WalkReach`] runs one
 //! multi-source search per tier over it ([`search`]) and answers the [`crate::engine::reach::Reach`]
 //! questions for any point: snapped to the nearest walkable edge (not a bridge, tunnel or
 //! steps) within the snap distance, the snap gap counted.
 
-pub mod entrances;
+pub(crate) mod entrances;
 mod geom;
 pub mod network;
-pub mod reach;
-pub mod rules;
+pub(crate) mod reach;
+pub(crate) mod rules;
 pub mod search;
 
 use std::collections::BTreeMap;

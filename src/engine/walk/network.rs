@@ -144,7 +144,7 @@ pub(crate) enum VKey {
 }
 
 impl VKey {
-    pub fn xy(c: Coord) -> Self {
+    pub(crate) fn xy(c: Coord) -> Self {
         // +0.0 and -0.0 are the same place.
         VKey::Xy((c.x + 0.0).to_bits(), (c.y + 0.0).to_bits())
     }
@@ -199,7 +199,7 @@ pub(crate) fn keep_ways(ways: &[NetworkWay], walk_trunk: bool) -> Vec<KeptWay> {
 impl KeptWay {
     /// The vertex at parameter `t` of segment `seg`: an existing vertex at either end, else a
     /// split (reused when asked twice for the same place).
-    pub fn split_at(&mut self, seg: u32, t: f64, next_split: &mut u32) -> VKey {
+    pub(crate) fn split_at(&mut self, seg: u32, t: f64, next_split: &mut u32) -> VKey {
         let (a, b) = (self.coords[seg as usize], self.coords[seg as usize + 1]);
         let len = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
         if t * len <= 1e-6 {

@@ -9,7 +9,7 @@
 //! `oneway` is for vehicles and ignored; `oneway:foot=yes|-1` is honoured.
 
 /// The tags of one way, looked up by key.
-pub trait TagLookup {
+pub(crate) trait TagLookup {
     /// The value of `key`, if present.
     fn tag(&self, key: &str) -> Option<&str>;
 }
@@ -45,7 +45,7 @@ const WALKABLE: &[&str] = &[
 
 /// How a walkable way may be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WayRule {
+pub(crate) struct WayRule {
     /// Walkable in the way's direction.
     pub forward: bool,
     /// Walkable against the way's direction.
@@ -61,12 +61,12 @@ pub struct WayRule {
 impl WayRule {
     /// At ground level: not a bridge or tunnel. Only these cross green-space boundaries and
     /// take entrance joins.
-    pub fn at_ground(&self) -> bool {
+    pub(crate) fn at_ground(&self) -> bool {
         !self.bridge && !self.tunnel
     }
 
     /// A home may snap to it: at ground level and not steps.
-    pub fn snappable(&self) -> bool {
+    pub(crate) fn snappable(&self) -> bool {
         self.at_ground() && !self.steps
     }
 }
@@ -77,7 +77,7 @@ fn is_yes(v: Option<&str>) -> bool {
 
 /// The rule for a way with these tags, or `None` when it is not walkable. `walk_trunk` makes
 /// every trunk road walkable.
-pub fn classify<T: TagLookup + ?Sized>(tags: &T, walk_trunk: bool) -> Option<WayRule> {
+pub(crate) fn classify<T: TagLookup + ?Sized>(tags: &T, walk_trunk: bool) -> Option<WayRule> {
     let highway = tags.tag("highway")?;
     let foot = tags.tag("foot");
     let foot_allowed = matches!(foot, Some("yes" | "designated" | "permissive"));
@@ -119,7 +119,7 @@ pub fn classify<T: TagLookup + ?Sized>(tags: &T, walk_trunk: bool) -> Option<Way
 }
 
 /// Is this tagged node an entrance of whatever it lies on (`entrance=*` or `barrier=gate`)?
-pub fn is_entrance<T: TagLookup + ?Sized>(tags: &T) -> bool {
+pub(crate) fn is_entrance<T: TagLookup + ?Sized>(tags: &T) -> bool {
     tags.tag("entrance").is_some_and(|v| v != "no") || tags.tag("barrier") == Some("gate")
 }
 

@@ -60,7 +60,7 @@ impl fmt::Display for GeometryProblem {
 type Res<T> = Result<T, GeometryProblem>;
 
 /// Convert a GeoJSON geometry to a `geo` geometry, dropping Z and M values.
-pub fn to_geo(value: &GeometryValue) -> Res<Geometry<f64>> {
+pub(super) fn to_geo(value: &GeometryValue) -> Res<Geometry<f64>> {
     Ok(match value {
         GeometryValue::Point { coordinates } => Geometry::Point(Point(coord(coordinates)?)),
         GeometryValue::MultiPoint { coordinates } => Geometry::MultiPoint(MultiPoint(

@@ -27,7 +27,7 @@
 pub mod assemble;
 pub mod layers;
 mod read;
-pub mod tags;
+pub(crate) mod tags;
 
 use std::fmt;
 use std::sync::Arc;
@@ -85,7 +85,7 @@ impl fmt::Debug for TagFilter {
 pub struct OsmWanted {
     /// Ways kept as ways (with node ids and coordinates), e.g. `highway=*` for a walking network.
     pub ways: TagFilter,
-    /// Areas: closed ways that are areas by the tag rules ([`tags::closed_way_is_area`]) and
+    /// Areas: closed ways that are areas by the tag rules (`tags::closed_way_is_area`) and
     /// `type=multipolygon|boundary` relations (tested on their tags without `type`).
     pub areas: TagFilter,
     /// Tagged nodes (entrances, gates, trees, playgrounds mapped as points).

@@ -71,7 +71,7 @@ impl Tags {
 }
 
 /// Keys that make a closed way an area (unless `area=no`).
-pub const AREA_KEYS: [&str; 22] = [
+pub(crate) const AREA_KEYS: [&str; 22] = [
     "building",
     "building:part",
     "landuse",
@@ -112,7 +112,7 @@ const NATURAL_LINES: [&str; 6] = [
 /// `man_made` other than linear structures (`embankment`, `pipeline`, `breakwater`, `groyne`,
 /// `dyke`), or `highway=pedestrian|platform` with `area=yes` only. The closedness itself is the
 /// caller's test.
-pub fn closed_way_is_area(tags: &Tags) -> bool {
+pub(crate) fn closed_way_is_area(tags: &Tags) -> bool {
     match tags.get("area") {
         Some("yes") => return true,
         Some("no") => return false,

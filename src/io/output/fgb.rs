@@ -30,7 +30,7 @@ fn columns(standard: &Standard) -> Vec<(String, ColumnType)> {
 
 /// The size-prefixed header for `count` features. Defaults are forced into the buffer so its
 /// length does not depend on `count`, and the real count can overwrite the placeholder.
-pub fn header(standard: &Standard, count: u64) -> Vec<u8> {
+pub(super) fn header(standard: &Standard, count: u64) -> Vec<u8> {
     let mut fbb = FlatBufferBuilder::new();
     fbb.force_defaults(true);
     let cols: Vec<_> = columns(standard)
@@ -78,7 +78,7 @@ pub fn header(standard: &Standard, count: u64) -> Vec<u8> {
 }
 
 /// One row's values, in column order; `None` is a null.
-pub enum Value<'a> {
+pub(super) enum Value<'a> {
     /// A string column.
     Str(&'a str),
     /// A double column.
@@ -88,7 +88,7 @@ pub enum Value<'a> {
 }
 
 /// Encode one feature (size-prefixed) into `out`.
-pub fn feature(
+pub(super) fn feature(
     fbb: &mut FlatBufferBuilder<'_>,
     lonlat: Option<(f64, f64)>,
     values: &[Option<Value<'_>>],
@@ -132,7 +132,11 @@ pub fn feature(
 }
 
 /// Overwrite the header of a finished file with the real feature count.
-pub fn patch_count(file: &mut std::fs::File, standard: &Standard, count: u64) -> io::Result<()> {
+pub(super) fn patch_count(
+    file: &mut std::fs::File,
+    standard: &Standard,
+    count: u64,
+) -> io::Result<()> {
     let h = header(standard, count);
     file.seek(SeekFrom::Start(0))?;
     file.write_all(&h)

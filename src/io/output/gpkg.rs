@@ -12,7 +12,7 @@ use rusqlite::{Connection, params_from_iter, types::Value};
 use crate::standard::Standard;
 
 /// The table of the results.
-pub const TABLE: &str = "points";
+pub(crate) const TABLE: &str = "points";
 
 fn err(e: rusqlite::Error) -> io::Error {
     io::Error::other(format!("GeoPackage: {e}"))
@@ -43,7 +43,7 @@ fn columns(standard: &Standard) -> Vec<(String, &'static str)> {
 
 /// A GeoPackage point geometry: the `GP` header (version 0, little endian, no envelope,
 /// srs 4326) and a little-endian WKB point.
-pub fn point_blob(lon: f64, lat: f64) -> Vec<u8> {
+pub(crate) fn point_blob(lon: f64, lat: f64) -> Vec<u8> {
     let mut b = Vec::with_capacity(29);
     b.extend_from_slice(b"GP");
     b.push(0); // version
@@ -57,19 +57,19 @@ pub fn point_blob(lon: f64, lat: f64) -> Vec<u8> {
 }
 
 /// An open GeoPackage being filled.
-pub struct GpkgOut {
+pub(crate) struct GpkgOut {
     conn: Connection,
     insert: String,
     bounds: Option<[f64; 4]>,
 }
 
 /// One row's values after the geometry, in [`columns`] order.
-pub type RowValues = Vec<Value>;
+pub(crate) type RowValues = Vec<Value>;
 
 impl GpkgOut {
     /// Create the metadata tables and the empty `points` table in the (empty) file at `path`,
     /// and open the transaction rows go into.
-    pub fn create(path: &std::path::Path, standard: &Standard) -> io::Result<Self> {
+    pub(crate) fn create(path: &std::path::Path, standard: &Standard) -> io::Result<Self> {
         let conn = Connection::open(path).map_err(err)?;
         let cols = columns(standard);
         let defs: Vec<String> = cols
@@ -117,7 +117,7 @@ impl GpkgOut {
     }
 
     /// Insert a row: its point (lon, lat; `None` for a skipped row) and its values.
-    pub fn row(&mut self, point: Option<(f64, f64)>, values: RowValues) -> io::Result<()> {
+    pub(crate) fn row(&mut self, point: Option<(f64, f64)>, values: RowValues) -> io::Result<()> {
         let geom = match point {
             Some((x, y)) => {
                 let b = self.bounds.get_or_insert([x, y, x, y]);
@@ -133,7 +133,7 @@ impl GpkgOut {
     }
 
     /// Record the bounds, commit and close.
-    pub fn finish(self) -> io::Result<()> {
+    pub(crate) fn finish(self) -> io::Result<()> {
         if let Some([a, b, c, d]) = self.bounds {
             self.conn
                 .execute(

@@ -3,9 +3,9 @@
 //! ([`crate::io::atomic`]).
 
 mod fgb;
-pub mod gpkg;
-pub mod network;
-pub mod walk;
+pub(crate) mod gpkg;
+pub(crate) mod network;
+pub(crate) mod walk;
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -44,7 +44,7 @@ impl Format {
 }
 
 /// Everything a per-point writer reads.
-pub struct PointTable<'a> {
+pub(crate) struct PointTable<'a> {
     /// The standard (tier names, order).
     pub standard: &'a Standard,
     /// Points and ids.
@@ -58,7 +58,7 @@ pub struct PointTable<'a> {
 }
 
 /// Write `table` to `path` in `format`, atomically.
-pub fn write(path: &Path, format: Format, table: &PointTable<'_>) -> io::Result<()> {
+pub(crate) fn write(path: &Path, format: Format, table: &PointTable<'_>) -> io::Result<()> {
     let mut w = Writer::create(path, format, table.standard)?;
     w.write(table)?;
     w.finish()
@@ -67,7 +67,7 @@ pub fn write(path: &Path, format: Format, table: &PointTable<'_>) -> io::Result<
 /// A per-point file written batch by batch: header on creation, rows as batches come, and
 /// the file renamed into place only by [`Writer::finish`]. Dropped unfinished, it removes its
 /// temporary file.
-pub struct Writer {
+pub(crate) struct Writer {
     format: Format,
     out: AtomicFile,
     rows: usize,
@@ -78,7 +78,7 @@ pub struct Writer {
 
 impl Writer {
     /// Start `path` (as a temporary file) and write the header.
-    pub fn create(path: &Path, format: Format, standard: &Standard) -> io::Result<Self> {
+    pub(crate) fn create(path: &Path, format: Format, standard: &Standard) -> io::Result<Self> {
         let mut out = AtomicFile::create(path)?;
         let mut gpkg = None;
         match format {
@@ -100,7 +100,7 @@ impl Writer {
     }
 
     /// Append the rows of `table`.
-    pub fn write(&mut self, table: &PointTable<'_>) -> io::Result<()> {
+    pub(crate) fn write(&mut self, table: &PointTable<'_>) -> io::Result<()> {
         let out = &mut self.out;
         match self.format {
             Format::Csv => write_csv(out, table),
@@ -114,7 +114,7 @@ impl Writer {
     }
 
     /// Close the file and move it into place.
-    pub fn finish(mut self) -> io::Result<()> {
+    pub(crate) fn finish(mut self) -> io::Result<()> {
         if self.format == Format::GeoJson {
             writeln!(self.out, "\n]}}")?;
         }
@@ -319,7 +319,7 @@ fn write_gpkg(g: &mut gpkg::GpkgOut, table: &PointTable<'_>) -> io::Result<()> {
 }
 
 /// Quote a CSV field when it holds a comma, a quote or a line break.
-pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\"")).into()
     } else {
@@ -388,7 +388,7 @@ fn write_geojson(
 /// Write the green features that serve at least one tier as WGS84 GeoJSON, each with its
 /// `category`, `label`, the `tiers` it serves and the `reason` (the rule that admitted it):
 /// what the standard counted.
-pub fn write_classified(
+pub(crate) fn write_classified(
     path: &Path,
     green: &GreenSpaces,
     standard: &Standard,

@@ -30,7 +30,7 @@ fn ll(plane: &LocalPlane, c: geo::Coord) -> io::Result<(f64, f64)> {
 }
 
 /// Write the graph of `reach` to `path`.
-pub fn write(
+pub(crate) fn write(
     path: &Path,
     reach: &WalkReach,
     standard: &Standard,

@@ -19,7 +19,7 @@ fn num(d: f64) -> String {
 }
 
 /// Write the walking per-point file atomically.
-pub fn write(
+pub(crate) fn write(
     path: &Path,
     format: Format,
     table: &PointTable<'_>,

@@ -6,7 +6,7 @@ use serde_json::{Map, Number, Value};
 
 /// A field of the table.
 #[derive(Debug, Clone)]
-pub struct Field {
+pub(crate) struct Field {
     /// Raw name bytes (up to 10, cut wherever the writer cut them).
     name: Vec<u8>,
     kind: u8,
@@ -16,7 +16,7 @@ pub struct Field {
 
 /// The table, with raw bytes until the encoding is chosen.
 #[derive(Debug)]
-pub struct Table<'a> {
+pub(crate) struct Table<'a> {
     fields: Vec<Field>,
     records: usize,
     header_len: usize,
@@ -27,7 +27,7 @@ pub struct Table<'a> {
 
 impl<'a> Table<'a> {
     /// Read the header and field descriptors.
-    pub fn parse(bytes: &'a [u8]) -> Result<Self, String> {
+    pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self, String> {
         if bytes.len() < 32 {
             return Err(format!(
                 "is {} bytes, shorter than a dBASE header",
@@ -68,22 +68,17 @@ impl<'a> Table<'a> {
     }
 
     /// Records the header announces.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.records
     }
 
-    /// True when the header announces no record.
-    pub fn is_empty(&self) -> bool {
-        self.records == 0
-    }
-
     /// Records actually present (a truncated file has fewer).
-    pub fn present(&self) -> usize {
+    pub(crate) fn present(&self) -> usize {
         (self.bytes.len().saturating_sub(self.header_len)) / self.record_len.max(1)
     }
 
     /// The encoding named by the language id, if it names one.
-    pub fn language_encoding(&self) -> Option<&'static Encoding> {
+    pub(crate) fn language_encoding(&self) -> Option<&'static Encoding> {
         match self.language_id {
             0x4D | 0x7A => Some(GBK),
             0x4E => Encoding::for_label(b"euc-kr"),
@@ -95,7 +90,7 @@ impl<'a> Table<'a> {
     }
 
     /// True when every text value is valid UTF-8 (field names may end mid-character).
-    pub fn all_utf8(&self) -> bool {
+    pub(crate) fn all_utf8(&self) -> bool {
         (0..self.present()).all(|r| {
             self.fields
                 .iter()
@@ -105,7 +100,7 @@ impl<'a> Table<'a> {
     }
 
     /// True when some text value or field name is not ASCII.
-    pub fn has_non_ascii(&self) -> bool {
+    pub(crate) fn has_non_ascii(&self) -> bool {
         self.fields.iter().any(|f| !f.name.is_ascii())
             || (0..self.present()).any(|r| {
                 self.fields
@@ -121,7 +116,7 @@ impl<'a> Table<'a> {
     }
 
     /// Field names decoded; a name cut mid-character loses the partial character.
-    pub fn names(&self, enc: &'static Encoding) -> Vec<String> {
+    pub(crate) fn names(&self, enc: &'static Encoding) -> Vec<String> {
         self.fields
             .iter()
             .map(|f| {
@@ -132,7 +127,12 @@ impl<'a> Table<'a> {
     }
 
     /// Record `r` as JSON properties, text decoded with `enc` (invalid bytes become U+FFFD).
-    pub fn record(&self, r: usize, names: &[String], enc: &'static Encoding) -> Map<String, Value> {
+    pub(crate) fn record(
+        &self,
+        r: usize,
+        names: &[String],
+        enc: &'static Encoding,
+    ) -> Map<String, Value> {
         let mut m = Map::new();
         for (f, name) in self.fields.iter().zip(names) {
             let raw = self.raw(r, f);
@@ -188,7 +188,7 @@ fn number(raw: &[u8]) -> Value {
 }
 
 /// The encoding a `.cpg` file names (`UTF-8`, `GBK`, `936`, `CP936`, `GB2312`, `1252`, ...).
-pub fn cpg_encoding(text: &str) -> Option<&'static Encoding> {
+pub(crate) fn cpg_encoding(text: &str) -> Option<&'static Encoding> {
     let t = text.trim().to_ascii_lowercase();
     let t = t.trim_start_matches("cp").trim_start_matches("ansi ");
     match t {

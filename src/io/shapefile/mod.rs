@@ -1,9 +1,9 @@
 //! ESRI Shapefile: `.shp` shapes through the `.shx` index, `.dbf` attributes in the encoding
 //! chosen by `dbf`, the CRS from the `.prj`. Records are decoded in parallel.
 
-pub mod dbf;
-pub mod prj;
-pub mod shp;
+pub(crate) mod dbf;
+pub(crate) mod prj;
+pub(crate) mod shp;
 
 use std::path::{Path, PathBuf};
 
@@ -62,7 +62,7 @@ fn prj_crs(
 }
 
 /// Read a shapefile layer.
-pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
+pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let shp = read_bytes(path)?;
     shp::header(&shp).map_err(|p| file_error(path, p))?;
     let need = |ext: &str, what: &str| {

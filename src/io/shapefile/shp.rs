@@ -5,10 +5,10 @@
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 
 /// One record's shape, or `None` for a null shape.
-pub type Shape = Option<Geometry<f64>>;
+pub(crate) type Shape = Option<Geometry<f64>>;
 
 /// Byte offset and content length of every record, from the `.shx` index.
-pub fn index(shx: &[u8]) -> Result<Vec<(usize, usize)>, String> {
+pub(crate) fn index(shx: &[u8]) -> Result<Vec<(usize, usize)>, String> {
     header(shx)?;
     let body = &shx[100..];
     if !body.len().is_multiple_of(8) {
@@ -28,7 +28,7 @@ pub fn index(shx: &[u8]) -> Result<Vec<(usize, usize)>, String> {
 }
 
 /// Check the 100-byte header shared by `.shp` and `.shx`; the shape type.
-pub fn header(b: &[u8]) -> Result<i32, String> {
+pub(crate) fn header(b: &[u8]) -> Result<i32, String> {
     if b.len() < 100 {
         return Err(format!(
             "is {} bytes, shorter than the 100-byte header: not a shapefile, or truncated",
@@ -42,7 +42,7 @@ pub fn header(b: &[u8]) -> Result<i32, String> {
 }
 
 /// The shape of record `i` at `(offset, len)` of `shp`.
-pub fn shape(shp: &[u8], i: usize, (off, len): (usize, usize)) -> Result<Shape, String> {
+pub(crate) fn shape(shp: &[u8], i: usize, (off, len): (usize, usize)) -> Result<Shape, String> {
     let end = off
         .checked_add(8)
         .and_then(|s| s.checked_add(len))

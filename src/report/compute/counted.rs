@@ -82,7 +82,7 @@ pub struct SpacesCounted {
 
 /// The figures for the section. `study_area`: the zones' polygons on the plane, when zones
 /// were given.
-pub fn spaces_counted(
+pub(crate) fn spaces_counted(
     standard: &Standard,
     green: &GreenSpaces,
     coverage: &Coverage,

@@ -42,7 +42,7 @@ impl Gap {
 }
 
 /// Gaps of every tier, each tier's ranked by weight then points (largest first).
-pub fn find_gaps(
+pub(crate) fn find_gaps(
     xy: &[Coord],
     coverage: &Coverage,
     weights: &[f64],

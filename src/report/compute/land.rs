@@ -74,7 +74,7 @@ fn ratio(a: f64, b: f64) -> f64 {
 
 /// Settings of the quadtree.
 #[derive(Debug, Clone, Copy)]
-pub struct LandSettings {
+pub(crate) struct LandSettings {
     /// Smallest cell side, metres.
     pub min_cell_m: f64,
     /// Search limit for distances, metres (beyond it a point is uncovered).
@@ -82,7 +82,7 @@ pub struct LandSettings {
 }
 
 /// Land figures for each polygon (plane metres), in parallel.
-pub fn land_cover(
+pub(crate) fn land_cover(
     polygons: &[MultiPolygon<f64>],
     reach: &dyn Reach,
     s: LandSettings,
@@ -94,7 +94,11 @@ pub fn land_cover(
 }
 
 /// Land figures for one polygon.
-pub fn polygon_cover(poly: &MultiPolygon<f64>, reach: &dyn Reach, s: LandSettings) -> LandShares {
+pub(crate) fn polygon_cover(
+    poly: &MultiPolygon<f64>,
+    reach: &dyn Reach,
+    s: LandSettings,
+) -> LandShares {
     let tiers = reach.tier_count();
     let mut out = LandShares::zero(tiers);
     out.area_m2 = poly.unsigned_area();

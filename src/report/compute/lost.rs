@@ -32,7 +32,7 @@ pub struct Lost {
 /// and ranked as gaps are (residents, then homes). `no_network[i]`: point `i` did not reach
 /// the network.
 #[allow(clippy::too_many_arguments)]
-pub fn lost_to_barriers(
+pub(crate) fn lost_to_barriers(
     xy: &[Coord],
     walked: &Coverage,
     straight: &Coverage,

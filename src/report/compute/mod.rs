@@ -2,10 +2,10 @@
 //! lost to barriers on foot.
 //! Imported by `report` only; may use `engine`, `crs`, `standard`, `io` (reading layers), `run`.
 
-pub mod counted;
-pub mod gaps;
-pub mod land;
-pub mod lost;
-pub mod places;
-pub mod weights;
-pub mod zones;
+pub(crate) mod counted;
+pub(crate) mod gaps;
+pub(crate) mod land;
+pub(crate) mod lost;
+pub(crate) mod places;
+pub(crate) mod weights;
+pub(crate) mod zones;

@@ -50,7 +50,7 @@ impl Place {
 
 /// The street each demand point's feature is addressed on (`addr:street`), when the points
 /// come from a layer; empty for grids.
-pub fn streets(layer: Option<&Layer>, demand: &DemandPoints) -> Vec<Option<String>> {
+pub(crate) fn streets(layer: Option<&Layer>, demand: &DemandPoints) -> Vec<Option<String>> {
     let Some(layer) = layer else {
         return Vec::new();
     };
@@ -67,7 +67,7 @@ pub fn streets(layer: Option<&Layer>, demand: &DemandPoints) -> Vec<Option<Strin
 }
 
 /// The most common name among `names` (ties: the alphabetically first), if any is given.
-pub fn most_common<'a>(names: impl Iterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn most_common<'a>(names: impl Iterator<Item = &'a str>) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for n in names {
         *counts.entry(n).or_default() += 1;
@@ -81,7 +81,7 @@ pub fn most_common<'a>(names: impl Iterator<Item = &'a str>) -> Option<String> {
 
 /// The place of a group of demand points: their centroid, the zone `zone_at` gives for it and
 /// the most common street of the points (from [`streets`]).
-pub fn of_points(
+pub(crate) fn of_points(
     members: &[u32],
     xy: &[Coord],
     streets: &[Option<String>],

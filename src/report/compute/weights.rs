@@ -70,7 +70,7 @@ fn weight_of(layer: &Layer, k: usize, field: &str) -> Result<f64, Error> {
 }
 
 /// Every point weighs 1.
-pub fn unit(demand: &DemandPoints) -> Weights {
+pub(crate) fn unit(demand: &DemandPoints) -> Weights {
     Weights {
         per_point: vec![1.0; demand.len()],
         description: "every home (demand point) counts once".into(),
@@ -81,7 +81,11 @@ pub fn unit(demand: &DemandPoints) -> Weights {
 
 /// Weights from property `field` of the demand layer; a feature that gave several points
 /// (MultiPoint) splits its weight evenly.
-pub fn from_property(layer: &Layer, demand: &DemandPoints, field: &str) -> Result<Weights, Error> {
+pub(crate) fn from_property(
+    layer: &Layer,
+    demand: &DemandPoints,
+    field: &str,
+) -> Result<Weights, Error> {
     let mut per_feature = vec![0usize; layer.features.len()];
     for &s in &demand.source {
         per_feature[s as usize] += 1;
@@ -102,7 +106,7 @@ pub fn from_property(layer: &Layer, demand: &DemandPoints, field: &str) -> Resul
 /// Spread the population of each cell of `pop` evenly over the demand points in it. Polygon
 /// cells hold the points inside them; point cells (cell centres) hold the points nearer to
 /// them than to any other centre, within 1.5 × the typical spacing of the centres.
-pub fn from_population(
+pub(crate) fn from_population(
     pop: &Layer,
     field: &str,
     demand: &DemandPoints,

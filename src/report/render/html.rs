@@ -78,7 +78,7 @@ fn zone_table(r: &Report) -> String {
             r#"<tr class="{class}"><td{}>{}</td><td>{}</td>"#,
             if raw { r#" translate="no""# } else { "" },
             esc(name),
-            sh.points
+            sh.points.total
         );
         for t in 0..std.tiers.len() {
             let _ = write!(s, "<td>{}</td>", l.pct(sh.point_share(Some(t))));
@@ -158,7 +158,7 @@ fn raw(text: &str) -> String {
 }
 
 /// The page.
-pub fn page(r: &Report, map_svg: &str) -> String {
+pub(crate) fn page(r: &Report, map_svg: &str) -> String {
     let l = r.config.lang;
     let std = &r.config.check.standard;
     let t = &r.totals;
@@ -180,7 +180,7 @@ pub fn page(r: &Report, map_svg: &str) -> String {
         l.f(
             Key::SubCounts,
             &[
-                &t.points,
+                &t.points.total,
                 &l.date(&r.generated_utc),
                 &env!("CARGO_PKG_VERSION")
             ]
@@ -256,7 +256,7 @@ fn cards(r: &Report) -> String {
                 &[&l.radius(tier)]
             ),
             l.pct(t.point_share(Some(k))),
-            l.f(Key::CardOfHomes, &[&t.within[k], &t.points])
+            l.f(Key::CardOfHomes, &[&t.points.within[k], &t.points.total])
         );
         if weighted {
             let _ = write!(
@@ -288,7 +288,7 @@ fn cards(r: &Report) -> String {
         l.t(Key::AllTiers),
         l.t(Key::EveryTierMet),
         l.pct(t.point_share(None)),
-        l.f(Key::CardOfHomes, &[&t.all, &t.points]),
+        l.f(Key::CardOfHomes, &[&t.points.all, &t.points.total]),
         if weighted {
             format!(
                 r#"<div class="line">{}</div>"#,
@@ -713,7 +713,7 @@ fn spaces_kept_out(r: &Report) -> String {
 }
 
 /// What the population weighting left out, as sentences (empty when nothing).
-pub fn unassigned(r: &Report) -> String {
+pub(crate) fn unassigned(r: &Report) -> String {
     let l: Lang = r.config.lang;
     let w = &r.weights;
     let mut out = String::new();

@@ -488,10 +488,10 @@ fn shares<'a>(r: &'a Report, s: &Shares, name: Option<&'a str>) -> SharesJson<'a
             }),
             land_share: land.map(|l| l.share(t)),
             point_share: s.point_share(Some(t)),
-            points_within: s.within[t],
+            points_within: s.points.within[t],
             tier: &tier.name,
             weight_share: s.weight_share(Some(t)),
-            weight_within: s.weight_within[t],
+            weight_within: s.weight.within[t],
         })
         .collect();
     SharesJson {
@@ -499,18 +499,18 @@ fn shares<'a>(r: &'a Report, s: &Shares, name: Option<&'a str>) -> SharesJson<'a
             land_covered_m2: land.map(|l| l.all_m2),
             land_share: land.map(|l| l.all_share()),
             point_share: s.point_share(None),
-            points_within: s.all,
+            points_within: s.points.all,
             weight_share: s.weight_share(None),
-            weight_within: s.weight_all,
+            weight_within: s.weight.all,
         },
         land: land.map(|l| LandJson {
             area_m2: l.area_m2,
             error_bound_pp: l.bound_pp(),
         }),
         name,
-        points: s.points,
+        points: s.points.total,
         tiers,
-        weight: s.weight,
+        weight: s.weight.total,
     }
 }
 

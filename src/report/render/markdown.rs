@@ -68,8 +68,8 @@ pub fn headline_table(r: &Report) -> String {
         let mut s = format!(
             "| {name} | {radius} | {} ({}/{}) |",
             l.pct(t.point_share(k)),
-            k.map_or(t.all, |k| t.within[k]),
-            t.points
+            k.map_or(t.points.all, |k| t.points.within[k]),
+            t.points.total
         );
         if weighted {
             s += &format!(" {} |", l.pct(t.weight_share(k)));
@@ -163,7 +163,7 @@ fn zones_md(r: &Report) -> String {
 
 fn zone_row(r: &Report, name: &str, s: &Shares) -> String {
     let l = r.config.lang;
-    let mut row = format!("| {name} | {} |", s.points);
+    let mut row = format!("| {name} | {} |", s.points.total);
     for k in 0..r.config.check.standard.tiers.len() {
         row += &format!(" {} |", l.pct(s.point_share(Some(k))));
     }
@@ -177,7 +177,7 @@ fn zone_row(r: &Report, name: &str, s: &Shares) -> String {
 }
 
 /// The report in Markdown.
-pub fn summary_md(r: &Report) -> String {
+pub(super) fn summary_md(r: &Report) -> String {
     let l: Lang = r.config.lang;
     let std = &r.config.check.standard;
     let source = l.source(std).unwrap_or(&std.source);

@@ -20,7 +20,7 @@ fn tier_rows(r: &Report, p: &ProposedReport) -> Vec<(String, Vec<String>)> {
     let (b, a) = (&r.totals, &p.totals);
     let weighted = r.config.weighted();
     let cells = |k: Option<usize>| {
-        let within = |s: &Shares| k.map_or(s.all, |k| s.within[k]);
+        let within = |s: &Shares| k.map_or(s.points.all, |k| s.points.within[k]);
         let mut c = vec![
             format!("{} → {}", within(b), within(a)),
             format!("{:+}", within(a) as i64 - within(b) as i64),
@@ -89,7 +89,7 @@ fn gaining_areas(r: &Report, p: &ProposedReport) -> Vec<usize> {
 }
 
 /// The section as HTML (empty without `--proposed`).
-pub fn section_html(r: &Report) -> String {
+pub(super) fn section_html(r: &Report) -> String {
     let Some(p) = &r.proposed else {
         return String::new();
     };
@@ -136,7 +136,7 @@ pub fn section_html(r: &Report) -> String {
                 s,
                 r#"<tr><td translate="no">{}</td><td>{}</td>"#,
                 esc(&l.zone_name(&before.name)),
-                before.shares.points
+                before.shares.points.total
             );
             for k in (0..std.tiers.len()).map(Some).chain([None]) {
                 let _ = write!(
@@ -245,7 +245,7 @@ fn spaces_html(r: &Report, p: &ProposedReport) -> String {
 }
 
 /// The section as Markdown (empty without `--proposed`).
-pub fn section_md(r: &Report) -> String {
+pub(super) fn section_md(r: &Report) -> String {
     let Some(p) = &r.proposed else {
         return String::new();
     };
@@ -279,7 +279,7 @@ pub fn section_md(r: &Report) -> String {
             out += &format!(
                 "| {} | {} |",
                 l.zone_name(&before.name),
-                before.shares.points
+                before.shares.points.total
             );
             for k in (0..std.tiers.len()).map(Some).chain([None]) {
                 out += &format!(
@@ -319,7 +319,7 @@ pub fn section_md(r: &Report) -> String {
 }
 
 /// The lines `greenreach report` prints: homes meeting each tier before → after.
-pub fn terminal(r: &Report) -> String {
+pub(super) fn terminal(r: &Report) -> String {
     let Some(p) = &r.proposed else {
         return String::new();
     };

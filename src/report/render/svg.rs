@@ -150,7 +150,7 @@ fn view_of(e: Rect<f64>) -> View {
 
 /// The map: zones, green spaces by category, demand points by tiers met, scale bar, north
 /// arrow and legend.
-pub fn map(r: &Report) -> String {
+pub(super) fn map(r: &Report) -> String {
     let l = r.config.lang;
     let pts = &r.points.xy;
     let e = extent_of(r);
@@ -359,7 +359,7 @@ fn legend(r: &Report, height: f64, step: usize) -> String {
 }
 
 /// A bar chart of one tier's distances with the radius marked.
-pub fn histogram(h: &Histogram, radius_m: f64, title: &str, l: Lang) -> String {
+pub(super) fn histogram(h: &Histogram, radius_m: f64, title: &str, l: Lang) -> String {
     let (w, hgt) = (300.0, 150.0);
     let bars = h.counts.len() + 2;
     let max = h
@@ -420,7 +420,7 @@ pub fn histogram(h: &Histogram, radius_m: f64, title: &str, l: Lang) -> String {
 }
 
 /// Escape text for XML.
-pub fn esc(t: &str) -> String {
+pub(super) fn esc(t: &str) -> String {
     t.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -9,11 +9,11 @@ use crate::io::output::csv_field;
 
 fn share_cells(r: &Report, s: &Shares) -> String {
     let tiers = r.config.check.standard.tiers.len();
-    let mut out = format!("{},{:.3}", s.points, s.weight);
+    let mut out = format!("{},{:.3}", s.points.total, s.weight.total);
     for t in 0..tiers {
         out += &format!(
             ",{},{:.6},{:.6}",
-            s.within[t],
+            s.points.within[t],
             s.point_share(Some(t)),
             s.weight_share(Some(t))
         );
@@ -24,7 +24,7 @@ fn share_cells(r: &Report, s: &Shares) -> String {
     }
     out += &format!(
         ",{},{:.6},{:.6}",
-        s.all,
+        s.points.all,
         s.point_share(None),
         s.weight_share(None)
     );
@@ -36,7 +36,7 @@ fn share_cells(r: &Report, s: &Shares) -> String {
 }
 
 /// One row per zone (worst first), then the total.
-pub fn zones_csv(r: &Report) -> String {
+pub(super) fn zones_csv(r: &Report) -> String {
     let mut out = String::from("zone,points,weight");
     for t in &r.config.check.standard.tiers {
         out += &format!(
@@ -53,7 +53,7 @@ pub fn zones_csv(r: &Report) -> String {
 }
 
 /// One row per residential polygon (worst first).
-pub fn areas_csv(r: &Report) -> String {
+pub(super) fn areas_csv(r: &Report) -> String {
     let mut out = String::from("id,zone,area_m2");
     for t in &r.config.check.standard.tiers {
         out += &format!(",{}_land_share", t.name);
@@ -75,7 +75,7 @@ pub fn areas_csv(r: &Report) -> String {
 }
 
 /// Gaps as lon/lat features: the convex hull of their points (the points when fewer than 3).
-pub fn gaps_geojson(r: &Report) -> Result<String, Error> {
+pub(super) fn gaps_geojson(r: &Report) -> Result<String, Error> {
     let plane = &r.prepared.plane;
     let xy = &r.points.xy;
     let mut features = Vec::with_capacity(r.gaps.len());

@@ -11,7 +11,7 @@ use crate::report::compute::lost::Lost;
 use crate::report::lang::{Key, Lang};
 
 /// Whether home `i` is within reach in a straight line and not on foot in some tier.
-pub fn lost_in_any_tier(r: &Report, w: &WalkPart, i: usize) -> bool {
+pub(super) fn lost_in_any_tier(r: &Report, w: &WalkPart, i: usize) -> bool {
     r.coverage
         .tiers
         .iter()
@@ -21,7 +21,7 @@ pub fn lost_in_any_tier(r: &Report, w: &WalkPart, i: usize) -> bool {
 
 /// `1234 (56.7%)`.
 fn count_share(l: Lang, s: &Shares, k: usize) -> String {
-    format!("{} ({})", s.within[k], l.pct(s.point_share(Some(k))))
+    format!("{} ({})", s.points.within[k], l.pct(s.point_share(Some(k))))
 }
 
 /// Header keys of the tier table.
@@ -63,7 +63,10 @@ fn zone_rows(r: &Report, w: &WalkPart) -> Vec<Vec<String>> {
         .iter()
         .zip(&w.zones)
         .map(|(foot, line)| {
-            let mut row = vec![l.zone_name(&foot.name), foot.shares.points.to_string()];
+            let mut row = vec![
+                l.zone_name(&foot.name),
+                foot.shares.points.total.to_string(),
+            ];
             for k in 0..r.config.check.standard.tiers.len() {
                 row.push(format!(
                     "{} / {}",
@@ -202,7 +205,7 @@ fn html_table(id: &str, head: &str, rows: &[Vec<String>], names: &[usize]) -> St
 }
 
 /// The section as HTML (empty without `--metric walk`).
-pub fn section_html(r: &Report) -> String {
+pub(super) fn section_html(r: &Report) -> String {
     let Some(w) = &r.walk else {
         return String::new();
     };
@@ -279,7 +282,7 @@ fn md_table(l: Lang, keys: &[Key], extra: &[String], rows: &[Vec<String>]) -> St
 }
 
 /// The section as Markdown (empty without `--metric walk`).
-pub fn section_md(r: &Report) -> String {
+pub(super) fn section_md(r: &Report) -> String {
     let Some(w) = &r.walk else {
         return String::new();
     };
@@ -312,7 +315,7 @@ pub fn section_md(r: &Report) -> String {
 }
 
 /// The lines `greenreach report` prints under `--metric walk`.
-pub fn terminal(r: &Report) -> String {
+pub(super) fn terminal(r: &Report) -> String {
     let Some(w) = &r.walk else {
         return String::new();
     };
