@@ -139,12 +139,11 @@ fn site(args: &mut cli::SiteArgs) -> Result<(), greenreach::Error> {
         site::render::write_folder(&run, dir)?;
     }
     if let Some(path) = &args.export_problem {
-        std::fs::write(path, site::render::problem_json(&run)).map_err(|source| {
-            greenreach::Error::Output {
+        greenreach::io::atomic::write_file(path, site::render::problem_json(&run).as_bytes())
+            .map_err(|source| greenreach::Error::Output {
                 path: path.clone(),
                 source,
-            }
-        })?;
+            })?;
     }
     print!("{}", site::render::summary_text(&run));
     if let Some(dir) = &cfg.out_dir {

@@ -254,7 +254,7 @@ fn write_fc(path: &Path, crs: Option<&str>, features: &[String]) -> Result<(), E
         None => r#"{"type":"FeatureCollection","features":["#.to_string(),
     };
     let text = format!("{head}\n{}\n]}}\n", features.join(",\n"));
-    std::fs::write(path, text).map_err(|source| Error::Output {
+    greenreach::io::atomic::write_file(path, text.as_bytes()).map_err(|source| Error::Output {
         path: path.to_path_buf(),
         source,
     })

@@ -2,6 +2,7 @@
 //! skipped features included (empty results, `status` saying why). Files are written atomically
 //! ([`crate::io::atomic`]).
 
+pub(crate) mod csv_out;
 mod fgb;
 pub(crate) mod gpkg;
 pub(crate) mod network;
@@ -9,6 +10,8 @@ pub(crate) mod walk;
 
 use std::io::{self, Write};
 use std::path::Path;
+
+use csv_out::CsvOut;
 
 use crate::crs::LocalPlane;
 use crate::engine::coverage::{Coverage, NO_FEATURE};
@@ -170,69 +173,52 @@ fn rows<'a>(table: &'a PointTable<'_>) -> impl Iterator<Item = Row<'a>> + 'a {
 }
 
 fn write_csv_header(w: &mut impl Write, standard: &Standard) -> io::Result<()> {
-    let mut out = csv::WriterBuilder::new().from_writer(w);
+    let mut out = CsvOut::new(w);
     let mut header = vec!["id".to_string(), "lon".into(), "lat".into()];
     for t in &standard.tiers {
         header.extend(["m", "ok", "nearest"].map(|s| format!("{}_{s}", t.name)));
     }
     header.extend(["all_ok".into(), "status".into()]);
-    out.write_record(&header)?;
-    out.flush()
+    out.record(&header)?;
+    out.finish().map(drop)
 }
 
-/// Write one formatted field through `buf` (reused to spare an allocation per field).
-fn csv_num(
-    out: &mut csv::Writer<impl Write>,
-    buf: &mut String,
-    args: std::fmt::Arguments<'_>,
-) -> io::Result<()> {
-    use std::fmt::Write as _;
-    buf.clear();
-    buf.write_fmt(args).map_err(io::Error::other)?;
-    out.write_field(buf.as_bytes())?;
-    Ok(())
+fn bool_text(b: bool) -> &'static str {
+    if b { "true" } else { "false" }
 }
 
 fn write_csv(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
-    let mut out = csv::WriterBuilder::new().from_writer(w);
-    let mut buf = String::new();
-    let empty: &[u8] = b"";
+    let mut out = CsvOut::new(w);
     for row in rows(table) {
         let i = match row {
             Row::Point(i) => i,
             Row::Skipped(s) => {
-                out.write_field(&s.id)?;
-                for _ in 0..2 + 3 * table.standard.tiers.len() + 1 {
-                    out.write_field(empty)?;
-                }
-                out.write_field(format!("skipped: {}", s.reason))?;
-                out.write_record(None::<&[u8]>)?;
+                out.text(&s.id)?;
+                out.empty(2 + 3 * table.standard.tiers.len() + 1)?;
+                out.text(format!("skipped: {}", s.reason))?;
+                out.end()?;
                 continue;
             }
         };
         let (lon, lat) = lonlat(table, i)?;
-        out.write_field(table.demand.ids.get(i).as_bytes())?;
-        csv_num(&mut out, &mut buf, format_args!("{lon:.7}"))?;
-        csv_num(&mut out, &mut buf, format_args!("{lat:.7}"))?;
+        out.text(table.demand.ids.get(i).as_bytes())?;
+        out.fmt(format_args!("{lon:.7}"))?;
+        out.fmt(format_args!("{lat:.7}"))?;
         for col in &table.coverage.tiers {
             let d = col.distance_m[i];
             if d.is_nan() {
-                out.write_field(empty)?;
+                out.empty(1)?;
             } else {
-                csv_num(&mut out, &mut buf, format_args!("{d:.2}"))?;
+                out.fmt(format_args!("{d:.2}"))?;
             }
-            out.write_field(if col.ok[i] { "true" } else { "false" })?;
-            out.write_field(label(table, col.nearest[i]))?;
+            out.text(bool_text(col.ok[i]))?;
+            out.text(label(table, col.nearest[i]))?;
         }
-        out.write_field(if table.coverage.all_ok[i] {
-            "true"
-        } else {
-            "false"
-        })?;
-        out.write_field("ok")?;
-        out.write_record(None::<&[u8]>)?;
+        out.text(bool_text(table.coverage.all_ok[i]))?;
+        out.text("ok")?;
+        out.end()?;
     }
-    out.flush()
+    out.finish().map(drop)
 }
 
 fn write_fgb(
@@ -316,15 +302,6 @@ fn write_gpkg(g: &mut gpkg::GpkgOut, table: &PointTable<'_>) -> io::Result<()> {
         g.row(Some((lon, lat)), values)?;
     }
     Ok(())
-}
-
-/// Quote a CSV field when it holds a comma, a quote or a line break.
-pub(crate) fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\"")).into()
-    } else {
-        s.into()
-    }
 }
 
 fn write_geojson(
@@ -441,12 +418,5 @@ mod tests {
             Some(Format::GeoJson)
         );
         assert_eq!(Format::from_path(Path::new("b.txt")), None);
-    }
-
-    #[test]
-    fn csv_quoting() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 }

@@ -5,7 +5,8 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::{Format, PointTable, Row, csv_field, label, lonlat, rows};
+use super::csv_out::CsvOut;
+use super::{Format, PointTable, Row, label, lonlat, rows};
 use crate::engine::coverage::{Coverage, NO_FEATURE};
 use crate::engine::walk::Snap;
 use crate::io::atomic::AtomicFile;
@@ -49,52 +50,40 @@ fn write_csv(
     straight: &Coverage,
     snaps: &[Option<Snap>],
 ) -> io::Result<()> {
-    write!(w, "id,lon,lat")?;
+    let mut out = CsvOut::new(w);
+    let mut header = vec!["id".to_string(), "lon".into(), "lat".into()];
     for t in &table.standard.tiers {
-        write!(
-            w,
-            ",{0}_m,{0}_ok,{0}_nearest,{0}_straight_m",
-            csv_field(&t.name)
-        )?;
+        header.extend(["m", "ok", "nearest", "straight_m"].map(|s| format!("{}_{s}", t.name)));
     }
-    writeln!(w, ",all_ok,snap_m,status")?;
+    header.extend(["all_ok", "snap_m", "status"].map(String::from));
+    out.record(&header)?;
     for row in rows(table) {
         let i = match row {
             Row::Point(i) => i,
             Row::Skipped(s) => {
-                write!(w, "{},,", csv_field(&s.id))?;
-                for _ in &table.standard.tiers {
-                    write!(w, ",,,,")?;
-                }
-                writeln!(w, ",,,{}", csv_field(&format!("skipped: {}", s.reason)))?;
+                out.text(&s.id)?;
+                out.empty(2 + 4 * table.standard.tiers.len() + 2)?;
+                out.text(format!("skipped: {}", s.reason))?;
+                out.end()?;
                 continue;
             }
         };
         let (lon, lat) = lonlat(table, i)?;
-        write!(
-            w,
-            "{},{lon:.7},{lat:.7}",
-            csv_field(&table.demand.ids.get(i))
-        )?;
+        out.text(table.demand.ids.get(i).as_bytes())?;
+        out.fmt(format_args!("{lon:.7}"))?;
+        out.fmt(format_args!("{lat:.7}"))?;
         for (col, st) in table.coverage.tiers.iter().zip(&straight.tiers) {
-            write!(
-                w,
-                ",{},{},{},{}",
-                num(col.distance_m[i]),
-                col.ok[i],
-                csv_field(label(table, col.nearest[i])),
-                num(st.distance_m[i])
-            )?;
+            out.text(num(col.distance_m[i]))?;
+            out.fmt(format_args!("{}", col.ok[i]))?;
+            out.text(label(table, col.nearest[i]))?;
+            out.text(num(st.distance_m[i]))?;
         }
-        writeln!(
-            w,
-            ",{},{},{}",
-            table.coverage.all_ok[i],
-            snaps[i].map_or(String::new(), |s| num(s.gap_m)),
-            status(&snaps[i])
-        )?;
+        out.fmt(format_args!("{}", table.coverage.all_ok[i]))?;
+        out.text(snaps[i].map_or(String::new(), |s| num(s.gap_m)))?;
+        out.text(status(&snaps[i]))?;
+        out.end()?;
     }
-    Ok(())
+    out.finish().map(drop)
 }
 
 fn write_geojson(

@@ -31,17 +31,14 @@ pub fn write_folder(r: &Report) -> Result<(), Error> {
     })?;
     let summary = summary_json(r);
     let map = svg::map(r);
-    put(
-        dir,
-        "summary.json",
-        &(serde_json::to_string_pretty(&summary).expect("json") + "\n"),
-    )?;
-    put(dir, "summary.md", &markdown::summary_md(r))?;
-    put(dir, "zones.csv", &tables::zones_csv(r))?;
-    put(dir, "areas.csv", &tables::areas_csv(r))?;
-    put(dir, "gaps.geojson", &tables::gaps_geojson(r)?)?;
-    put(dir, "map.svg", &map)?;
-    put(dir, "index.html", &html::page(r, &map))?;
+    let json = serde_json::to_string_pretty(&summary).map_err(std::io::Error::other);
+    put(dir, "summary.json", json.map(|j| j + "\n"))?;
+    put(dir, "summary.md", Ok(markdown::summary_md(r)))?;
+    put(dir, "zones.csv", tables::zones_csv(r))?;
+    put(dir, "areas.csv", tables::areas_csv(r))?;
+    put(dir, "gaps.geojson", Ok(tables::gaps_geojson(r)?))?;
+    put(dir, "index.html", Ok(html::page(r, &map)))?;
+    put(dir, "map.svg", Ok(map))?;
     let path = dir.join("points.csv");
     match &r.walk {
         None => write_points(
@@ -66,9 +63,15 @@ pub fn write_folder(r: &Report) -> Result<(), Error> {
     }
 }
 
-fn put(dir: &Path, name: &str, text: &str) -> Result<(), Error> {
+/// Write `dir/name` atomically (a failure to make the text is a failure to write it).
+pub(crate) fn put(
+    dir: &Path,
+    name: &str,
+    text: std::io::Result<impl AsRef<[u8]>>,
+) -> Result<(), Error> {
     let path = dir.join(name);
-    write_file(&path, text.as_bytes()).map_err(|source| Error::Output { path, source })
+    text.and_then(|t| write_file(&path, t.as_ref()))
+        .map_err(|source| Error::Output { path, source })
 }
 
 /// Grade a share against the standard's thresholds (percent, ascending): `≥ 90%`, `≥ 80%`

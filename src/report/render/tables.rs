@@ -1,77 +1,93 @@
 //! `zones.csv`, `areas.csv` and `gaps.geojson`.
 
+use std::io::{self, Write};
+
 use geo::{ConvexHull, Coord, MultiPoint, Point};
 use serde_json::{Value, json};
 
 use super::super::{Report, Shares};
 use crate::error::Error;
-use crate::io::output::csv_field;
+use crate::io::output::csv_out::CsvOut;
 
-fn share_cells(r: &Report, s: &Shares) -> String {
-    let tiers = r.config.check.standard.tiers.len();
-    let mut out = format!("{},{:.3}", s.points.total, s.weight.total);
-    for t in 0..tiers {
-        out += &format!(
-            ",{},{:.6},{:.6}",
-            s.points.within[t],
-            s.point_share(Some(t)),
-            s.weight_share(Some(t))
-        );
-        match &s.land {
-            Some(l) => out += &format!(",{:.6}", l.share(t)),
-            None => out += ",",
-        }
+fn share_cells<W: Write>(out: &mut CsvOut<W>, r: &Report, s: &Shares) -> io::Result<()> {
+    out.fmt(format_args!("{}", s.points.total))?;
+    out.fmt(format_args!("{:.3}", s.weight.total))?;
+    let land = |out: &mut CsvOut<W>, v: Option<f64>| match v {
+        Some(v) => out.fmt(format_args!("{v:.6}")),
+        None => out.empty(1),
+    };
+    for t in 0..r.config.check.standard.tiers.len() {
+        out.fmt(format_args!("{}", s.points.within[t]))?;
+        out.fmt(format_args!("{:.6}", s.point_share(Some(t))))?;
+        out.fmt(format_args!("{:.6}", s.weight_share(Some(t))))?;
+        land(out, s.land.as_ref().map(|l| l.share(t)))?;
     }
-    out += &format!(
-        ",{},{:.6},{:.6}",
-        s.points.all,
-        s.point_share(None),
-        s.weight_share(None)
-    );
+    out.fmt(format_args!("{}", s.points.all))?;
+    out.fmt(format_args!("{:.6}", s.point_share(None)))?;
+    out.fmt(format_args!("{:.6}", s.weight_share(None)))?;
     match &s.land {
-        Some(l) => out += &format!(",{:.6},{:.1},{:.3}", l.all_share(), l.area_m2, l.bound_pp()),
-        None => out += ",,,",
+        Some(l) => {
+            out.fmt(format_args!("{:.6}", l.all_share()))?;
+            out.fmt(format_args!("{:.1}", l.area_m2))?;
+            out.fmt(format_args!("{:.3}", l.bound_pp()))?;
+        }
+        None => out.empty(3)?,
     }
-    out
+    out.end()
 }
 
 /// One row per zone (worst first), then the total.
-pub(super) fn zones_csv(r: &Report) -> String {
-    let mut out = String::from("zone,points,weight");
+pub(super) fn zones_csv(r: &Report) -> io::Result<String> {
+    let mut out = CsvOut::string();
+    let mut header = vec!["zone".to_string(), "points".into(), "weight".into()];
     for t in &r.config.check.standard.tiers {
-        out += &format!(
-            ",{0}_points,{0}_point_share,{0}_weight_share,{0}_land_share",
-            t.name
+        header.extend(
+            ["points", "point_share", "weight_share", "land_share"]
+                .map(|c| format!("{}_{c}", t.name)),
         );
     }
-    out += ",all_points,all_point_share,all_weight_share,all_land_share,land_area_m2,land_error_bound_pp\n";
+    header.extend(
+        [
+            "all_points",
+            "all_point_share",
+            "all_weight_share",
+            "all_land_share",
+            "land_area_m2",
+            "land_error_bound_pp",
+        ]
+        .map(String::from),
+    );
+    out.record(&header)?;
     for z in &r.zones {
-        out += &format!("{},{}\n", csv_field(&z.name), share_cells(r, &z.shares));
+        out.text(&z.name)?;
+        share_cells(&mut out, r, &z.shares)?;
     }
-    out += &format!("total,{}\n", share_cells(r, &r.totals));
-    out
+    out.text("total")?;
+    share_cells(&mut out, r, &r.totals)?;
+    out.into_string()
 }
 
 /// One row per residential polygon (worst first).
-pub(super) fn areas_csv(r: &Report) -> String {
-    let mut out = String::from("id,zone,area_m2");
+pub(super) fn areas_csv(r: &Report) -> io::Result<String> {
+    let mut out = CsvOut::string();
+    let mut header = vec!["id".to_string(), "zone".into(), "area_m2".into()];
     for t in &r.config.check.standard.tiers {
-        out += &format!(",{}_land_share", t.name);
+        header.push(format!("{}_land_share", t.name));
     }
-    out += ",all_land_share,error_bound_pp\n";
+    header.extend(["all_land_share", "error_bound_pp"].map(String::from));
+    out.record(&header)?;
     for a in &r.areas {
-        out += &format!(
-            "{},{},{:.1}",
-            csv_field(&a.id),
-            csv_field(a.zone.as_deref().unwrap_or("")),
-            a.land.area_m2
-        );
+        out.text(&a.id)?;
+        out.text(a.zone.as_deref().unwrap_or(""))?;
+        out.fmt(format_args!("{:.1}", a.land.area_m2))?;
         for t in 0..r.config.check.standard.tiers.len() {
-            out += &format!(",{:.6}", a.land.share(t));
+            out.fmt(format_args!("{:.6}", a.land.share(t)))?;
         }
-        out += &format!(",{:.6},{:.3}\n", a.land.all_share(), a.land.bound_pp());
+        out.fmt(format_args!("{:.6}", a.land.all_share()))?;
+        out.fmt(format_args!("{:.3}", a.land.bound_pp()))?;
+        out.end()?;
     }
-    out
+    out.into_string()
 }
 
 /// Gaps as lon/lat features: the convex hull of their points (the points when fewer than 3).

@@ -2,6 +2,7 @@
 //! self-contained `index.html` (inline CSS and SVG), plus the text printed by the command.
 
 use std::fmt::Write;
+use std::io;
 use std::path::Path;
 
 use geo::{BoundingRect, Coord, Geometry, MapCoords};
@@ -10,7 +11,8 @@ use serde_json::{Value, json};
 use super::SiteRun;
 use crate::engine::siting::{Goal, Stop};
 use crate::error::Error;
-use crate::io::output::csv_field;
+use crate::io::output::csv_out::CsvOut;
+use crate::report::render::put;
 
 /// One row per chosen site.
 struct Row {
@@ -59,29 +61,38 @@ fn rows(r: &SiteRun) -> Vec<Row> {
 }
 
 /// `sites.csv`.
-pub fn sites_csv(r: &SiteRun) -> String {
-    let mut s = String::from(
-        "rank,candidate,site,lon,lat,area_m2,radius_m,cost,homes_newly_served,residents_newly_served,homes_share_after,residents_share_after\n",
-    );
+pub fn sites_csv(r: &SiteRun) -> io::Result<String> {
+    let mut out = CsvOut::string();
+    out.record([
+        "rank",
+        "candidate",
+        "site",
+        "lon",
+        "lat",
+        "area_m2",
+        "radius_m",
+        "cost",
+        "homes_newly_served",
+        "residents_newly_served",
+        "homes_share_after",
+        "residents_share_after",
+    ])?;
     for w in rows(r) {
-        let _ = writeln!(
-            s,
-            "{},{},{},{:.7},{:.7},{:.0},{},{},{},{:.2},{:.6},{:.6}",
-            w.rank,
-            w.candidate,
-            csv_field(&w.label),
-            w.lon,
-            w.lat,
-            w.area_m2,
-            w.radius_m,
-            w.cost,
-            w.homes_new,
-            w.weight_new,
-            w.homes_share_after,
-            w.weight_share_after
-        );
+        out.fmt(format_args!("{}", w.rank))?;
+        out.fmt(format_args!("{}", w.candidate))?;
+        out.text(&w.label)?;
+        out.fmt(format_args!("{:.7}", w.lon))?;
+        out.fmt(format_args!("{:.7}", w.lat))?;
+        out.fmt(format_args!("{:.0}", w.area_m2))?;
+        out.fmt(format_args!("{}", w.radius_m))?;
+        out.fmt(format_args!("{}", w.cost))?;
+        out.fmt(format_args!("{}", w.homes_new))?;
+        out.fmt(format_args!("{:.2}", w.weight_new))?;
+        out.fmt(format_args!("{:.6}", w.homes_share_after))?;
+        out.fmt(format_args!("{:.6}", w.weight_share_after))?;
+        out.end()?;
     }
-    s
+    out.into_string()
 }
 
 /// `sites.geojson`: the chosen spaces (WGS84) with the table's columns.
@@ -519,29 +530,18 @@ pub fn index_html(r: &SiteRun) -> String {
     )
 }
 
-fn put(dir: &Path, name: &str, text: &str) -> Result<(), Error> {
-    let path = dir.join(name);
-    let tmp = dir.join(format!("{name}.partial"));
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, &path))
-        .map_err(|source| Error::Output { path, source })
-}
-
 /// Write the folder.
 pub fn write_folder(r: &SiteRun, dir: &Path) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(|source| Error::Output {
         path: dir.to_path_buf(),
         source,
     })?;
-    put(dir, "sites.csv", &sites_csv(r))?;
-    put(dir, "sites.geojson", &sites_geojson(r)?)?;
-    put(dir, "coverage_curve.svg", &curve_svg(r))?;
-    put(
-        dir,
-        "summary.json",
-        &serde_json::to_string_pretty(&summary_json(r)).expect("json"),
-    )?;
-    put(dir, "index.html", &index_html(r))
+    put(dir, "sites.csv", sites_csv(r))?;
+    put(dir, "sites.geojson", Ok(sites_geojson(r)?))?;
+    put(dir, "coverage_curve.svg", Ok(curve_svg(r)))?;
+    let json = serde_json::to_string_pretty(&summary_json(r)).map_err(io::Error::other);
+    put(dir, "summary.json", json)?;
+    put(dir, "index.html", Ok(index_html(r)))
 }
 
 /// Escape text for HTML and XML.
