@@ -66,6 +66,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::all)]
 #![warn(unreachable_pub)]
+#![warn(clippy::too_many_lines)]
 
 pub mod crs;
 pub mod engine;

@@ -121,6 +121,7 @@ fn decode<'a>(
 }
 
 /// Read a CSV layer.
+#[allow(clippy::too_many_lines)] // a linear reader: the header's columns decided, then one pass over the rows
 pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let raw = read_bytes(path)?;
     let file_error = |problem: String| InputError::File {

@@ -34,6 +34,7 @@ fn header_crs(header: &flatgeobuf::Header<'_>) -> Option<Result<SourceCrs, Strin
 }
 
 /// Read a FlatGeobuf layer.
+#[allow(clippy::too_many_lines)] // a linear reader: the header checked, then one pass over the features
 pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let file = std::fs::File::open(path).map_err(|source| InputError::Io {
         path: path.to_path_buf(),

@@ -56,6 +56,7 @@ pub(crate) fn layers(conn: &Connection, path: &Path) -> Result<Vec<String>, Inpu
 }
 
 /// Read a GeoPackage layer.
+#[allow(clippy::too_many_lines)] // a linear reader: the layer chosen, its columns typed, then one pass over the rows
 pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let conn = open(path)?;
     let names = layers(&conn, path)?;

@@ -4,6 +4,7 @@
 
 /// A description of what `bytes` look like and what to do, when they are clearly not a
 /// GeoJSON document; `None` when they might be one (let the JSON parser speak).
+#[allow(clippy::too_many_lines)] // one check per format it recognises, in order
 pub(crate) fn not_geojson(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(4096)];
     let magic: &[(&[u8], &str)] = &[

@@ -2,305 +2,39 @@
 //! offline folder ([`render`]). Top of the library: uses `run`, `io`, `engine`; nothing imports it.
 
 pub(crate) mod compute;
+mod inputs;
 pub(crate) mod lang;
+mod model;
 pub(crate) mod pdf;
 pub mod render;
 pub mod site;
 
+pub use inputs::now_utc;
+pub(crate) use inputs::weights_of;
+use inputs::{LandPolygon, input_files, land_polygons, zones_of};
+pub use model::*;
+
+use compute::zones::zone_table;
 use compute::{counted, gaps, land, lost, places, weights, zones};
 pub use places::Place;
-
-use std::path::{Path, PathBuf};
 
 use geo::MultiPolygon;
 
 use crate::engine::coverage::{Coverage, Detail};
-use crate::engine::lookup::areal;
 use crate::engine::reach::Reach;
-use crate::engine::tally::Tally;
 use crate::error::Error;
-use crate::io::input::ReadOptions;
-use crate::io::load::{load_layer, load_role};
-use crate::io::osm::layers::OsmLayer;
-use crate::io::output::Format;
 use crate::progress::Progress;
 use crate::run::check::{evaluate_points, with_threads};
 use crate::run::config::{CheckConfig, DemandSource};
 use crate::run::demand::DemandPoints;
-use crate::run::prepare::{LayerInfo, Prepared, prepare};
+use crate::run::prepare::{Prepared, prepare};
 use crate::run::summary::Summary;
-use crate::standard::TagMatch;
 
 pub use gaps::Gap;
 pub use land::LandShares;
 pub use lang::Lang;
 pub use weights::{WeightSource, Weights};
 pub use zones::Zones;
-
-/// The name of the row of homes in no zone (`zones.csv` keeps it; the page translates it).
-pub const OUTSIDE_ZONES: &str = "outside every zone";
-
-/// Where zones come from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ZoneSpec {
-    /// Zone polygons.
-    pub path: PathBuf,
-    /// The property that names a zone.
-    pub name_property: String,
-    /// Only features passing every test are zones (e.g. `admin_level=8`).
-    pub filter: Vec<TagMatch>,
-    /// `--zones-crs`.
-    pub crs: Option<crate::crs::SourceCrs>,
-    /// What to do with homes in several zones.
-    pub overlap: ZoneOverlap,
-}
-
-/// Homes that lie in several zones (overlapping zone polygons, e.g. a country, its districts
-/// and its municipalities in one file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ZoneOverlap {
-    /// Overlapping zones are an error that names the overlap.
-    Error,
-    /// A home counts in the first zone (file order) that holds it.
-    First,
-    /// A home counts in every zone that holds it.
-    Each,
-}
-
-/// A validated `report` run.
-#[derive(Debug, Clone)]
-pub struct ReportConfig {
-    /// The check to run (its `out` is ignored: points go to `points.csv`).
-    pub check: CheckConfig,
-    /// The folder to write.
-    pub out_dir: PathBuf,
-    /// How points are weighted.
-    pub weight: WeightSource,
-    /// Zones, if any.
-    pub zones: Option<ZoneSpec>,
-    /// Residential land-use polygons, the denominator of the land-area rate; `None` measures
-    /// the residential layer's polygons (building footprints) when the points come from one.
-    pub land: Option<PathBuf>,
-    /// `--land-crs`.
-    pub land_crs: Option<crate::crs::SourceCrs>,
-    /// `--land-where`: only --land features passing every test are residential land.
-    pub land_where: Vec<crate::standard::TagMatch>,
-    /// Failing points closer than this form one gap, metres; `None`: 1.5 × grid spacing,
-    /// or 150 m.
-    pub gap_link_m: Option<f64>,
-    /// Smallest cell of the land-area quadtree, metres.
-    pub land_cell_m: f64,
-    /// The language of the page, the Markdown and the map (CSV and JSON names stay English).
-    pub lang: Lang,
-    /// Also print the page to `report.pdf` with a local Chromium or Chrome.
-    pub pdf: bool,
-    /// Green spaces that do not exist yet (`--proposed`): the report shows before → after.
-    pub proposed: Vec<PathBuf>,
-}
-
-impl ReportConfig {
-    /// Whether homes carry weights (residents) other than one each.
-    pub fn weighted(&self) -> bool {
-        !matches!(self.weight, WeightSource::Points)
-    }
-}
-
-/// The PDF of the report folder.
-pub const PDF_NAME: &str = "report.pdf";
-
-/// Points, residents and land within reach, for one group of points.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Shares {
-    /// Demand points.
-    pub points: Tally<usize>,
-    /// Their weight (residents; one each when unweighted).
-    pub weight: Tally<f64>,
-    /// Residential land, when measured.
-    pub land: Option<LandShares>,
-}
-
-impl Shares {
-    fn new(tiers: usize) -> Self {
-        Self {
-            points: Tally::new(tiers),
-            weight: Tally::new(tiers),
-            land: None,
-        }
-    }
-
-    fn add_point(&mut self, i: usize, coverage: &Coverage, w: f64) {
-        let ok = || coverage.tiers.iter().map(|col| col.ok[i]);
-        self.points.add(1, ok());
-        self.weight.add(w, ok());
-    }
-
-    /// Share of points within reach of tier `t` (`None`: all tiers), 0–1.
-    pub fn point_share(&self, t: Option<usize>) -> f64 {
-        self.points.share(t)
-    }
-
-    /// Share of weight within reach of tier `t` (`None`: all tiers), 0–1.
-    pub fn weight_share(&self, t: Option<usize>) -> f64 {
-        self.weight.share(t)
-    }
-}
-
-/// One zone's row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ZoneRow {
-    /// Zone name (`outside every zone` for the rest).
-    pub name: String,
-    /// Its figures.
-    pub shares: Shares,
-}
-
-/// One residential polygon's land figures.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AreaRow {
-    /// The feature's `name`, else id, else `osm_id`, else index.
-    pub id: String,
-    /// The zone its representative point lies in.
-    pub zone: Option<String>,
-    /// Where it is (lon/lat of its representative point, zone, name).
-    pub place: Option<Place>,
-    /// Its land figures.
-    pub land: LandShares,
-}
-
-/// What the land-area rate is measured over.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LandBasis {
-    /// Residential land-use polygons (`--land`): the 公园绿地服务半径覆盖率.
-    ResidentialLand(PathBuf),
-    /// Only the homes' own polygons (building footprints): a footprint-area share, not the
-    /// residential land rate.
-    BuildingFootprints,
-}
-
-impl LandBasis {
-    /// The basis of a run that measures land: `--land`, else the homes' own polygons.
-    fn of(cfg: &ReportConfig) -> Self {
-        match &cfg.land {
-            Some(path) => LandBasis::ResidentialLand(path.clone()),
-            None => LandBasis::BuildingFootprints,
-        }
-    }
-
-    /// How the report names the denominator.
-    pub fn describe(&self) -> &'static str {
-        match self {
-            LandBasis::ResidentialLand(_) => "residential land",
-            LandBasis::BuildingFootprints => "building footprint area",
-        }
-    }
-}
-
-/// Distances of one tier in bins.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Histogram {
-    /// Bin width, metres; bin `k` holds distances in `[k·w, (k+1)·w)`.
-    pub bin_m: f64,
-    /// Counts per bin.
-    pub counts: Vec<usize>,
-    /// Points beyond the last bin but with a space within the search limit.
-    pub beyond: usize,
-    /// Points with nothing within the search limit.
-    pub none: usize,
-}
-
-/// An input file with its checksum.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InputFile {
-    /// The layer.
-    pub info: LayerInfo,
-    /// SHA-256 of the file, hex.
-    pub sha256: String,
-}
-
-/// Everything a report shows.
-pub struct Report {
-    /// The configuration it ran with.
-    pub config: ReportConfig,
-    /// The same summary `check` prints.
-    pub summary: Summary,
-    /// All points together.
-    pub totals: Shares,
-    /// Zones, worst first (by the share of points meeting every tier), the rest last.
-    pub zones: Vec<ZoneRow>,
-    /// Zones with no home in them: listed apart, not ranked.
-    pub empty_zones: Vec<String>,
-    /// What the land-area rate is measured over, when it is measured.
-    pub land_basis: Option<LandBasis>,
-    /// Which green spaces counted, why, and how much each serves.
-    pub spaces: counted::SpacesCounted,
-    /// Where each gap is (same order as `gaps`).
-    pub gap_places: Vec<Option<Place>>,
-    /// Residential polygons, worst first by the land share meeting every tier.
-    pub areas: Vec<AreaRow>,
-    /// Gaps of every tier.
-    pub gaps: Vec<Gap>,
-    /// One histogram per tier.
-    pub histograms: Vec<Histogram>,
-    /// How points were weighted.
-    pub weights: Weights,
-    /// Which residential features are homes.
-    pub homes_rule: String,
-    /// Input files.
-    pub inputs: Vec<InputFile>,
-    /// Warnings of the run.
-    pub warnings: Vec<String>,
-    /// When it ran, UTC, RFC 3339.
-    pub generated_utc: String,
-    /// The evaluated run (plane, green spaces, layers).
-    pub prepared: Prepared,
-    /// The demand points.
-    pub points: DemandPoints,
-    /// Per-point results (with distances).
-    pub coverage: Coverage,
-    /// Zone polygons, plane metres.
-    pub zone_shapes: Vec<(String, MultiPolygon<f64>)>,
-    /// With `--proposed`: the same figures with the proposed spaces added.
-    pub proposed: Option<ProposedReport>,
-    /// With `--metric walk`: the straight-line figures beside the walking ones (then
-    /// `coverage`, `totals`, `zones`, `gaps` and `summary` are on foot).
-    pub walk: Option<WalkPart>,
-}
-
-/// `report --metric walk`: what the walking stage did, the straight-line figures of the same
-/// homes (aligned with the report's: `zones` in the order of [`Report::zones`]) and the homes
-/// lost to barriers.
-pub struct WalkPart {
-    /// Network, graph, entrances, snaps and per-tier counts.
-    pub summary: crate::run::walk::WalkSummary,
-    /// Straight-line results per point.
-    pub straight: Coverage,
-    /// Where each home joined the network (`None`: no walkable way within the snap distance).
-    pub snaps: Vec<Option<crate::engine::walk::Snap>>,
-    /// All homes, in a straight line.
-    pub totals: Shares,
-    /// Per zone, in a straight line.
-    pub zones: Vec<ZoneRow>,
-    /// Homes within reach in a straight line but not on foot, grouped, per tier.
-    pub lost: Vec<lost::Lost>,
-    /// Where each lost group is (same order as `lost`).
-    pub lost_places: Vec<Option<Place>>,
-}
-
-/// The report's figures with the proposed spaces added (`--proposed`), aligned with the
-/// report's own: `zones` in the order of [`Report::zones`], `areas` of [`Report::areas`].
-#[derive(Debug, Clone)]
-pub struct ProposedReport {
-    /// The proposed files.
-    pub files: Vec<PathBuf>,
-    /// All points, after.
-    pub totals: Shares,
-    /// Per zone, after.
-    pub zones: Vec<ZoneRow>,
-    /// Per residential polygon, after.
-    pub areas: Vec<LandShares>,
-    /// Per tier and per proposed space, the points newly served.
-    pub impact: crate::run::proposed::ProposedImpact,
-}
 
 /// How the report groups points and land: all, per zone (the last group: in no zone).
 struct Grouping<'a> {
@@ -375,6 +109,7 @@ pub fn run_report(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report,
     Ok(report)
 }
 
+#[allow(clippy::too_many_lines)] // assembles the report's fields in order, each one call
 fn build(cfg: &ReportConfig, progress: &dyn Progress) -> Result<Report, Error> {
     let check = &cfg.check;
     let Evaluated {
@@ -817,197 +552,6 @@ fn proposed_after(
     }))
 }
 
-/// Residential land: the `--land` polygons, else the residential layer's polygons (one per
-/// demand point), each with its label and zone; `None` when the demand has no polygons.
-fn land_polygons(
-    cfg: &ReportConfig,
-    prepared: &mut Prepared,
-    points: &DemandPoints,
-    zone_of: &[Option<usize>],
-    zones: Option<&Zones>,
-    notes: &mut Vec<String>,
-) -> Result<Option<Vec<LandPolygon>>, Error> {
-    let check = &cfg.check;
-    let opts = ReadOptions {
-        strict: check.strict,
-        source: check.source.clone(),
-        ..Default::default()
-    };
-    Ok(match (&cfg.land, &check.demand, &prepared.demand_layer) {
-        (Some(path), _, _) => {
-            let mut l = load_role(
-                path,
-                OsmLayer::Residential,
-                &check.standard,
-                cfg.land_crs.as_ref(),
-                "--land-crs",
-                &check.crs,
-                opts,
-                notes,
-            )?;
-            l.layer.select(&cfg.land_where, false);
-            prepared.layers.push(LayerInfo::of(&l, "land"));
-            let mut v = Vec::new();
-            for f in &l.layer.features {
-                if let Some(mp) = areal(&prepared.plane.project(&f.geometry)?) {
-                    let zone = crate::run::demand::representative(&f.geometry)
-                        .map(|c| prepared.plane.forward(c.x, c.y))
-                        .transpose()?
-                        .and_then(|c| zones.and_then(|z| z.zone_of(c)));
-                    v.push((crate::run::green::label(f, None), zone, mp));
-                }
-            }
-            Some(v)
-        }
-        (None, DemandSource::Residential(_), Some(layer)) => {
-            let mut v = Vec::new();
-            for (i, &s) in points.source.iter().enumerate() {
-                let f = &layer.features[s as usize];
-                if let Some(mp) = areal(&prepared.plane.project(&f.geometry)?) {
-                    v.push((crate::run::green::label(f, None), zone_of[i], mp));
-                }
-            }
-            Some(v)
-        }
-        _ => None,
-    })
-}
-
-/// The weight of each demand point: 1, a property of the demand layer, or a population
-/// layer (read here, and listed among the inputs).
-pub(crate) fn weights_of(
-    weight: &WeightSource,
-    check: &CheckConfig,
-    prepared: &mut Prepared,
-    points: &DemandPoints,
-    notes: &mut Vec<String>,
-) -> Result<Weights, Error> {
-    let opts = ReadOptions {
-        strict: check.strict,
-        source: check.source.clone(),
-        ..Default::default()
-    };
-    Ok(match (weight, &prepared.demand_layer) {
-        (WeightSource::Points, _) => weights::unit(points),
-        (WeightSource::Property(field), Some(layer)) => {
-            weights::from_property(layer, points, field)?
-        }
-        (WeightSource::Property(_), None) => {
-            return Err(Error::Config(
-                "--weight needs --points or --residential (a grid has no properties)".into(),
-            ));
-        }
-        (WeightSource::Population { path, field, crs }, _) => {
-            let l = load_layer(
-                path,
-                crs.as_ref(),
-                "--population-crs",
-                &check.crs,
-                opts,
-                notes,
-            )?;
-            prepared.layers.push(LayerInfo::of(&l, "population"));
-            weights::from_population(&l.layer, field, points, &prepared.plane)?
-        }
-    })
-}
-
-/// The zones layer, when one is given (read here, and listed among the inputs). Overlapping
-/// zones are an error unless a rule for them was chosen.
-fn zones_of(
-    cfg: &ReportConfig,
-    prepared: &mut Prepared,
-    notes: &mut Vec<String>,
-) -> Result<Option<Zones>, Error> {
-    let Some(z) = &cfg.zones else {
-        return Ok(None);
-    };
-    let opts = ReadOptions {
-        strict: cfg.check.strict,
-        source: cfg.check.source.clone(),
-        ..Default::default()
-    };
-    let l = load_role(
-        &z.path,
-        OsmLayer::Zones,
-        &cfg.check.standard,
-        z.crs.as_ref(),
-        "--zones-crs",
-        &cfg.check.crs,
-        opts,
-        notes,
-    )?;
-    prepared.layers.push(LayerInfo::of(&l, "zones"));
-    let zones = Zones::from_layer(&l.layer, &z.name_property, &z.filter, &prepared.plane)?;
-    notes.extend(zones.skipped.iter().cloned());
-    if z.overlap == ZoneOverlap::Error {
-        check_zone_overlaps(&zones, &z.path)?;
-    }
-    Ok(Some(zones))
-}
-
-/// Overlapping zones are an error: name the largest overlaps and the ways out.
-fn check_zone_overlaps(zones: &Zones, path: &Path) -> Result<(), Error> {
-    let mut overlaps = zones.overlaps();
-    if overlaps.is_empty() {
-        return Ok(());
-    }
-    overlaps.sort_by(|a, b| b.area_m2.total_cmp(&a.area_m2));
-    let named: Vec<String> = overlaps
-        .iter()
-        .take(3)
-        .map(|o| {
-            format!(
-                "\"{}\" and \"{}\" share {:.1} ha",
-                zones.names[o.zones.0],
-                zones.names[o.zones.1],
-                o.area_m2 / 10_000.0
-            )
-        })
-        .collect();
-    Err(Error::Config(format!(
-        "{}: {} pair(s) of zones overlap ({}{}): keep one level with --zone-where (e.g. admin_level=8), or say how to count homes in several zones with --zone-overlap first|each",
-        path.display(),
-        overlaps.len(),
-        named.join("; "),
-        if overlaps.len() > 3 { "; ..." } else { "" }
-    )))
-}
-
-/// Zone rows worst first (by the share of points meeting every tier), then the points in no
-/// zone (the last entry of `per_zone`), when there are any; and apart, the zones with no
-/// point (not ranked: a 0% there means nothing).
-fn zone_table(names: &[String], per_zone: Vec<Shares>) -> (Vec<ZoneRow>, Vec<String>) {
-    let n_zones = names.len();
-    let mut zone_rows: Vec<ZoneRow> = Vec::new();
-    let mut empty = Vec::new();
-    let mut outside = None;
-    for (k, shares) in per_zone.into_iter().enumerate() {
-        match names.get(k) {
-            Some(name) if shares.points.total == 0 => empty.push(name.clone()),
-            Some(name) => zone_rows.push(ZoneRow {
-                name: name.clone(),
-                shares,
-            }),
-            None if k == n_zones && shares.points.total > 0 => {
-                outside = Some(ZoneRow {
-                    name: OUTSIDE_ZONES.into(),
-                    shares,
-                })
-            }
-            None => {}
-        }
-    }
-    zone_rows.sort_by(|a, b| {
-        a.shares
-            .point_share(None)
-            .total_cmp(&b.shares.point_share(None))
-            .then(a.name.cmp(&b.name))
-    });
-    zone_rows.extend(outside);
-    (zone_rows, empty)
-}
-
 /// Where each gap is: the centroid of its homes, its zone and its homes' main street.
 fn group_places<'a>(
     groups: impl Iterator<Item = &'a [u32]>,
@@ -1021,25 +565,6 @@ fn group_places<'a>(
         .map(|members| places::of_points(members, &points.xy, &streets, &prepared.plane, &zone_at))
         .collect()
 }
-
-/// Every input file with its SHA-256.
-fn input_files(layers: &[LayerInfo]) -> Result<Vec<InputFile>, Error> {
-    layers
-        .iter()
-        .map(|info| {
-            Ok(InputFile {
-                sha256: sha256_of(&info.path).map_err(|source| Error::Output {
-                    path: info.path.clone(),
-                    source,
-                })?,
-                info: info.clone(),
-            })
-        })
-        .collect()
-}
-
-/// A residential land polygon: its id, its zone and its shape on the plane.
-type LandPolygon = (String, Option<usize>, MultiPolygon<f64>);
 
 /// Bin distances: `bins` bins of `bin_m`, then "beyond" and "none within the limit".
 pub fn histogram(distances: &[f64], bin_m: f64, bins: usize) -> Histogram {
@@ -1062,47 +587,6 @@ pub fn histogram(distances: &[f64], bin_m: f64, bins: usize) -> Histogram {
     h
 }
 
-fn sha256_of(path: &Path) -> std::io::Result<String> {
-    use sha2::{Digest, Sha256};
-    let bytes = std::fs::read(path)?;
-    Ok(Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
-}
-
-/// The current time, UTC, as `YYYY-MM-DDTHH:MM:SSZ`.
-pub fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_date(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// The Gregorian date `(year, month, day)` of a day counted from 1970-01-01 (Howard
-/// Hinnant's `civil_from_days`).
-fn civil_date(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// The per-point file format of the report folder.
-pub const POINTS_FORMAT: Format = Format::Csv;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1112,46 +596,5 @@ mod tests {
         let h = histogram(&[0.0, 59.9, 60.0, 1000.0, f64::NAN], 60.0, 3);
         assert_eq!(h.counts, vec![2, 1, 0]);
         assert_eq!((h.beyond, h.none), (1, 1));
-    }
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(-1), (1969, 12, 31));
-        assert_eq!(civil_date(59), (1970, 3, 1));
-        assert_eq!(civil_date(11_016), (2000, 2, 29));
-        assert_eq!(civil_date(11_017), (2000, 3, 1));
-        assert_eq!(civil_date(20_414), (2025, 11, 22));
-        assert_eq!(civil_date(-25_508), (1900, 3, 1));
-        // Day by day over 1960–2100: the date advances by exactly one calendar day.
-        let month_len = |y: i64, m: i64| match m {
-            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        let mut prev = civil_date(-3653);
-        assert_eq!(prev, (1960, 1, 1));
-        for day in -3652..47_482 {
-            let (y, m, d) = civil_date(day);
-            let (py, pm, pd) = prev;
-            let expect = if pd < month_len(py, pm) {
-                (py, pm, pd + 1)
-            } else if pm < 12 {
-                (py, pm + 1, 1)
-            } else {
-                (py + 1, 1, 1)
-            };
-            assert_eq!((y, m, d), expect, "day {day}");
-            prev = (y, m, d);
-        }
-        assert_eq!(prev, (2099, 12, 31));
-    }
-
-    #[test]
-    fn utc_format() {
-        let t = now_utc();
-        assert_eq!(t.len(), 20);
-        assert!(t.starts_with("20") && t.ends_with('Z'));
     }
 }

@@ -94,6 +94,7 @@ fn file_url(path: &Path) -> Result<String, std::io::Error> {
 }
 
 /// Print `page` (an HTML file) to `out` with `browser`; the file appears only when complete.
+#[allow(clippy::too_many_lines)] // one Chromium run: arguments, a wait with a timeout, the output checked
 pub(crate) fn print(browser: &Path, page: &Path, out: &Path) -> Result<(), Error> {
     let fail = |msg: String| Error::Output {
         path: out.to_path_buf(),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::crs::SourceCrs;
 use crate::error::Error;
-use crate::io::input::Properties;
+use crate::io::input::{Properties, ReadOptions};
 use crate::io::load::CrsOptions;
 use crate::io::output::Format;
 use crate::io::source::SourceOptions;
@@ -72,6 +72,15 @@ pub struct CheckConfig {
 }
 
 impl CheckConfig {
+    /// How every input layer is read: `--strict`, and `--format`, `--layer`, `--encoding`.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            strict: self.strict,
+            source: self.source.clone(),
+            ..Default::default()
+        }
+    }
+
     /// A run with the default standard and limits.
     pub fn new(green: Vec<PathBuf>, demand: DemandSource) -> Self {
         Self {

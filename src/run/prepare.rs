@@ -221,15 +221,12 @@ fn no_points(source: Option<&Path>, demand: &DemandPoints) -> Error {
 
 /// Load the green layers and the demand's layer, warn about their CRSs and skipped green
 /// features, and describe every file for provenance.
+#[allow(clippy::too_many_lines)] // each layer role read in turn, with its own CRS flag and notes
 fn read_layers(
     cfg: &CheckConfig,
     warnings: &mut Warnings,
 ) -> Result<(Vec<Layer>, DemandInput, Vec<LayerInfo>), Error> {
-    let opts = ReadOptions {
-        strict: cfg.strict,
-        source: cfg.source.clone(),
-        ..Default::default()
-    };
+    let opts = cfg.read_options();
     let mut notes = Vec::new();
     let mut read = |path: &Path,
                     flag: Option<&SourceCrs>,

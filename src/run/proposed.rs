@@ -12,7 +12,6 @@ use rayon::prelude::*;
 use crate::engine::reach::{Reach, StraightLine};
 use crate::engine::siting::{Candidate, CoverageSets};
 use crate::error::Error;
-use crate::io::input::ReadOptions;
 use crate::io::load::load_layer;
 use crate::run::config::CheckConfig;
 use crate::run::green::GreenSpaces;
@@ -167,10 +166,7 @@ pub fn load_with_info(
                 cfg.green_crs.as_ref(),
                 "--green-crs",
                 &cfg.crs,
-                ReadOptions {
-                    strict: cfg.strict,
-                    ..Default::default()
-                },
+                cfg.read_options(),
                 &mut notes,
             )
         })

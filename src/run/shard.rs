@@ -206,6 +206,7 @@ fn within_halo(green: &GreenSpaces, bounds: Rect<f64>, halo: f64) -> GreenSpaces
 
 /// Run shard `shard` of the check `cfg`: its per-point file (CSV, with a leading `row`
 /// column: the row of the single run's file) when `cfg.out` is set, and its summary.
+#[allow(clippy::too_many_lines)] // the shard's stages in order: its rows, evaluation, file and summary
 pub fn run_shard(
     cfg: &CheckConfig,
     shard: ShardSpec,

@@ -14,7 +14,6 @@ use crate::engine::coverage::{Coverage, Detail};
 use crate::engine::reach::StraightLine;
 use crate::engine::walk::{self, NetworkInput, NetworkWay, TaggedNode, WalkCoverage, WalkReach};
 use crate::error::Error;
-use crate::io::input::ReadOptions;
 use crate::io::network::{read_entrances, read_network};
 use crate::io::output::{self, Format, PointTable};
 use crate::progress::Progress;
@@ -197,10 +196,7 @@ pub fn read_projected(
     plane: &crate::crs::LocalPlane,
     warnings: &mut Warnings,
 ) -> Result<ProjectedNetwork, Error> {
-    let opts = ReadOptions {
-        strict: cfg.strict,
-        ..Default::default()
-    };
+    let opts = cfg.read_options();
     let mut notes = Vec::new();
     let file = read_network(
         &wc.network,

@@ -452,6 +452,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::too_many_lines)] // a table of tagged features and their categories
     fn jiangbei_osm_rules() {
         let s = presets::jiangbei();
         let c = |v: Value, kind, area| s.classify(&props(v), kind, area);

@@ -60,6 +60,7 @@ pub struct ExactPlan {
 
 /// Solve exactly under `limit`, starting from `start` (e.g. the greedy picks), within
 /// `time_limit_s` seconds.
+#[allow(clippy::too_many_lines)] // one integer program: variables, constraints, objective, the solution read back
 pub fn solve_exact(
     sets: &CoverageSets,
     limit: Limit,

@@ -260,6 +260,7 @@ impl<'de> Visitor<'de> for FeatureSeed {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a Feature")
     }
+    #[allow(clippy::too_many_lines)] // one arm per member of a GeoJSON feature, in one streaming visitor
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
         let mut kind_ok = false;
         let mut id: Option<Option<String>> = None;

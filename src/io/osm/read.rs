@@ -60,6 +60,7 @@ struct WayRec {
 }
 
 /// Read the ways, tagged nodes and areas of `path` that `wanted` asks for.
+#[allow(clippy::too_many_lines)] // two passes over the file (ways and relations, then their nodes) sharing their indexes
 pub fn read_pbf(path: &Path, wanted: &OsmWanted) -> Result<OsmData, InputError> {
     let fail = |problem: String| InputError::File {
         path: path.to_path_buf(),

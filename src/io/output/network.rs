@@ -30,6 +30,7 @@ fn ll(plane: &LocalPlane, c: geo::Coord) -> io::Result<(f64, f64)> {
 }
 
 /// Write the graph of `reach` to `path`.
+#[allow(clippy::too_many_lines)] // one GeoJSON document streamed: the nodes, then the edges
 pub(crate) fn write(
     path: &Path,
     reach: &WalkReach,

@@ -62,6 +62,7 @@ fn prj_crs(
 }
 
 /// Read a shapefile layer.
+#[allow(clippy::too_many_lines)] // the .shp, .shx, .dbf, .cpg and .prj of one layer read in turn
 pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     let shp = read_bytes(path)?;
     shp::header(&shp).map_err(|p| file_error(path, p))?;

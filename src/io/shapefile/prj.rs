@@ -164,6 +164,7 @@ fn parameter(w: &Wkt, keys: &[&str]) -> Option<f64> {
 }
 
 /// What a `.prj` says, with a warning for datums greenreach cannot shift.
+#[allow(clippy::too_many_lines)] // one arm per projection family a .prj names
 pub(crate) fn to_crs(text: &str) -> Result<(SourceCrs, Option<String>), String> {
     let text = text.trim_start_matches('\u{feff}').trim();
     if text.is_empty() {

@@ -82,6 +82,7 @@ pub struct SpacesCounted {
 
 /// The figures for the section. `study_area`: the zones' polygons on the plane, when zones
 /// were given.
+#[allow(clippy::too_many_lines)] // the section's tables filled from one pass over the spaces
 pub(crate) fn spaces_counted(
     standard: &Standard,
     green: &GreenSpaces,

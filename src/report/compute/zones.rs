@@ -7,6 +7,7 @@ use crate::crs::LocalPlane;
 use crate::engine::lookup::{PolygonLookup, areal};
 use crate::error::Error;
 use crate::io::input::Layer;
+use crate::report::{OUTSIDE_ZONES, Shares, ZoneRow};
 use crate::standard::TagMatch;
 
 /// Named zone polygons on the plane, in file order.
@@ -134,4 +135,38 @@ impl Zones {
         }
         out
     }
+}
+
+/// Zone rows worst first (by the share of points meeting every tier), then the points in no
+/// zone (the last entry of `per_zone`), when there are any; and apart, the zones with no
+/// point (not ranked: a 0% there means nothing).
+pub(crate) fn zone_table(names: &[String], per_zone: Vec<Shares>) -> (Vec<ZoneRow>, Vec<String>) {
+    let n_zones = names.len();
+    let mut zone_rows: Vec<ZoneRow> = Vec::new();
+    let mut empty = Vec::new();
+    let mut outside = None;
+    for (k, shares) in per_zone.into_iter().enumerate() {
+        match names.get(k) {
+            Some(name) if shares.points.total == 0 => empty.push(name.clone()),
+            Some(name) => zone_rows.push(ZoneRow {
+                name: name.clone(),
+                shares,
+            }),
+            None if k == n_zones && shares.points.total > 0 => {
+                outside = Some(ZoneRow {
+                    name: OUTSIDE_ZONES.into(),
+                    shares,
+                })
+            }
+            None => {}
+        }
+    }
+    zone_rows.sort_by(|a, b| {
+        a.shares
+            .point_share(None)
+            .total_cmp(&b.shares.point_share(None))
+            .then(a.name.cmp(&b.name))
+    });
+    zone_rows.extend(outside);
+    (zone_rows, empty)
 }

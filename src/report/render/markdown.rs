@@ -177,6 +177,7 @@ fn zone_row(r: &Report, name: &str, s: &Shares) -> String {
 }
 
 /// The report in Markdown.
+#[allow(clippy::too_many_lines)] // the sections in the page's order, each a few lines
 pub(super) fn summary_md(r: &Report) -> String {
     let l: Lang = r.config.lang;
     let std = &r.config.check.standard;

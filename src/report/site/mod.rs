@@ -20,7 +20,6 @@ use crate::engine::siting::{
 };
 use crate::engine::validity::has_self_intersection;
 use crate::error::Error;
-use crate::io::input::ReadOptions;
 use crate::io::load::load_layer;
 use crate::progress::Progress;
 use crate::report::compute::weights::{WeightSource, Weights};
@@ -181,6 +180,7 @@ pub fn validate(cfg: &SiteConfig) -> Result<(), Error> {
 }
 
 /// Run the siting.
+#[allow(clippy::too_many_lines)] // the siting run's stages in order, each one call
 pub fn run_site(cfg: &SiteConfig, progress: &dyn Progress) -> Result<SiteRun, Error> {
     validate(cfg)?;
     with_threads(cfg.check.threads, || {
@@ -270,6 +270,7 @@ pub fn run_site(cfg: &SiteConfig, progress: &dyn Progress) -> Result<SiteRun, Er
 
 /// Candidates from a file: polygons keep their shape, points become the smallest space.
 #[allow(clippy::type_complexity)]
+#[allow(clippy::too_many_lines)] // one arm per geometry type of a candidate
 fn read_candidates(
     cfg: &SiteConfig,
     prepared: &Prepared,
@@ -282,10 +283,7 @@ fn read_candidates(
         cfg.check.points_crs.as_ref(),
         "--points-crs",
         &cfg.check.crs,
-        ReadOptions {
-            strict: cfg.check.strict,
-            ..Default::default()
-        },
+        cfg.check.read_options(),
         &mut notes,
     )?;
     let layer = &loaded.layer;

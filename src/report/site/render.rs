@@ -353,6 +353,7 @@ pub fn curve_svg(r: &SiteRun) -> String {
 const MAX_DOTS: usize = 30_000;
 
 /// The map: homes by status, chosen sites and a circle of their radius.
+#[allow(clippy::too_many_lines)] // the map's layers in drawing order: homes, sites, radii, legend
 pub fn map_svg(r: &SiteRun) -> String {
     let xy = &r.demand.xy;
     let sites: Vec<&Geometry<f64>> = r
