@@ -76,21 +76,8 @@ fn same_as_single(inputs: &[&str], n: usize, per_point: bool) {
 
 #[test]
 fn liechtenstein_buildings_in_four_shards_equal_one_run() {
-    same_as_single(
-        &[
-            "--green",
-            "geodata/liechtenstein/green_areas.geojson",
-            "--green",
-            "geodata/liechtenstein/green_points.geojson",
-            "--residential",
-            "geodata/liechtenstein/buildings.geojson",
-            // Skipped rows (homes rule) must land once, in place.
-            "--homes",
-            "osm",
-        ],
-        4,
-        true,
-    );
+    // Skipped rows (homes rule) must land once, in place.
+    same_as_single(&common::LI_HOMES, 4, true);
 }
 
 #[test]

@@ -11,24 +11,42 @@ use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 use crate::engine::lookup::PolygonLookup;
 
-/// One boundary segment (or a point, when `a == b`) of feature `feature`, with its envelope
-/// computed once (bulk loading asks for it many times).
+/// One boundary segment (or a point, when its ends coincide) of feature `feature`. Only its
+/// envelope is stored, with which corners are its ends (`a` at the low or high x, the low or
+/// high y; `b` at the others): 40 bytes instead of 72, so bulk loading moves less memory, and
+/// the ends come back exactly as given.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Segment {
-    a: [f64; 2],
-    b: [f64; 2],
     env: AABB<[f64; 2]>,
     feature: u32,
+    a_low_x: bool,
+    a_low_y: bool,
 }
 
 impl Segment {
     fn new(a: [f64; 2], b: [f64; 2], feature: u32) -> Self {
         Self {
-            a,
-            b,
             env: AABB::from_corners(a, b),
             feature,
+            a_low_x: a[0] <= b[0],
+            a_low_y: a[1] <= b[1],
         }
+    }
+
+    /// The two ends, in the order given.
+    fn ends(&self) -> ([f64; 2], [f64; 2]) {
+        let (lo, hi) = (self.env.lower(), self.env.upper());
+        let (ax, bx) = if self.a_low_x {
+            (lo[0], hi[0])
+        } else {
+            (hi[0], lo[0])
+        };
+        let (ay, by) = if self.a_low_y {
+            (lo[1], hi[1])
+        } else {
+            (hi[1], lo[1])
+        };
+        ([ax, ay], [bx, by])
     }
 }
 
@@ -42,7 +60,8 @@ impl RTreeObject for Segment {
 
 impl PointDistance for Segment {
     fn distance_2(&self, p: &[f64; 2]) -> f64 {
-        segment_distance_2(self.a, self.b, *p)
+        let (a, b) = self.ends();
+        segment_distance_2(a, b, *p)
     }
 }
 
@@ -212,6 +231,21 @@ fn collect_polygon(p: &Polygon<f64>, line: &mut impl FnMut(&LineString<f64>)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segment_ends_come_back_as_given() {
+        for (a, b) in [
+            ([0.0, 0.0], [1.0, 2.0]),
+            ([1.0, 2.0], [0.0, 0.0]),
+            ([0.0, 2.0], [1.0, 0.0]),
+            ([1.0, 0.0], [0.0, 2.0]),
+            ([3.0, 3.0], [3.0, 3.0]),
+            ([-1.5, 7.25], [-1.5, -7.25]),
+        ] {
+            assert_eq!(Segment::new(a, b, 0).ends(), (a, b));
+        }
+        assert_eq!(std::mem::size_of::<Segment>(), 40);
+    }
     use geo::{coord, polygon};
 
     fn square_with_hole() -> Geometry<f64> {

@@ -4,13 +4,28 @@
 use geo::line_intersection::line_intersection;
 use geo::{Line, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
+use rstar::{AABB, Envelope, RTree};
+
+/// One edge: the line, its ring's number, its position in the ring, the ring's edge count.
+type Edge = (Line<f64>, usize, usize, usize);
+
+/// Polygons with at most this many edges are checked pair by pair: cheaper than building an
+/// R-tree over their edges (most green polygons have a few dozen vertices).
+const PAIRWISE_MAX: usize = 64;
 
 /// True when two edges of the polygon's rings meet anywhere other than the shared vertex of
 /// consecutive edges of one ring. Repeated vertices (zero-length edges) are ignored.
 pub(crate) fn has_self_intersection(mp: &MultiPolygon<f64>) -> bool {
-    // (edge, ring number, position in ring, edges in ring)
-    let mut edges: Vec<(Line<f64>, usize, usize, usize)> = Vec::new();
+    let edges = edges_of(mp);
+    if edges.len() <= PAIRWISE_MAX {
+        pairwise(&edges)
+    } else {
+        indexed(&edges)
+    }
+}
+
+fn edges_of(mp: &MultiPolygon<f64>) -> Vec<Edge> {
+    let mut edges = Vec::new();
     let rings = mp
         .iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
@@ -19,6 +34,37 @@ pub(crate) fn has_self_intersection(mp: &MultiPolygon<f64>) -> bool {
         let n = lines.len();
         edges.extend(lines.into_iter().enumerate().map(|(k, l)| (l, r, k, n)));
     }
+    edges
+}
+
+/// Do edges `i` and `j` meet other than at the vertex two consecutive edges share?
+fn meet(edges: &[Edge], i: usize, j: usize) -> bool {
+    let (l, r, k, n) = &edges[i];
+    let (m, rm, km, _) = &edges[j];
+    let consecutive = r == rm && (km.abs_diff(*k) == 1 || km.abs_diff(*k) == n - 1);
+    if consecutive {
+        // Consecutive edges share a vertex; they still overlap if they fold back.
+        return matches!(
+            line_intersection(*l, *m),
+            Some(geo::LineIntersection::Collinear { .. })
+        );
+    }
+    line_intersection(*l, *m).is_some()
+}
+
+fn envelope(l: &Line<f64>) -> AABB<[f64; 2]> {
+    AABB::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y])
+}
+
+/// Every pair whose boxes touch, tested exactly.
+fn pairwise(edges: &[Edge]) -> bool {
+    let boxes: Vec<AABB<[f64; 2]>> = edges.iter().map(|e| envelope(&e.0)).collect();
+    (0..edges.len())
+        .any(|i| (i + 1..edges.len()).any(|j| boxes[i].intersects(&boxes[j]) && meet(edges, i, j)))
+}
+
+/// Pairs found through an R-tree over the edges' boxes, tested exactly.
+fn indexed(edges: &[Edge]) -> bool {
     let tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>> = RTree::bulk_load(
         edges
             .iter()
@@ -31,24 +77,9 @@ pub(crate) fn has_self_intersection(mp: &MultiPolygon<f64>) -> bool {
             })
             .collect(),
     );
-    edges.iter().enumerate().any(|(i, (l, r, k, n))| {
-        let env = AABB::from_corners([l.start.x, l.start.y], [l.end.x, l.end.y]);
-        tree.locate_in_envelope_intersecting(&env).any(|o| {
-            let j = o.data;
-            if j <= i {
-                return false;
-            }
-            let (m, rm, km, _) = &edges[j];
-            let consecutive = r == rm && (km.abs_diff(*k) == 1 || km.abs_diff(*k) == n - 1);
-            if consecutive {
-                // Consecutive edges share a vertex; they still overlap if they fold back.
-                return matches!(
-                    line_intersection(*l, *m),
-                    Some(geo::LineIntersection::Collinear { .. })
-                );
-            }
-            line_intersection(*l, *m).is_some()
-        })
+    edges.iter().enumerate().any(|(i, (l, ..))| {
+        tree.locate_in_envelope_intersecting(&envelope(l))
+            .any(|o| o.data > i && meet(edges, i, o.data))
     })
 }
 
@@ -84,5 +115,25 @@ mod tests {
             has_self_intersection(&spike),
             "an edge folding back on the previous one"
         );
+    }
+
+    proptest::proptest! {
+        /// The pair-by-pair path and the R-tree path agree on random rings (often crossing,
+        /// often with repeated or collinear vertices on a coarse lattice).
+        #[test]
+        fn pairwise_equals_indexed(
+            rings in proptest::collection::vec(
+                proptest::collection::vec((0i32..12, 0i32..12), 3..40), 1..4)
+        ) {
+            let polys: Vec<geo::Polygon<f64>> = rings
+                .iter()
+                .map(|r| {
+                    let ring: Vec<(f64, f64)> = r.iter().map(|&(x, y)| (f64::from(x), f64::from(y))).collect();
+                    geo::Polygon::new(geo::LineString::from(ring), vec![])
+                })
+                .collect();
+            let edges = edges_of(&MultiPolygon(polys));
+            proptest::prop_assert_eq!(pairwise(&edges), indexed(&edges));
+        }
     }
 }

@@ -1,6 +1,5 @@
-//! Files in and out: readers (GeoJSON, OSM PBF), layers with their CRS, per-point writers, atomic writes.
-//! Files in and out: input readers (GeoJSON, Shapefile, GeoPackage, FlatGeobuf, CSV) behind
-//! one dispatcher (`source`), layers with their CRS, per-point writers, atomic writes.
+//! Files in and out: input readers (GeoJSON, Shapefile, GeoPackage, FlatGeobuf, CSV, OSM PBF)
+//! behind one dispatcher (`source`), layers with their CRS, per-point writers, atomic writes.
 //! Used by `run` and `report`; uses `crs`, `standard`, `engine` and run's demand/green types.
 
 pub mod atomic;

@@ -1,6 +1,6 @@
-//! Per-point output: CSV, GeoJSON or FlatGeobuf, one row or feature per input point in input order,
-//! skipped features included (empty results, `status` saying why). Files are written atomically
-//! ([`crate::io::atomic`]).
+//! Per-point output: CSV, GeoJSON, FlatGeobuf or GeoPackage, one row or feature per input
+//! point in input order, skipped features included (empty results, `status` saying why).
+//! Files are written atomically ([`crate::io::atomic`]).
 
 pub(crate) mod csv_out;
 mod fgb;
