@@ -152,51 +152,64 @@ fn spread(mut v: u64) -> u64 {
     (v | (v << 1)) & 0x5555_5555_5555_5555
 }
 
-/// Values computed in `order` put back in input order (an empty column stays empty).
-fn scatter<T: Copy + Default>(src: Vec<T>, order: &[u32]) -> Vec<T> {
-    let mut out = vec![T::default(); src.len()];
-    for (&i, v) in order.iter().zip(src) {
-        out[i as usize] = v;
+/// Values computed in `order` put back in input order, in parallel: `position[i]` is where
+/// input point `i` was computed (an empty column stays empty).
+fn gather<T: Copy + Send + Sync>(src: Vec<T>, position: &[u32]) -> Vec<T> {
+    if src.is_empty() {
+        return src;
     }
-    out
+    position.par_iter().map(|&k| src[k as usize]).collect()
 }
 
 /// Results computed in `order` put back in input order.
 fn unpermute(sorted: Coverage, order: &[u32]) -> Coverage {
+    let mut position = vec![0u32; order.len()];
+    for (k, &i) in order.iter().enumerate() {
+        position[i as usize] = k as u32;
+    }
     Coverage {
         tiers: sorted
             .tiers
             .into_iter()
             .map(|c| TierColumn {
-                ok: scatter(c.ok, order),
-                distance_m: scatter(c.distance_m, order),
-                nearest: scatter(c.nearest, order),
+                ok: gather(c.ok, &position),
+                distance_m: gather(c.distance_m, &position),
+                nearest: gather(c.nearest, &position),
             })
             .collect(),
-        all_ok: scatter(sorted.all_ok, order),
+        all_ok: gather(sorted.all_ok, &position),
     }
 }
 
 fn evaluate_chunk<R: Reach + ?Sized>(reach: &R, chunk: &[Coord], s: &EvalSettings) -> Coverage {
     let mut out = Coverage::empty(reach.tier_count(), s.detail, chunk.len());
-    for &p in chunk {
-        let mut all = true;
-        for (t, col) in out.tiers.iter_mut().enumerate() {
-            let ok = match s.detail {
-                Detail::Flags => reach.within(t, p),
-                Detail::Distances => {
-                    let a = reach.assess(t, p, s.limit_m);
+    match s.detail {
+        Detail::Flags => {
+            for &p in chunk {
+                let mut all = true;
+                for (t, col) in out.tiers.iter_mut().enumerate() {
+                    let ok = reach.within(t, p);
+                    col.ok.push(ok);
+                    all &= ok;
+                }
+                out.all_ok.push(all);
+            }
+        }
+        Detail::Distances => {
+            let mut found = Vec::with_capacity(chunk.len());
+            out.all_ok.resize(chunk.len(), true);
+            for (t, col) in out.tiers.iter_mut().enumerate() {
+                reach.assess_batch(t, chunk, s.limit_m, &mut found);
+                for (a, all) in found.iter().zip(out.all_ok.iter_mut()) {
                     col.distance_m
                         .push(a.nearest.map_or(f64::NAN, |h| h.distance_m));
                     col.nearest
                         .push(a.nearest.map_or(NO_FEATURE, |h| h.feature));
-                    a.ok
+                    col.ok.push(a.ok);
+                    *all &= a.ok;
                 }
-            };
-            col.ok.push(ok);
-            all &= ok;
+            }
         }
-        out.all_ok.push(all);
     }
     out
 }

@@ -7,7 +7,7 @@
 //! is from the boundary. Holes are outside: their rings are boundaries like any other.
 
 use geo::{Coord, Geometry, LineString, MultiPolygon, Polygon};
-use rstar::{AABB, PointDistance, RTree, RTreeObject};
+use rstar::{AABB, PointDistance, RTree, RTreeObject, SelectionFunction};
 
 use crate::engine::lookup::PolygonLookup;
 
@@ -178,6 +178,175 @@ impl TierIndex {
             distance_2,
             feature,
         })
+    }
+}
+
+/// Points searched together by [`TierIndex::nearest_batch`]: at most this many...
+const RUN_POINTS: usize = 64;
+/// ... whose bounding box has at most this half-diagonal, plane metres.
+const RUN_SPREAD: f64 = 100.0;
+/// Relative and absolute slack on the batch's pruning bounds: far above the rounding of a
+/// distance, far below anything that matters. Pruning with slack only keeps more candidates.
+const REL_SLACK: f64 = 1e-9;
+const ABS_SLACK: f64 = 1e-6;
+
+/// The end of the run of points starting at `start` that are searched together.
+fn run_end(points: &[Coord], start: usize) -> usize {
+    let p = points[start];
+    let (mut lo, mut hi) = (p, p);
+    let mut end = start + 1;
+    while end < points.len() && end - start < RUN_POINTS {
+        let q = points[end];
+        let (l, h) = (
+            Coord {
+                x: lo.x.min(q.x),
+                y: lo.y.min(q.y),
+            },
+            Coord {
+                x: hi.x.max(q.x),
+                y: hi.y.max(q.y),
+            },
+        );
+        if (h.x - l.x).powi(2) + (h.y - l.y).powi(2) > 4.0 * RUN_SPREAD * RUN_SPREAD {
+            break;
+        }
+        (lo, hi) = (l, h);
+        end += 1;
+    }
+    end
+}
+
+/// Plane distance between two boxes (0 when they meet).
+fn box_distance(a: &AABB<[f64; 2]>, lo: [f64; 2], hi: [f64; 2]) -> f64 {
+    let (al, ah) = (a.lower(), a.upper());
+    let dx = (al[0] - hi[0]).max(lo[0] - ah[0]).max(0.0);
+    let dy = (al[1] - hi[1]).max(lo[1] - ah[1]).max(0.0);
+    (dx * dx + dy * dy).sqrt()
+}
+
+/// Segments whose envelope lies within `reach` of the box `lo`–`hi`.
+struct NearBox {
+    lo: [f64; 2],
+    hi: [f64; 2],
+    reach: f64,
+}
+
+impl SelectionFunction<Segment> for NearBox {
+    fn should_unpack_parent(&self, envelope: &AABB<[f64; 2]>) -> bool {
+        box_distance(envelope, self.lo, self.hi) <= self.reach
+    }
+
+    fn should_unpack_leaf(&self, leaf: &Segment) -> bool {
+        box_distance(&leaf.env, self.lo, self.hi) <= self.reach
+    }
+}
+
+/// A candidate segment of a run, with the distance from the run's centre to its envelope.
+struct Candidate {
+    from_centre: f64,
+    segment: Segment,
+}
+
+impl TierIndex {
+    /// [`TierIndex::nearest`] for each of `points` (with its own `limits[i]`), into `out`
+    /// (cleared first): the same answers, point by point, found faster when consecutive
+    /// points lie close together (as in Z-order).
+    ///
+    /// Points are taken in runs of nearby points. For a run's box (centre `c`, half-diagonal
+    /// `h`) and the nearest boundary distance `d` of `c`, every point of the box has a
+    /// boundary within `d + h`, so only the segments whose envelopes lie within `d + h` of the
+    /// box (and within the largest limit) can be nearest to any of them: those are gathered in
+    /// one tree query, sorted by their distance from `c`, and each point scans them until that
+    /// distance, less the point's offset from `c`, exceeds its best so far. The answer is the
+    /// smallest distance, then the lowest feature number, exactly as `nearest` gives it.
+    pub fn nearest_batch(&self, points: &[Coord], limits: &[f64], out: &mut Vec<Option<PlaneHit>>) {
+        out.clear();
+        let mut candidates = Vec::new();
+        let mut start = 0;
+        while start < points.len() {
+            let end = run_end(points, start);
+            self.nearest_run(
+                &points[start..end],
+                &limits[start..end],
+                out,
+                &mut candidates,
+            );
+            start = end;
+        }
+    }
+
+    fn nearest_run(
+        &self,
+        points: &[Coord],
+        limits: &[f64],
+        out: &mut Vec<Option<PlaneHit>>,
+        candidates: &mut Vec<Candidate>,
+    ) {
+        let base = out.len();
+        let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        let mut max_limit = f64::NEG_INFINITY;
+        for (&p, &limit) in points.iter().zip(limits) {
+            let inside = self.containing(p).map(|feature| PlaneHit {
+                distance_2: 0.0,
+                feature,
+            });
+            if inside.is_none() {
+                lo = [lo[0].min(p.x), lo[1].min(p.y)];
+                hi = [hi[0].max(p.x), hi[1].max(p.y)];
+                max_limit = max_limit.max(limit);
+            }
+            out.push(inside);
+        }
+        if lo[0] > hi[0] {
+            return;
+        }
+        let c = [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0];
+        let Some(first) = self.segments.nearest_neighbor(&c) else {
+            return;
+        };
+        let h = ((hi[0] - lo[0]).powi(2) + (hi[1] - lo[1]).powi(2)).sqrt() / 2.0;
+        let reach = (first.distance_2(&c).sqrt() + h).min(max_limit);
+        if reach < 0.0 {
+            return;
+        }
+        candidates.clear();
+        candidates.extend(
+            self.segments
+                .locate_with_selection_function(NearBox {
+                    lo,
+                    hi,
+                    reach: reach * (1.0 + REL_SLACK) + ABS_SLACK,
+                })
+                .map(|s| Candidate {
+                    from_centre: s.env.distance_2(&c).sqrt(),
+                    segment: *s,
+                }),
+        );
+        candidates.sort_unstable_by(|a, b| a.from_centre.total_cmp(&b.from_centre));
+        for (i, (&p, &limit)) in points.iter().zip(limits).enumerate() {
+            if out[base + i].is_some() {
+                continue;
+            }
+            let q = [p.x, p.y];
+            let offset = ((p.x - c[0]).powi(2) + (p.y - c[1]).powi(2)).sqrt();
+            let (mut best_2, mut best_d, mut feature) = (f64::INFINITY, f64::INFINITY, u32::MAX);
+            for cand in candidates.iter() {
+                if cand.from_centre - offset > best_d * (1.0 + REL_SLACK) + ABS_SLACK {
+                    break;
+                }
+                let d2 = cand.segment.distance_2(&q);
+                let f = cand.segment.feature;
+                if d2 < best_2 || (d2 == best_2 && f < feature) {
+                    (best_2, best_d, feature) = (d2, d2.sqrt(), f);
+                }
+            }
+            if best_2.is_finite() && best_2 <= limit * limit {
+                out[base + i] = Some(PlaneHit {
+                    distance_2: best_2,
+                    feature,
+                });
+            }
+        }
     }
 }
 

@@ -12,7 +12,7 @@
 use geo::Coord;
 
 use crate::crs::PlaneScale;
-use crate::engine::index::TierIndex;
+use crate::engine::index::{PlaneHit, TierIndex};
 
 /// The feature that serves (or comes closest to serving) a point in a tier.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,6 +45,13 @@ pub trait Reach: Sync {
     /// The feature that serves `p` in `tier` (or misses by the least) among those within
     /// `limit_m`, and whether it serves. `ok` must equal [`Reach::within`].
     fn assess(&self, tier: usize, p: Coord, limit_m: f64) -> Assessment;
+
+    /// [`Reach::assess`] for each of `points`, into `out` (cleared first). Metrics that can
+    /// share work between nearby points override it; the answers must be the same.
+    fn assess_batch(&self, tier: usize, points: &[Coord], limit_m: f64, out: &mut Vec<Assessment>) {
+        out.clear();
+        out.extend(points.iter().map(|&p| self.assess(tier, p, limit_m)));
+    }
 
     /// For every point within `delta` plane metres of `c` at once: `Some(true)` when all of
     /// them meet `tier`, `Some(false)` when none does, `None` when it cannot tell. Must only
@@ -151,44 +158,74 @@ impl Reach for StraightLine {
 
     fn assess(&self, tier: usize, p: Coord, limit_m: f64) -> Assessment {
         let k = self.scale.at(p);
-        // Best first: serving, then smallest shortfall, then nearest, then lowest number.
-        let mut best: Option<(bool, f64, Hit)> = None;
+        let mut best = None;
         for g in &self.tiers[tier] {
-            let r = g.radius_m * k;
-            let Some(h) = g.index.nearest(p, limit_m.max(g.radius_m) * k) else {
-                continue;
-            };
-            let ok = h.distance_2 <= r * r;
-            let hit = Hit {
-                distance_m: h.distance_2.sqrt() / k,
-                feature: h.feature,
-                radius_m: g.radius_m,
-            };
-            let short = hit.distance_m - g.radius_m;
-            let better = match &best {
-                None => true,
-                Some((bok, bshort, b)) => {
-                    (!ok, short, hit.distance_m, hit.feature).partial_cmp(&(
-                        !bok,
-                        *bshort,
-                        b.distance_m,
-                        b.feature,
-                    )) == Some(std::cmp::Ordering::Less)
-                }
-            };
-            if better {
-                best = Some((ok, short, hit));
+            if let Some(h) = g.index.nearest(p, limit_m.max(g.radius_m) * k) {
+                consider(&mut best, g.radius_m, k, h);
             }
         }
-        match best {
-            Some((ok, _, hit)) => Assessment {
-                ok,
-                nearest: Some(hit),
-            },
-            None => Assessment {
-                ok: false,
-                nearest: None,
-            },
+        assessment(best)
+    }
+
+    fn assess_batch(&self, tier: usize, points: &[Coord], limit_m: f64, out: &mut Vec<Assessment>) {
+        let scales: Vec<f64> = points.iter().map(|&p| self.scale.at(p)).collect();
+        let mut best: Vec<Option<Best>> = vec![None; points.len()];
+        let mut limits = Vec::with_capacity(points.len());
+        let mut hits = Vec::with_capacity(points.len());
+        for g in &self.tiers[tier] {
+            limits.clear();
+            limits.extend(scales.iter().map(|k| limit_m.max(g.radius_m) * k));
+            g.index.nearest_batch(points, &limits, &mut hits);
+            for ((b, &k), h) in best.iter_mut().zip(&scales).zip(&hits) {
+                if let Some(h) = *h {
+                    consider(b, g.radius_m, k, h);
+                }
+            }
         }
+        out.clear();
+        out.extend(best.into_iter().map(assessment));
+    }
+}
+
+/// A radius group's hit: serves, shortfall (metres), the hit.
+type Best = (bool, f64, Hit);
+
+/// Keep the better of `best` and the hit `h` of a group serving `radius_m` at point scale `k`:
+/// serving, then smallest shortfall, then nearest, then lowest number.
+fn consider(best: &mut Option<Best>, radius_m: f64, k: f64, h: PlaneHit) {
+    let r = radius_m * k;
+    let ok = h.distance_2 <= r * r;
+    let hit = Hit {
+        distance_m: h.distance_2.sqrt() / k,
+        feature: h.feature,
+        radius_m,
+    };
+    let short = hit.distance_m - radius_m;
+    let better = match best {
+        None => true,
+        Some((bok, bshort, b)) => {
+            (!ok, short, hit.distance_m, hit.feature).partial_cmp(&(
+                !*bok,
+                *bshort,
+                b.distance_m,
+                b.feature,
+            )) == Some(std::cmp::Ordering::Less)
+        }
+    };
+    if better {
+        *best = Some((ok, short, hit));
+    }
+}
+
+fn assessment(best: Option<Best>) -> Assessment {
+    match best {
+        Some((ok, _, hit)) => Assessment {
+            ok,
+            nearest: Some(hit),
+        },
+        None => Assessment {
+            ok: false,
+            nearest: None,
+        },
     }
 }

@@ -2,6 +2,7 @@
 //! file's legacy `crs` member, else WGS84), convert to WGS84 lon/lat, check the range, and
 //! warn when layers look as if they were in different systems.
 
+use rayon::prelude::*;
 use std::path::Path;
 
 use geo::BoundingRect;
@@ -200,7 +201,7 @@ pub fn consistency(green: &[LoadedLayer], others: &[&LoadedLayer], reach_m: f64)
         let centres: Vec<_> = l
             .layer
             .features
-            .iter()
+            .par_iter()
             .filter_map(|f| f.geometry.bounding_rect())
             .map(|r| r.center())
             .collect();

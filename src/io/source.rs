@@ -124,8 +124,61 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
 
 /// Read a whole file, naming it on failure.
 pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, InputError> {
-    std::fs::read(path).map_err(|source| InputError::Io {
+    read_whole(path).map_err(|source| InputError::Io {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Files at least this large are read in parallel pieces.
+const PARALLEL_READ_BYTES: u64 = 16 << 20;
+
+/// A whole file. A large one is read in pieces on every core (positioned reads into one
+/// buffer): copying a hundred megabytes out of the page cache into fresh memory is otherwise
+/// a serial step of its own.
+fn read_whole(path: &Path) -> std::io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    {
+        use rayon::prelude::*;
+        use std::os::unix::fs::FileExt;
+        const PIECE: usize = 4 << 20;
+        let file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        if let Some(n) = (len >= PARALLEL_READ_BYTES)
+            .then(|| usize::try_from(len).ok())
+            .flatten()
+        {
+            let mut bytes = vec![0u8; n];
+            let whole = bytes
+                .par_chunks_mut(PIECE)
+                .enumerate()
+                .try_for_each(|(k, piece)| file.read_exact_at(piece, (k * PIECE) as u64));
+            // Shrunk or grown since the length was taken: read it again, serially.
+            let mut probe = [0u8; 1];
+            if whole.is_ok() && file.read_at(&mut probe, len)? == 0 {
+                return Ok(bytes);
+            }
+        }
+    }
+    std::fs::read(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_file_read_in_pieces_is_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.bin");
+        // Not a multiple of the piece size, with a pattern that shows a misplaced piece.
+        let n = (PARALLEL_READ_BYTES as usize) + 4_194_304 * 2 + 12_345;
+        let data: Vec<u8> = (0..n).map(|i| (i % 251) as u8 ^ (i >> 20) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        assert!(read_bytes(&path).unwrap() == data);
+        let small = dir.path().join("small.bin");
+        std::fs::write(&small, b"abc").unwrap();
+        assert_eq!(read_bytes(&small).unwrap(), b"abc");
+        assert!(read_bytes(&dir.path().join("none")).is_err());
+    }
 }

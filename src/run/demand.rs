@@ -169,14 +169,7 @@ pub fn from_layer(
         .map(|c| plane.forward(c.x, c.y))
         .collect::<Result<Vec<_>, _>>()?;
     skipped_rows.sort_by_key(|r| r.file_index);
-    let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    let mut duplicate_ids = (0, None);
-    for id in &ids {
-        if !seen.insert(id.as_str()) {
-            duplicate_ids.0 += 1;
-            duplicate_ids.1.get_or_insert_with(|| id.clone());
-        }
-    }
+    let duplicate_ids = duplicates(&ids);
     Ok(DemandPoints {
         read: ids.len() + skipped_rows.len(),
         ids: PointIds::Listed(ids),
@@ -187,6 +180,34 @@ pub fn from_layer(
         skipped_rows,
         duplicate_ids,
     })
+}
+
+/// How many ids repeat one seen before, and the first id (in file order) that does. Hashed
+/// and sorted in parallel rather than put in a hash set: a million ids in a set cost more.
+fn duplicates(ids: &[String]) -> (usize, Option<String>) {
+    use std::hash::BuildHasher;
+    let hasher = std::hash::RandomState::new();
+    let mut order: Vec<(u64, u32)> = ids
+        .par_iter()
+        .enumerate()
+        .map(|(i, id)| (hasher.hash_one(id), i as u32))
+        .collect();
+    order.par_sort_unstable();
+    let (mut count, mut first) = (0, None::<u32>);
+    // Runs of equal hashes, in file order within a run: an id is a repeat when an earlier
+    // member of its run has the same text.
+    for run in order.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+        let mut members: Vec<(&str, u32)> = run
+            .iter()
+            .map(|&(_, i)| (ids[i as usize].as_str(), i))
+            .collect();
+        members.sort_unstable();
+        for pair in members.windows(2).filter(|p| p[0].0 == p[1].0) {
+            count += 1;
+            first = Some(first.map_or(pair[1].1, |f| f.min(pair[1].1)));
+        }
+    }
+    (count, first.map(|i| ids[i as usize].clone()))
 }
 
 /// The point that stands for a feature: itself, or a point inside a polygon.
@@ -213,6 +234,18 @@ pub fn representative(g: &Geometry<f64>) -> Option<Coord> {
 mod tests {
     use super::*;
     use geo::polygon;
+
+    #[test]
+    fn duplicate_ids_counted_and_the_first_repeat_named() {
+        let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(duplicates(&ids(&["a", "b", "c"])), (0, None));
+        // "b" repeats at 3, "a" at 4 (and again at 5): "b" is the first id seen again.
+        assert_eq!(
+            duplicates(&ids(&["z", "a", "b", "b", "a", "a"])),
+            (3, Some("b".to_string()))
+        );
+        assert_eq!(duplicates(&[]), (0, None));
+    }
 
     #[test]
     fn representative_point_of_a_concave_polygon_is_inside() {

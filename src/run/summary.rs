@@ -191,19 +191,37 @@ impl Counts {
         let with_distances = coverage.tiers.iter().all(|c| c.distance_m.len() == n);
         let mut counts = Counts::flags(coverage.tally());
         if with_distances {
-            let mut shortfalls = vec![ShortfallBins::default(); standard.tiers.len()];
-            let mut beyond = vec![0; standard.tiers.len()];
-            for (t, col) in coverage.tiers.iter().enumerate() {
-                for i in 0..n {
-                    let d = col.distance_m[i];
-                    if d.is_nan() {
-                        beyond[t] += 1;
-                    } else if !col.ok[i] {
-                        let f = &green.features[col.nearest[i] as usize];
-                        shortfalls[t].add(d - standard.tiers[t].radius_for(f.area_m2));
-                    }
-                }
-            }
+            use rayon::prelude::*;
+            let (shortfalls, beyond) = coverage
+                .tiers
+                .iter()
+                .enumerate()
+                .map(|(t, col)| {
+                    (0..n)
+                        .into_par_iter()
+                        .with_min_len(1 << 16)
+                        .fold(
+                            || (ShortfallBins::default(), 0),
+                            |(mut bins, mut beyond), i| {
+                                let d = col.distance_m[i];
+                                if d.is_nan() {
+                                    beyond += 1;
+                                } else if !col.ok[i] {
+                                    let f = &green.features[col.nearest[i] as usize];
+                                    bins.add(d - standard.tiers[t].radius_for(f.area_m2));
+                                }
+                                (bins, beyond)
+                            },
+                        )
+                        .reduce(
+                            || (ShortfallBins::default(), 0),
+                            |(mut a, x), (b, y)| {
+                                a.merge(&b);
+                                (a, x + y)
+                            },
+                        )
+                })
+                .unzip();
             counts.shortfalls = Some(shortfalls);
             counts.beyond = Some(beyond);
         }

@@ -7,7 +7,7 @@ mod stream;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use geo::{CoordsIter, Geometry};
+use geo::{Coord, CoordsIter, Geometry};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -90,8 +90,37 @@ pub struct Layer {
 impl Layer {
     /// Grow `bbox` to hold every coordinate of the layer (read as lon/lat).
     pub fn include_in(&self, bbox: &mut LonLatBox) {
-        for f in &self.features {
-            f.geometry.coords_iter().for_each(|c| bbox.include(c));
+        use rayon::prelude::*;
+        let part = self
+            .features
+            .par_iter()
+            .with_min_len(4096)
+            .fold(LonLatBox::empty, |mut b, f| {
+                f.geometry.coords_iter().for_each(|c| b.include(c));
+                b
+            })
+            .reduce(LonLatBox::empty, |mut a, b| {
+                if !b.is_empty() {
+                    a.include(Coord {
+                        x: b.min_lon,
+                        y: b.min_lat,
+                    });
+                    a.include(Coord {
+                        x: b.max_lon,
+                        y: b.max_lat,
+                    });
+                }
+                a
+            });
+        if !part.is_empty() {
+            bbox.include(Coord {
+                x: part.min_lon,
+                y: part.min_lat,
+            });
+            bbox.include(Coord {
+                x: part.max_lon,
+                y: part.max_lat,
+            });
         }
     }
 
@@ -188,10 +217,7 @@ pub fn read_layer(path: &Path, opts: ReadOptions) -> Result<Layer, InputError> {
     if path.is_dir() {
         return Err(file_error(path, "is a directory, not a GeoJSON file"));
     }
-    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::io::source::read_bytes(path)?;
     parse_layer(path, &bytes, opts)
 }
 
@@ -380,19 +406,24 @@ pub fn check_lonlat(layer: &Layer) -> Result<(), InputError> {
 /// As [`check_lonlat`]; a hint names `crs_flag`, the flag that sets this layer's CRS (e.g.
 /// `--points-crs`).
 pub fn check_lonlat_for(layer: &Layer, crs_flag: &str) -> Result<(), InputError> {
-    for f in &layer.features {
-        for c in f.geometry.coords_iter() {
-            if let Some(problem) = lonlat_problem(c.x, c.y, crs_flag) {
-                return Err(InputError::Feature {
+    use rayon::prelude::*;
+    // The first problem in file order, whichever thread finds it.
+    let first = layer
+        .features
+        .par_iter()
+        .with_min_len(4096)
+        .find_map_first(|f| {
+            f.geometry
+                .coords_iter()
+                .find_map(|c| lonlat_problem(c.x, c.y, crs_flag))
+                .map(|problem| InputError::Feature {
                     path: layer.path.clone(),
                     index: f.index,
                     id: f.id.clone(),
                     problem,
-                });
-            }
-        }
-    }
-    Ok(())
+                })
+        });
+    first.map_or(Ok(()), Err)
 }
 
 fn lonlat_problem(x: f64, y: f64, crs_flag: &str) -> Option<String> {

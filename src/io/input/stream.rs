@@ -46,24 +46,21 @@ pub(super) fn parse(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Option<Lay
     drop(spans);
     let mut layer = Layer {
         path: path.to_path_buf(),
-        features: Vec::with_capacity(parsed.len()),
+        features: Vec::new(),
         skipped: Vec::new(),
         crs_member,
         declared_crs: None,
         notes: Vec::new(),
         warnings: Vec::new(),
     };
-    for p in parsed {
-        match p {
-            Parsed::Feature(f) => layer.features.push(f),
-            Parsed::Skipped(s) => {
-                if opts.strict {
-                    return None;
-                }
-                layer.skipped.push(s);
-            }
-        }
+    if opts.strict && parsed.iter().any(|p| matches!(p, Parsed::Skipped(_))) {
+        return None;
     }
+    // Moved in parallel, in file order (a million features are worth it).
+    (layer.features, layer.skipped) = parsed.into_par_iter().partition_map(|p| match p {
+        Parsed::Feature(f) => rayon::iter::Either::Left(f),
+        Parsed::Skipped(s) => rayon::iter::Either::Right(s),
+    });
     Some(layer)
 }
 
@@ -103,27 +100,13 @@ fn split(bytes: &[u8]) -> Option<(Option<Value>, Vec<Span>)> {
         match key {
             b"features" => {
                 s.eat(b'[')?;
-                let mut spans = Vec::new();
                 s.ws();
-                if s.peek()? == b']' {
+                let spans = if s.peek()? == b']' {
                     s.i += 1;
+                    Vec::new()
                 } else {
-                    loop {
-                        s.ws();
-                        let from = s.i;
-                        if s.peek()? != b'{' {
-                            return None;
-                        }
-                        s.value()?;
-                        spans.push((from, s.i));
-                        s.ws();
-                        match s.next()? {
-                            b',' => {}
-                            b']' => break,
-                            _ => return None,
-                        }
-                    }
-                }
+                    feature_spans(&mut s)?
+                };
                 features = Some(spans);
             }
             b"crs" => {
@@ -151,6 +134,108 @@ fn split(bytes: &[u8]) -> Option<(Option<Value>, Vec<Span>)> {
         return None;
     }
     Some((crs, features?))
+}
+
+/// Where a scan of features stopped.
+enum Next {
+    /// At the start of the feature at this offset (the `stop` given).
+    Start(usize),
+    /// After the array's closing bracket, at this offset.
+    End(usize),
+}
+
+/// Scan features from `s.i` (at a feature's `{`) until the array ends or the next feature
+/// starts at or after `stop`.
+fn scan_features(s: &mut Scanner<'_>, stop: usize) -> Option<(Vec<Span>, Next)> {
+    let mut spans = Vec::new();
+    loop {
+        s.ws();
+        let from = s.i;
+        if from >= stop {
+            return Some((spans, Next::Start(from)));
+        }
+        if s.peek()? != b'{' {
+            return None;
+        }
+        s.value()?;
+        spans.push((from, s.i));
+        s.ws();
+        match s.next()? {
+            b',' => {}
+            b']' => return Some((spans, Next::End(s.i))),
+            _ => return None,
+        }
+    }
+}
+
+/// The next likely feature start at or after `from`: a `{` after `}` `,` (white space
+/// between). A guess: it may lie inside a string.
+fn guess_start(b: &[u8], from: usize) -> Option<usize> {
+    let is_ws = |c: &u8| matches!(c, b' ' | b'\n' | b'\r' | b'\t');
+    let mut i = from;
+    loop {
+        i += memchr::memchr(b',', b.get(i..)?)?;
+        let before = b[..i].iter().rev().find(|c| !is_ws(c));
+        let after = b[i + 1..].iter().position(|c| !is_ws(c)).map(|k| i + 1 + k);
+        if before == Some(&b'}') && after.is_some_and(|k| b[k] == b'{') {
+            return after;
+        }
+        i += 1;
+    }
+}
+
+/// The spans of the feature array's elements, `s` at the first one (after `[`), and `s`
+/// left after the closing `]`. Large arrays are cut into pieces at guessed feature starts
+/// and the pieces scanned in parallel; a piece counts only when the scan before it ended
+/// exactly where it began (so it began at a real feature), otherwise the scan goes on
+/// serially from there. The spans are those of a serial scan either way.
+fn feature_spans(s: &mut Scanner<'_>) -> Option<Vec<Span>> {
+    feature_spans_in(s, PARALLEL_MIN_BYTES, 4 * rayon::current_num_threads())
+}
+
+/// [`feature_spans`] with `pieces` pieces when at least `min_bytes` remain.
+fn feature_spans_in(s: &mut Scanner<'_>, min_bytes: usize, pieces: usize) -> Option<Vec<Span>> {
+    let (b, from) = (s.b, s.i);
+    if b.len() - from < min_bytes || pieces < 2 {
+        let (spans, next) = scan_features(s, usize::MAX)?;
+        return matches!(next, Next::End(_)).then_some(spans);
+    }
+    let mut starts: Vec<usize> = (1..pieces)
+        .filter_map(|k| guess_start(b, from + (b.len() - from) * k / pieces))
+        .collect();
+    starts.insert(0, from);
+    starts.dedup();
+    let scanned: Vec<Option<(Vec<Span>, Next)>> = starts
+        .par_iter()
+        .enumerate()
+        .map(|(k, &start)| {
+            let stop = starts.get(k + 1).copied().unwrap_or(usize::MAX);
+            scan_features(&mut Scanner { b, i: start }, stop)
+        })
+        .collect();
+    let mut spans = Vec::new();
+    let mut at = from;
+    for (&start, piece) in starts.iter().zip(scanned) {
+        if start != at {
+            break;
+        }
+        match piece? {
+            (mut part, Next::Start(next)) => {
+                spans.append(&mut part);
+                at = next;
+            }
+            (mut part, Next::End(end)) => {
+                spans.append(&mut part);
+                s.i = end;
+                return Some(spans);
+            }
+        }
+    }
+    // A guess fell inside a feature: the rest serially.
+    s.i = at;
+    let (mut rest, next) = scan_features(s, usize::MAX)?;
+    spans.append(&mut rest);
+    matches!(next, Next::End(_)).then_some(spans)
 }
 
 /// A byte scanner that skips JSON values without building them. It only needs to find
@@ -191,6 +276,10 @@ impl<'a> Scanner<'a> {
     }
     /// Skip one value (strings with escapes, nested arrays and objects).
     fn value(&mut self) -> Option<()> {
+        self.ws();
+        if matches!(self.peek()?, b'[' | b'{') {
+            return self.container();
+        }
         let mut depth = 0usize;
         loop {
             self.ws();
@@ -229,12 +318,53 @@ impl<'a> Scanner<'a> {
     }
 }
 
+impl Scanner<'_> {
+    /// Skip an array or object: only strings (with their escapes) and brackets matter for
+    /// finding where it ends; serde_json then checks the text in between for real.
+    fn container(&mut self) -> Option<()> {
+        let b = self.b;
+        let mut i = self.i;
+        let mut depth = 0usize;
+        while let Some(&c) = b.get(i) {
+            i += 1;
+            match c {
+                // Strings here are short (keys, ids): a plain loop beats a memchr call.
+                b'"' => loop {
+                    match *b.get(i)? {
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        b'\\' => i += 2,
+                        _ => i += 1,
+                    }
+                },
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_FEATURE_DEPTH {
+                        return None;
+                    }
+                }
+                b']' | b'}' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        self.i = i;
+                        return Some(());
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
 fn memchr_quote(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'"')
+    memchr::memchr(b'"', b)
 }
 
 fn memchr_quote_or_backslash(b: &[u8]) -> Option<usize> {
-    b.iter().position(|&c| c == b'"' || c == b'\\')
+    memchr::memchr2(b'"', b'\\', b)
 }
 
 /// One element of the feature array.
@@ -805,7 +935,44 @@ mod tests {
         })
     }
 
+    /// Features whose strings hold what looks like a feature boundary, so that guessed
+    /// piece starts fall inside strings.
+    fn tricky_feature() -> impl Strategy<Value = String> {
+        let name = prop::sample::select(vec![
+            "plain",
+            "a},{b",
+            "},{\\\"type\\\":1",
+            "} , {",
+            "\\\\",
+            "x\\\"},{",
+        ]);
+        (name, 0usize..30).prop_map(|(n, k)| {
+            let pad = "},{".repeat(k);
+            format!(r#"{{"type":"Feature","properties":{{"name":"{n}{pad}"}},"geometry":{{"type":"Point","coordinates":[{k},1]}}}}"#)
+        })
+    }
+
     proptest! {
+        #[test]
+        fn pieces_give_the_serial_spans(
+            features in prop::collection::vec(tricky_feature(), 1..40),
+            pieces in 2usize..12,
+            ws in any::<bool>(),
+            tail in prop::sample::select(vec!["]", "] ", ",]", "", "]]"]),
+        ) {
+            let sep = if ws { " ,\n " } else { "," };
+            let text = format!("{}{tail}", features.join(sep));
+            let serial = feature_spans_in(&mut Scanner { b: text.as_bytes(), i: 0 }, usize::MAX, 1);
+            let mut s = Scanner { b: text.as_bytes(), i: 0 };
+            let parallel = feature_spans_in(&mut s, 0, pieces);
+            prop_assert_eq!(&parallel, &serial);
+            if serial.is_some() {
+                let mut t = Scanner { b: text.as_bytes(), i: 0 };
+                feature_spans_in(&mut t, usize::MAX, 1);
+                prop_assert_eq!(s.i, t.i, "both stop after the array");
+            }
+        }
+
         #[test]
         fn agrees_with_the_tree_reader(features in prop::collection::vec(feature(), 0..6), ws in any::<bool>()) {
             let sep = if ws { ",\n " } else { "," };

@@ -4,6 +4,7 @@
 
 pub(crate) mod csv_out;
 mod fgb;
+pub(crate) mod fixed;
 pub(crate) mod gpkg;
 pub(crate) mod network;
 pub(crate) mod walk;
@@ -187,10 +188,50 @@ fn bool_text(b: bool) -> &'static str {
     if b { "true" } else { "false" }
 }
 
+/// Rows formatted in parallel (pieces of a window of rows, each into its own buffer) and
+/// written in order: text formats cost more to format than to write. `format` gets the rows
+/// of a piece and the number of rows written before its first.
+fn write_parallel(
+    w: &mut impl Write,
+    table: &PointTable<'_>,
+    written: &mut usize,
+    format: impl Fn(&[Row<'_>], usize, &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    const WINDOW: usize = 1 << 18;
+    const PIECE: usize = 1 << 12;
+    let mut all = rows(table);
+    let mut window = Vec::with_capacity(WINDOW);
+    loop {
+        window.clear();
+        window.extend(all.by_ref().take(WINDOW));
+        if window.is_empty() {
+            return Ok(());
+        }
+        let first = *written;
+        let pieces: Vec<io::Result<Vec<u8>>> = window
+            .par_chunks(PIECE)
+            .enumerate()
+            .map(|(k, rows)| {
+                let mut buf = Vec::with_capacity(rows.len() * 128);
+                format(rows, first + k * PIECE, &mut buf).map(|()| buf)
+            })
+            .collect();
+        for piece in pieces {
+            w.write_all(&piece?)?;
+        }
+        *written += window.len();
+    }
+}
+
 fn write_csv(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
-    let mut out = CsvOut::new(w);
-    for row in rows(table) {
-        let i = match row {
+    write_parallel(w, table, &mut 0, |rows, _, buf| csv_rows(rows, table, buf))
+}
+
+fn csv_rows(rows: &[Row<'_>], table: &PointTable<'_>, buf: &mut Vec<u8>) -> io::Result<()> {
+    let mut out = CsvOut::new(buf);
+    for row in rows {
+        let i = match *row {
             Row::Point(i) => i,
             Row::Skipped(s) => {
                 out.text(&s.id)?;
@@ -202,14 +243,14 @@ fn write_csv(w: &mut impl Write, table: &PointTable<'_>) -> io::Result<()> {
         };
         let (lon, lat) = lonlat(table, i)?;
         out.text(table.demand.ids.get(i).as_bytes())?;
-        out.fmt(format_args!("{lon:.7}"))?;
-        out.fmt(format_args!("{lat:.7}"))?;
+        out.fixed(lon, 7)?;
+        out.fixed(lat, 7)?;
         for col in &table.coverage.tiers {
             let d = col.distance_m[i];
             if d.is_nan() {
                 out.empty(1)?;
             } else {
-                out.fmt(format_args!("{d:.2}"))?;
+                out.fixed(d, 2)?;
             }
             out.text(bool_text(col.ok[i]))?;
             out.text(label(table, col.nearest[i]))?;
@@ -309,13 +350,33 @@ fn write_geojson(
     table: &PointTable<'_>,
     written: &mut usize,
 ) -> io::Result<()> {
+    write_parallel(w, table, written, |rows, start, buf| {
+        geojson_rows(rows, start, table, buf)
+    })
+}
+
+fn geojson_rows(
+    rows: &[Row<'_>],
+    start: usize,
+    table: &PointTable<'_>,
+    w: &mut Vec<u8>,
+) -> io::Result<()> {
     let json = |s: &str| serde_json::to_string(s).map_err(io::Error::other);
-    for row in rows(table) {
-        if *written > 0 {
+    // Each tier's three property names, quoted once.
+    let keys = table
+        .standard
+        .tiers
+        .iter()
+        .map(|t| -> io::Result<[String; 3]> {
+            let key = |k: &str| json(&format!("{}_{k}", t.name));
+            Ok([key("m")?, key("ok")?, key("nearest")?])
+        })
+        .collect::<io::Result<Vec<_>>>()?;
+    for (k, row) in rows.iter().enumerate() {
+        if start + k > 0 {
             writeln!(w, ",")?;
         }
-        *written += 1;
-        let i = match row {
+        let i = match *row {
             Row::Point(i) => i,
             Row::Skipped(s) => {
                 write!(
@@ -328,30 +389,28 @@ fn write_geojson(
             }
         };
         let (lon, lat) = lonlat(table, i)?;
+        w.extend_from_slice(
+            b"{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[",
+        );
+        fixed::push_fixed(w, lon, 7);
+        w.push(b',');
+        fixed::push_fixed(w, lat, 7);
         write!(
             w,
-            "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon:.7},{lat:.7}]}},\"properties\":{{\"id\":{}",
+            "]}},\"properties\":{{\"id\":{}",
             json(&table.demand.ids.get(i))?
         )?;
-        for (t, col) in table.standard.tiers.iter().zip(&table.coverage.tiers) {
-            let d = col.distance_m[i];
-            let d = if d.is_nan() {
-                "null".to_string()
-            } else {
-                format!("{d:.2}")
-            };
-            let nearest = match col.nearest[i] {
-                NO_FEATURE => "null".to_string(),
-                f => json(label(table, f))?,
-            };
-            write!(
-                w,
-                ",{}:{d},{}:{},{}:{nearest}",
-                json(&format!("{}_m", t.name))?,
-                json(&format!("{}_ok", t.name))?,
-                col.ok[i],
-                json(&format!("{}_nearest", t.name))?,
-            )?;
+        for ([m, ok, nearest], col) in keys.iter().zip(&table.coverage.tiers) {
+            write!(w, ",{m}:")?;
+            match col.distance_m[i] {
+                d if d.is_nan() => w.extend_from_slice(b"null"),
+                d => fixed::push_fixed(w, d, 2),
+            }
+            write!(w, ",{ok}:{},{nearest}:", col.ok[i])?;
+            match col.nearest[i] {
+                NO_FEATURE => w.extend_from_slice(b"null"),
+                f => w.extend_from_slice(json(label(table, f))?.as_bytes()),
+            }
         }
         write!(
             w,
