@@ -46,8 +46,20 @@ pub(crate) fn push_fixed(out: &mut Vec<u8>, v: f64, digits: u32) {
     if v.is_sign_negative() {
         out.push(b'-');
     }
-    let (whole, part) = (q / scale, q % scale);
-    let _ = write!(out, "{whole}");
+    // Division of u128 is slow: most values fit u64.
+    let (whole, part) = match u64::try_from(q) {
+        Ok(q) => {
+            let scale = scale as u64;
+            (u128::from(q / scale), q % scale)
+        }
+        Err(_) => (q / scale, (q % scale) as u64),
+    };
+    match u64::try_from(whole) {
+        Ok(w) => push_digits(out, w),
+        Err(_) => {
+            let _ = write!(out, "{whole}");
+        }
+    }
     if digits > 0 {
         out.push(b'.');
         let mut tail = [b'0'; MAX_DIGITS as usize];
@@ -58,6 +70,21 @@ pub(crate) fn push_fixed(out: &mut Vec<u8>, v: f64, digits: u32) {
         }
         out.extend_from_slice(&tail[..digits as usize]);
     }
+}
+
+/// The decimal digits of `v`.
+fn push_digits(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[at..]);
 }
 
 #[cfg(test)]
