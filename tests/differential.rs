@@ -182,6 +182,26 @@ fn brute(features: &[Geometry<f64>], p: Coord) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// One index per radius over the features that serve it.
+fn radius_groups(
+    features: &[(Geometry<f64>, f64)],
+    radii: &[f64],
+) -> Vec<greenreach::engine::reach::RadiusGroup> {
+    radii
+        .iter()
+        .map(|&radius_m| greenreach::engine::reach::RadiusGroup {
+            radius_m,
+            index: TierIndex::build(
+                features
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, r))| *r == radius_m)
+                    .map(|(i, (g, _))| (i as u32, g)),
+            ),
+        })
+        .collect()
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * b.abs().max(1.0)
 }
@@ -247,24 +267,10 @@ proptest! {
         shapes in prop::collection::vec((shape(), 0usize..3), 1..10),
         points in prop::collection::vec((-3000.0..3000.0f64, -3000.0..3000.0f64), 1..30),
     ) {
-        use greenreach::engine::reach::RadiusGroup;
         let radii = [200.0, 500.0, 900.0];
         let features: Vec<(Geometry<f64>, f64)> =
             shapes.iter().map(|(s, r)| (build(s), radii[*r])).collect();
-        let groups = radii
-            .iter()
-            .map(|&radius_m| RadiusGroup {
-                radius_m,
-                index: TierIndex::build(
-                    features
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, (_, r))| *r == radius_m)
-                        .map(|(i, (g, _))| (i as u32, g)),
-                ),
-            })
-            .collect();
-        let reach = StraightLine::new(vec![groups], PlaneScale::unit());
+        let reach = StraightLine::new(vec![radius_groups(&features, &radii)], PlaneScale::unit());
         for &(x, y) in &points {
             let p = Point::new(x, y);
             let margins: Vec<f64> = features
@@ -301,7 +307,7 @@ proptest! {
         limit in prop_oneof![Just(1e9), 0.0..1500.0f64],
         scaled in any::<bool>(),
     ) {
-        use greenreach::engine::reach::{Assessment, RadiusGroup};
+        use greenreach::engine::reach::Assessment;
         let radii = [200.0, 500.0, 900.0];
         let mut features: Vec<(Geometry<f64>, f64)> = Vec::new();
         for (s, r, twice) in &shapes {
@@ -310,28 +316,17 @@ proptest! {
                 features.push((build(s), radii[*r]));
             }
         }
-        let groups = |only: Option<f64>| {
-            radii
-                .iter()
-                .filter(|r| only.is_none_or(|o| o == **r))
-                .map(|&radius_m| RadiusGroup {
-                    radius_m,
-                    index: TierIndex::build(
-                        features
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, (_, r))| only.is_some() || *r == radius_m)
-                            .map(|(i, (g, _))| (i as u32, g)),
-                    ),
-                })
-                .collect::<Vec<_>>()
-        };
         let scale = if scaled {
             greenreach::crs::LocalPlane::at(106.5, 29.5).unwrap().scale()
         } else {
             PlaneScale::unit()
         };
-        let reach = StraightLine::new(vec![groups(None), groups(Some(500.0))], scale);
+        // Tier 0 with size classes, tier 1 with every feature at one radius.
+        let one_radius: Vec<_> = features.iter().map(|(g, _)| (g.clone(), 500.0)).collect();
+        let reach = StraightLine::new(
+            vec![radius_groups(&features, &radii), radius_groups(&one_radius, &[500.0])],
+            scale,
+        );
         // Points in clusters, one after another (as Z-order hands them over), some far
         // from their cluster so that runs break.
         let mut points = Vec::new();
