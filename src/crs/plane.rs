@@ -72,6 +72,14 @@ impl LonLatBox {
         self.max_lat = self.max_lat.max(c.y);
     }
 
+    /// Grow the box to hold `other` (an empty box changes nothing).
+    pub fn union(&mut self, other: &LonLatBox) {
+        self.min_lon = self.min_lon.min(other.min_lon);
+        self.min_lat = self.min_lat.min(other.min_lat);
+        self.max_lon = self.max_lon.max(other.max_lon);
+        self.max_lat = self.max_lat.max(other.max_lat);
+    }
+
     /// True when nothing was included.
     pub fn is_empty(&self) -> bool {
         self.min_lon > self.max_lon
@@ -205,6 +213,25 @@ fn make_proj(definition: &str) -> Result<Proj, CrsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn union_of_boxes_and_the_empty_box() {
+        let mut a = LonLatBox::empty();
+        a.include(Coord { x: 1.0, y: 2.0 });
+        let mut b = LonLatBox::empty();
+        b.include(Coord { x: -3.0, y: 5.0 });
+        let before = a;
+        a.union(&LonLatBox::empty());
+        assert_eq!(a, before);
+        a.union(&b);
+        assert_eq!(
+            (a.min_lon, a.min_lat, a.max_lon, a.max_lat),
+            (-3.0, 2.0, 1.0, 5.0)
+        );
+        let mut e = LonLatBox::empty();
+        e.union(&b);
+        assert_eq!(e, b);
+    }
 
     #[test]
     fn origin_maps_to_zero_and_back() {

@@ -144,9 +144,9 @@ fn read_whole(path: &Path) -> std::io::Result<Vec<u8>> {
         const PIECE: usize = 4 << 20;
         let file = std::fs::File::open(path)?;
         let len = file.metadata()?.len();
-        if let Some(n) = (len >= PARALLEL_READ_BYTES)
-            .then(|| usize::try_from(len).ok())
-            .flatten()
+        if let Some(n) = usize::try_from(len)
+            .ok()
+            .filter(|_| len >= PARALLEL_READ_BYTES)
         {
             let mut bytes = vec![0u8; n];
             let whole = bytes

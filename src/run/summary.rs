@@ -3,11 +3,13 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::engine::coverage::Coverage;
+use rayon::prelude::*;
+
+use crate::engine::coverage::{Coverage, TierColumn};
 use crate::engine::tally::Tally;
 use crate::run::demand::DemandPoints;
 use crate::run::green::GreenSpaces;
-use crate::standard::Standard;
+use crate::standard::{Standard, Tier};
 
 /// Figures for one tier.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -191,36 +193,11 @@ impl Counts {
         let with_distances = coverage.tiers.iter().all(|c| c.distance_m.len() == n);
         let mut counts = Counts::flags(coverage.tally());
         if with_distances {
-            use rayon::prelude::*;
             let (shortfalls, beyond) = coverage
                 .tiers
                 .iter()
                 .enumerate()
-                .map(|(t, col)| {
-                    (0..n)
-                        .into_par_iter()
-                        .with_min_len(1 << 16)
-                        .fold(
-                            || (ShortfallBins::default(), 0),
-                            |(mut bins, mut beyond), i| {
-                                let d = col.distance_m[i];
-                                if d.is_nan() {
-                                    beyond += 1;
-                                } else if !col.ok[i] {
-                                    let f = &green.features[col.nearest[i] as usize];
-                                    bins.add(d - standard.tiers[t].radius_for(f.area_m2));
-                                }
-                                (bins, beyond)
-                            },
-                        )
-                        .reduce(
-                            || (ShortfallBins::default(), 0),
-                            |(mut a, x), (b, y)| {
-                                a.merge(&b);
-                                (a, x + y)
-                            },
-                        )
-                })
+                .map(|(t, col)| shortfalls_of(&standard.tiers[t], green, col))
                 .unzip();
             counts.shortfalls = Some(shortfalls);
             counts.beyond = Some(beyond);
@@ -242,6 +219,34 @@ impl Counts {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         }
     }
+}
+
+/// The shortfalls of the points that miss `tier` (measured from the radius their nearest
+/// feature serves), and how many have nothing within the search limit; in parallel.
+fn shortfalls_of(tier: &Tier, green: &GreenSpaces, col: &TierColumn) -> (ShortfallBins, usize) {
+    (0..col.ok.len())
+        .into_par_iter()
+        .with_min_len(1 << 16)
+        .fold(
+            || (ShortfallBins::default(), 0),
+            |(mut bins, mut beyond), i| {
+                let d = col.distance_m[i];
+                if d.is_nan() {
+                    beyond += 1;
+                } else if !col.ok[i] {
+                    let f = &green.features[col.nearest[i] as usize];
+                    bins.add(d - tier.radius_for(f.area_m2));
+                }
+                (bins, beyond)
+            },
+        )
+        .reduce(
+            || (ShortfallBins::default(), 0),
+            |(mut a, x), (b, y)| {
+                a.merge(&b);
+                (a, x + y)
+            },
+        )
 }
 
 impl Summary {

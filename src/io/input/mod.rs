@@ -7,7 +7,7 @@ mod stream;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use geo::{Coord, CoordsIter, Geometry};
+use geo::{CoordsIter, Geometry};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -100,28 +100,10 @@ impl Layer {
                 b
             })
             .reduce(LonLatBox::empty, |mut a, b| {
-                if !b.is_empty() {
-                    a.include(Coord {
-                        x: b.min_lon,
-                        y: b.min_lat,
-                    });
-                    a.include(Coord {
-                        x: b.max_lon,
-                        y: b.max_lat,
-                    });
-                }
+                a.union(&b);
                 a
             });
-        if !part.is_empty() {
-            bbox.include(Coord {
-                x: part.min_lon,
-                y: part.min_lat,
-            });
-            bbox.include(Coord {
-                x: part.max_lon,
-                y: part.max_lat,
-            });
-        }
+        bbox.union(&part);
     }
 
     /// Number of features in the file.

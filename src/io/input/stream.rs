@@ -44,24 +44,23 @@ pub(super) fn parse(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Option<Lay
         spans.iter().enumerate().map(one).collect::<Option<_>>()?
     };
     drop(spans);
-    let mut layer = Layer {
-        path: path.to_path_buf(),
-        features: Vec::new(),
-        skipped: Vec::new(),
-        crs_member,
-        declared_crs: None,
-        notes: Vec::new(),
-        warnings: Vec::new(),
-    };
     if opts.strict && parsed.iter().any(|p| matches!(p, Parsed::Skipped(_))) {
         return None;
     }
     // Moved in parallel, in file order (a million features are worth it).
-    (layer.features, layer.skipped) = parsed.into_par_iter().partition_map(|p| match p {
+    let (features, skipped) = parsed.into_par_iter().partition_map(|p| match p {
         Parsed::Feature(f) => rayon::iter::Either::Left(f),
         Parsed::Skipped(s) => rayon::iter::Either::Right(s),
     });
-    Some(layer)
+    Some(Layer {
+        path: path.to_path_buf(),
+        features,
+        skipped,
+        crs_member,
+        declared_crs: None,
+        notes: Vec::new(),
+        warnings: Vec::new(),
+    })
 }
 
 /// Byte range of one feature in the file.
@@ -274,51 +273,28 @@ impl<'a> Scanner<'a> {
         self.i = start + len + 1;
         Some(s)
     }
-    /// Skip one value (strings with escapes, nested arrays and objects).
+    /// Skip one value: an array or object ([`Scanner::container`]), a string (escapes
+    /// included) or a scalar.
     fn value(&mut self) -> Option<()> {
         self.ws();
-        if matches!(self.peek()?, b'[' | b'{') {
-            return self.container();
-        }
-        let mut depth = 0usize;
-        loop {
-            self.ws();
-            match self.next()? {
-                b'"' => loop {
-                    let len = memchr_quote_or_backslash(&self.b[self.i..])?;
-                    self.i += len;
-                    if self.next()? == b'\\' {
-                        self.i += 1;
-                    } else {
-                        break;
-                    }
-                },
-                b'[' | b'{' => {
-                    depth += 1;
-                    if depth > MAX_FEATURE_DEPTH {
-                        return None;
-                    }
-                }
-                b']' | b'}' => depth = depth.checked_sub(1)?,
-                _ => {
-                    while matches!(self.peek(), Some(c) if !matches!(c, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t' | b':' | b'"' | b'[' | b'{'))
-                    {
-                        self.i += 1;
-                    }
-                }
+        match self.peek()? {
+            b'[' | b'{' => self.container(),
+            b']' | b'}' => None,
+            b'"' => {
+                self.i = after_string(self.b, self.i + 1)?;
+                Some(())
             }
-            if depth == 0 {
-                return Some(());
-            }
-            self.ws();
-            if matches!(self.peek(), Some(b',' | b':')) {
+            _ => {
                 self.i += 1;
+                while matches!(self.peek(), Some(c) if !matches!(c, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t' | b':' | b'"' | b'[' | b'{'))
+                {
+                    self.i += 1;
+                }
+                Some(())
             }
         }
     }
-}
 
-impl Scanner<'_> {
     /// Skip an array or object: only strings (with their escapes) and brackets matter for
     /// finding where it ends; serde_json then checks the text in between for real.
     fn container(&mut self) -> Option<()> {
@@ -328,17 +304,7 @@ impl Scanner<'_> {
         while let Some(&c) = b.get(i) {
             i += 1;
             match c {
-                // Strings here are short (keys, ids): a plain loop beats a memchr call.
-                b'"' => loop {
-                    match *b.get(i)? {
-                        b'"' => {
-                            i += 1;
-                            break;
-                        }
-                        b'\\' => i += 2,
-                        _ => i += 1,
-                    }
-                },
+                b'"' => i = after_string(b, i)?,
                 b'[' | b'{' => {
                     depth += 1;
                     if depth > MAX_FEATURE_DEPTH {
@@ -359,12 +325,20 @@ impl Scanner<'_> {
     }
 }
 
-fn memchr_quote(b: &[u8]) -> Option<usize> {
-    memchr::memchr(b'"', b)
+/// The offset just after the string whose text starts at `i` (after its opening quote).
+/// Strings in features are short (keys, ids): a plain loop beats a memchr call.
+fn after_string(b: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        match *b.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
 }
 
-fn memchr_quote_or_backslash(b: &[u8]) -> Option<usize> {
-    memchr::memchr2(b'"', b'\\', b)
+fn memchr_quote(b: &[u8]) -> Option<usize> {
+    memchr::memchr(b'"', b)
 }
 
 /// One element of the feature array.
