@@ -73,10 +73,15 @@ fn every_format_gives_the_same_answers() {
         ("green_wkt_gbk.csv", "points.csv", &[]),
         ("green_gk.shp", "points_wgs84.shp", &["--encoding", "gbk"]),
     ];
+    assert_same(&reference, cases);
+}
+
+/// Every case's rows equal `reference`'s: ids, flags, distances within 0.05 m.
+fn assert_same(reference: &[(String, Vec<String>, Vec<f64>)], cases: &[(&str, &str, &[&str])]) {
     for (g, p, extra) in cases {
         let got = run(g, p, extra);
         assert_eq!(got.len(), reference.len(), "{g} + {p}");
-        for (a, b) in got.iter().zip(&reference) {
+        for (a, b) in got.iter().zip(reference) {
             assert_eq!(a.0, b.0, "{g} + {p}: ids");
             assert_eq!(a.1, b.1, "{g} + {p}: flags of {}", a.0);
             for (x, y) in a.2.iter().zip(&b.2) {
@@ -88,6 +93,90 @@ fn every_format_gives_the_same_answers() {
             }
         }
     }
+}
+
+/// GeoParquet (WGS84 and CGCS2000 GK with PROJJSON, several row groups, snappy and zstd) and
+/// plain Parquet with 经度/纬度 columns give the reference answers; broken files exit 2.
+#[cfg(feature = "geoparquet")]
+#[test]
+fn geoparquet_gives_the_same_answers() {
+    let reference = run("green.geojson", "points.geojson", &[]);
+    assert_same(
+        &reference,
+        &[
+            ("green.parquet", "points.parquet", &[]),
+            ("green_gk.parquet", "points_lonlat.parquet", &[]),
+            ("green_gk.parquet", "points_gk.shp", &[]),
+        ],
+    );
+    let gk = read("green_gk.parquet");
+    assert_eq!(gk.declared_crs.unwrap().unwrap().to_string(), "EPSG:4547");
+    let p = &gk.features[0].properties;
+    assert_eq!(p["名称"], "中山公园", "{p:?}");
+    assert_eq!(p["用地代码"], "G11", "{p:?}");
+    assert!(read("points_lonlat.parquet").notes[0].contains("经度 and 纬度"));
+    for (file, want) in [
+        ("truncated.parquet", "is not a readable Parquet file"),
+        (
+            "no_coords.parquet",
+            "has no GeoParquet metadata and no coordinate columns",
+        ),
+        (
+            "geoarrow.parquet",
+            "its geometry column geometry is encoded as polygon",
+        ),
+    ] {
+        let path = format!("tests/formats/bad/{file}");
+        let r = greenreach(&[
+            "check",
+            "--green",
+            &path,
+            "--points",
+            "tests/formats/scene/points.csv",
+            "-q",
+        ]);
+        let err = String::from_utf8_lossy(&r.stderr);
+        assert_eq!(r.status.code(), Some(2), "{file}: {err}");
+        assert!(err.contains(&format!("{file}: {want}")), "{file}: {err}");
+    }
+}
+
+/// Without the feature, a Parquet input or output is refused up front, saying how to get it.
+#[cfg(not(feature = "geoparquet"))]
+#[test]
+fn parquet_needs_the_feature() {
+    let r = greenreach(&[
+        "check",
+        "--green",
+        "tests/formats/scene/green.parquet",
+        "--points",
+        "tests/formats/scene/points.csv",
+        "-q",
+    ]);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("green.parquet: is (Geo)Parquet") && err.contains("--features geoparquet"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.parquet");
+    let r = greenreach(&[
+        "check",
+        "--green",
+        "tests/formats/scene/green.geojson",
+        "--points",
+        "tests/formats/scene/points.csv",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--features geoparquet") && !out.exists(),
+        "{err}"
+    );
 }
 
 fn read(path: &str) -> greenreach::io::input::Layer {
@@ -215,7 +304,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn readers_survive_random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..600), ext in prop::sample::select(vec!["shp", "gpkg", "fgb", "csv", "geojson"])) {
+    fn readers_survive_random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..600), ext in prop::sample::select(vec!["shp", "gpkg", "fgb", "csv", "geojson", "parquet"])) {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(format!("x.{ext}"));
         std::fs::write(&p, &bytes).unwrap();
@@ -237,7 +326,7 @@ proptest! {
     }
 
     #[test]
-    fn containers_survive_mutations(file in prop::sample::select(vec!["green.fgb", "scene.gpkg", "green_wkt_gbk.csv"]), flips in prop::collection::vec((0usize..200_000, any::<u8>()), 1..8)) {
+    fn containers_survive_mutations(file in prop::sample::select(vec!["green.fgb", "scene.gpkg", "green_wkt_gbk.csv", "green.parquet", "green_gk.parquet"]), flips in prop::collection::vec((0usize..200_000, any::<u8>()), 1..8)) {
         let dir = tempfile::tempdir().unwrap();
         let mut b = std::fs::read(Path::new(SCENE).join(file)).unwrap();
         for (at, v) in flips {

@@ -21,6 +21,9 @@ pub enum InputFormat {
     FlatGeobuf,
     /// CSV with lon/lat columns or a WKT column (`.csv`, `.txt`, `.tsv`).
     Csv,
+    /// GeoParquet, or Parquet with x/y columns (`.parquet`, `.geoparquet`; cargo feature
+    /// `geoparquet`).
+    GeoParquet,
 }
 
 impl InputFormat {
@@ -33,6 +36,7 @@ impl InputFormat {
             "gpkg" => InputFormat::GeoPackage,
             "fgb" => InputFormat::FlatGeobuf,
             "csv" | "tsv" | "txt" => InputFormat::Csv,
+            "parquet" | "geoparquet" => InputFormat::GeoParquet,
             _ => return None,
         })
     }
@@ -47,9 +51,10 @@ impl FromStr for InputFormat {
             "gpkg" | "geopackage" => InputFormat::GeoPackage,
             "fgb" | "flatgeobuf" => InputFormat::FlatGeobuf,
             "csv" => InputFormat::Csv,
+            "parquet" | "geoparquet" => InputFormat::GeoParquet,
             _ => {
                 return Err(format!(
-                    "unknown format \"{s}\": use geojson, shp, gpkg, fgb or csv"
+                    "unknown format \"{s}\": use geojson, shp, gpkg, fgb, csv or parquet"
                 ));
             }
         })
@@ -64,6 +69,7 @@ impl fmt::Display for InputFormat {
             InputFormat::GeoPackage => "GeoPackage",
             InputFormat::FlatGeobuf => "FlatGeobuf",
             InputFormat::Csv => "CSV",
+            InputFormat::GeoParquet => "GeoParquet",
         })
     }
 }
@@ -95,6 +101,9 @@ pub fn split_layer(path: &Path) -> Option<(&Path, &str)> {
     (!path.exists() && file.is_file() && !layer.is_empty()).then_some((file, layer))
 }
 
+/// Why a build without the `geoparquet` feature cannot read Parquet.
+pub const NO_PARQUET: &str = "is (Geo)Parquet, which this build of greenreach does not read: build it with `cargo install --path . --features geoparquet`, or convert the file (ogr2ogr -f GPKG out.gpkg in.parquet)";
+
 /// Read any supported layer (`FILE.gpkg:LAYER` picks a GeoPackage layer).
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
     if let Some((file, layer)) = split_layer(path) {
@@ -119,6 +128,13 @@ pub fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
         InputFormat::GeoPackage => crate::io::gpkg::read(path, opts),
         InputFormat::FlatGeobuf => crate::io::fgb::read(path, opts),
         InputFormat::Csv => crate::io::csv::read(path, opts),
+        #[cfg(feature = "geoparquet")]
+        InputFormat::GeoParquet => crate::io::parquet::read(path, opts),
+        #[cfg(not(feature = "geoparquet"))]
+        InputFormat::GeoParquet => Err(InputError::File {
+            path: path.to_path_buf(),
+            problem: NO_PARQUET.into(),
+        }),
     }
 }
 

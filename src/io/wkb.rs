@@ -1,6 +1,17 @@
-//! Well-known binary (ISO and EWKB flavours, 2D/Z/M/ZM; Z and M dropped) to `geo`.
+//! Well-known binary (ISO and EWKB flavours, 2D/Z/M/ZM; Z and M dropped) to `geo`, and the
+//! little-endian WKB point the per-point writers emit.
 
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
+
+/// A little-endian WKB point.
+pub(crate) fn point(x: f64, y: f64) -> [u8; 21] {
+    let mut b = [0u8; 21];
+    b[0] = 1; // little endian
+    b[1..5].copy_from_slice(&1u32.to_le_bytes()); // Point
+    b[5..13].copy_from_slice(&x.to_le_bytes());
+    b[13..21].copy_from_slice(&y.to_le_bytes());
+    b
+}
 
 /// Parse one WKB geometry; the bytes after it are ignored.
 pub(crate) fn parse(b: &[u8]) -> Result<Geometry<f64>, String> {

@@ -130,21 +130,33 @@ impl CheckConfig {
             w.validate()?;
             if matches!(
                 self.out.as_deref().and_then(Format::from_path),
-                Some(Format::FlatGeobuf | Format::GeoPackage)
+                Some(Format::FlatGeobuf | Format::GeoPackage | Format::GeoParquet)
             ) {
                 return Err(Error::Config(
-                    "--metric walk writes .csv or .geojson per-point files, not FlatGeobuf or GeoPackage".into(),
+                    "--metric walk writes .csv or .geojson per-point files, not FlatGeobuf, GeoPackage or GeoParquet".into(),
                 ));
             }
         }
         if let Some(0) = self.threads {
             return Err(Error::Config("--threads must be at least 1".into()));
         }
+        #[cfg(not(feature = "geoparquet"))]
+        if let Some(p) = self
+            .out
+            .as_deref()
+            .filter(|p| Format::from_path(p) == Some(Format::GeoParquet))
+        {
+            return Err(Error::Config(format!(
+                "{}: {}",
+                p.display(),
+                crate::io::output::NO_PARQUET_OUT
+            )));
+        }
         match &self.out {
             None => Ok(Format::Csv),
             Some(p) => Format::from_path(p).ok_or_else(|| {
                 Error::Config(format!(
-                    "{}: unknown output format; use a .csv, .geojson, .fgb or .gpkg file name",
+                    "{}: unknown output format; use a .csv, .geojson, .fgb, .gpkg or .parquet file name",
                     p.display()
                 ))
             }),

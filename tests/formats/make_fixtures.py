@@ -2,7 +2,9 @@
 """Write the same small scene (Wuhan, 114.3E 30.6N) in every input format greenreach reads.
 
 usage: python3 tests/formats/make_fixtures.py   (from the repository root; needs a venv with
-       pyogrio, shapely, pyproj and numpy: python3 -m venv v && v/bin/pip install pyogrio shapely pyproj numpy)
+       pyogrio, shapely, pyproj, numpy, geopandas and pyarrow:
+       python3 -m venv v && v/bin/pip install pyogrio shapely pyproj numpy geopandas pyarrow;
+       only the Parquet files: python3 -c "import make_fixtures as m; m.parquet_fixtures()")
 
 The scene: green spaces (a park with a hole, leisure spaces, street greens; attributes id,
 名称, category, 用地代码) and 40 homes (id, 名称). Written as
@@ -17,6 +19,10 @@ The scene: green spaces (a park with a hole, leisure spaces, street greens; attr
   scene/green.fgb, scene/points.fgb                              WGS84
   scene/points.csv                                               经度/纬度 columns, UTF-8 with BOM
   scene/green_wkt_gbk.csv                                        WKT column, GBK
+  scene/green.parquet, scene/points.parquet                      GeoParquet (WKB), WGS84, snappy
+  scene/green_gk.parquet                                         GeoParquet in EPSG:4547 (PROJJSON),
+                                                                  zstd, row groups of 5 rows
+  scene/points_lonlat.parquet                                    plain Parquet: id, 名称, 经度, 纬度
   bad/...                                                        broken inputs, one per format
 Coordinates are rounded to 1e-7 degrees (1 cm in EPSG:4547) so every format holds the same
 positions to well under the 0.05 m the tests allow.
@@ -157,6 +163,32 @@ def main():
         f.write("name,value\na,1\n")
     with open(f"{BAD}/bad_number.csv", "w") as f:
         f.write("id,lon,lat\na,114.3,30.6\nb,114.3,north\n")
+    parquet_fixtures()
+
+
+def parquet_fixtures():
+    """The scene as (Geo)Parquet, and broken Parquet inputs."""
+    import geopandas as gpd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    green, homes = scene()
+    g = gpd.GeoDataFrame({"id": [x[0] for x in green], "名称": [x[1] for x in green],
+                          "category": [x[2] for x in green], "用地代码": [x[3] for x in green]},
+                         geometry=[x[4] for x in green], crs="EPSG:4326")
+    h = gpd.GeoDataFrame({"id": [x[0] for x in homes], "名称": [x[1] for x in homes]},
+                         geometry=[x[2] for x in homes], crs="EPSG:4326")
+    g.to_parquet(f"{OUT}/green.parquet", index=False)
+    h.to_parquet(f"{OUT}/points.parquet", index=False)
+    gk = g.set_geometry([to_gk(x) for x in g.geometry], crs="EPSG:4547")
+    gk.to_parquet(f"{OUT}/green_gk.parquet", index=False, compression="zstd", row_group_size=5)
+    pq.write_table(pa.table({"id": h["id"], "名称": h["名称"], "经度": h.geometry.x, "纬度": h.geometry.y}),
+                   f"{OUT}/points_lonlat.parquet", compression="lz4")
+    data = open(f"{OUT}/green.parquet", "rb").read()
+    with open(f"{BAD}/truncated.parquet", "wb") as f:
+        f.write(data[:-100])
+    pq.write_table(pa.table({"name": ["a"], "value": [1]}), f"{BAD}/no_coords.parquet")
+    g.to_parquet(f"{BAD}/geoarrow.parquet", index=False, geometry_encoding="geoarrow")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ use std::io;
 
 use rusqlite::{Connection, params_from_iter, types::Value};
 
+use super::Cell;
 use crate::standard::Standard;
 
 /// The table of the results.
@@ -25,7 +26,7 @@ fn ident(name: &str) -> String {
 
 /// The columns after the geometry: `id`, `lon`, `lat`, per tier `<t>_m`, `<t>_ok`,
 /// `<t>_nearest`, then `all_ok`, `status`, with their SQL types.
-fn columns(standard: &Standard) -> Vec<(String, &'static str)> {
+pub(crate) fn columns(standard: &Standard) -> Vec<(String, &'static str)> {
     let mut c = vec![
         ("id".to_string(), "TEXT"),
         ("lon".into(), "REAL"),
@@ -49,10 +50,7 @@ pub(crate) fn point_blob(lon: f64, lat: f64) -> Vec<u8> {
     b.push(0); // version
     b.push(0b0000_0001); // little endian, no envelope, not empty
     b.extend_from_slice(&4326i32.to_le_bytes());
-    b.push(1); // WKB little endian
-    b.extend_from_slice(&1u32.to_le_bytes()); // Point
-    b.extend_from_slice(&lon.to_le_bytes());
-    b.extend_from_slice(&lat.to_le_bytes());
+    b.extend_from_slice(&crate::io::wkb::point(lon, lat));
     b
 }
 
@@ -62,9 +60,6 @@ pub(crate) struct GpkgOut {
     insert: String,
     bounds: Option<[f64; 4]>,
 }
-
-/// One row's values after the geometry, in [`columns`] order.
-pub(crate) type RowValues = Vec<Value>;
 
 impl GpkgOut {
     /// Create the metadata tables and the empty `points` table in the (empty) file at `path`,
@@ -117,7 +112,7 @@ impl GpkgOut {
     }
 
     /// Insert a row: its point (lon, lat; `None` for a skipped row) and its values.
-    pub(crate) fn row(&mut self, point: Option<(f64, f64)>, values: RowValues) -> io::Result<()> {
+    pub(crate) fn row(&mut self, point: Option<(f64, f64)>, cells: Vec<Cell>) -> io::Result<()> {
         let geom = match point {
             Some((x, y)) => {
                 let b = self.bounds.get_or_insert([x, y, x, y]);
@@ -126,6 +121,12 @@ impl GpkgOut {
             }
             None => Value::Null,
         };
+        let values = cells.into_iter().map(|c| match c {
+            Cell::Null => Value::Null,
+            Cell::Real(v) => Value::Real(v),
+            Cell::Flag(b) => Value::Integer(i64::from(b)),
+            Cell::Text(s) => Value::Text(s),
+        });
         let mut stmt = self.conn.prepare_cached(&self.insert).map_err(err)?;
         stmt.execute(params_from_iter(std::iter::once(geom).chain(values)))
             .map_err(err)?;

@@ -1,4 +1,4 @@
-//! Per-point output: CSV, GeoJSON, FlatGeobuf or GeoPackage, one row or feature per input
+//! Per-point output: CSV, GeoJSON, FlatGeobuf, GeoPackage or GeoParquet (feature `geoparquet`), one row or feature per input
 //! point in input order, skipped features included (empty results, `status` saying why).
 //! Files are written atomically ([`crate::io::atomic`]).
 
@@ -7,6 +7,8 @@ mod fgb;
 pub(crate) mod fixed;
 pub(crate) mod gpkg;
 pub(crate) mod network;
+#[cfg(feature = "geoparquet")]
+mod parquet;
 pub(crate) mod walk;
 
 use std::io::{self, Write};
@@ -32,16 +34,24 @@ pub enum Format {
     FlatGeobuf,
     /// A GeoPackage with one point table (QGIS opens one file).
     GeoPackage,
+    /// GeoParquet points (WKB, WGS84; cargo feature `geoparquet`).
+    GeoParquet,
 }
 
+/// Why a build without the `geoparquet` feature cannot write Parquet.
+#[cfg(not(feature = "geoparquet"))]
+pub(crate) const NO_PARQUET_OUT: &str = "this build of greenreach does not write GeoParquet: build it with `cargo install --path . --features geoparquet`, or write .gpkg or .fgb";
+
 impl Format {
-    /// The format named by the file's extension (`.csv`, `.geojson`, `.json`, `.fgb`, `.gpkg`).
+    /// The format named by the file's extension (`.csv`, `.geojson`, `.json`, `.fgb`, `.gpkg`,
+    /// `.parquet`).
     pub fn from_path(path: &Path) -> Option<Self> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "geojson" | "json" => Some(Format::GeoJson),
             "fgb" => Some(Format::FlatGeobuf),
             "gpkg" => Some(Format::GeoPackage),
+            "parquet" | "geoparquet" => Some(Format::GeoParquet),
             _ => None,
         }
     }
@@ -78,6 +88,8 @@ pub(crate) struct Writer {
     standard: Standard,
     fbb: flatbuffers::FlatBufferBuilder<'static>,
     gpkg: Option<gpkg::GpkgOut>,
+    #[cfg(feature = "geoparquet")]
+    parquet: Option<parquet::ParquetOut>,
 }
 
 impl Writer {
@@ -85,6 +97,8 @@ impl Writer {
     pub(crate) fn create(path: &Path, format: Format, standard: &Standard) -> io::Result<Self> {
         let mut out = AtomicFile::create(path)?;
         let mut gpkg = None;
+        #[cfg(feature = "geoparquet")]
+        let mut parquet = None;
         match format {
             Format::Csv => write_csv_header(&mut out, standard)?,
             Format::GeoJson => writeln!(out, "{{\"type\":\"FeatureCollection\",\"features\":[")?,
@@ -92,6 +106,12 @@ impl Writer {
             Format::GeoPackage => {
                 gpkg = Some(gpkg::GpkgOut::create(out.temp_path(), standard)?);
             }
+            #[cfg(feature = "geoparquet")]
+            Format::GeoParquet => {
+                parquet = Some(parquet::ParquetOut::create(out.temp_path(), standard)?);
+            }
+            #[cfg(not(feature = "geoparquet"))]
+            Format::GeoParquet => return Err(io::Error::other(NO_PARQUET_OUT)),
         }
         Ok(Self {
             format,
@@ -100,6 +120,8 @@ impl Writer {
             standard: standard.clone(),
             fbb: flatbuffers::FlatBufferBuilder::new(),
             gpkg,
+            #[cfg(feature = "geoparquet")]
+            parquet,
         })
     }
 
@@ -111,9 +133,16 @@ impl Writer {
             Format::GeoJson => write_geojson(out, table, &mut self.rows),
             Format::FlatGeobuf => write_fgb(out, table, &mut self.fbb, &mut self.rows),
             Format::GeoPackage => match &mut self.gpkg {
-                Some(g) => write_gpkg(g, table),
+                Some(g) => typed_rows(table, |p, cells| g.row(p, cells)),
                 None => Err(io::Error::other("GeoPackage writer closed")),
             },
+            #[cfg(feature = "geoparquet")]
+            Format::GeoParquet => match &mut self.parquet {
+                Some(g) => typed_rows(table, |p, cells| g.row(p, cells)),
+                None => Err(io::Error::other("GeoParquet writer closed")),
+            },
+            #[cfg(not(feature = "geoparquet"))]
+            Format::GeoParquet => Err(io::Error::other(NO_PARQUET_OUT)),
         }
     }
 
@@ -127,6 +156,10 @@ impl Writer {
         }
         if let Some(g) = self.gpkg.take() {
             g.finish()?;
+        }
+        #[cfg(feature = "geoparquet")]
+        if let Some(p) = self.parquet.take() {
+            p.finish()?;
         }
         self.out.commit()
     }
@@ -301,46 +334,59 @@ fn write_fgb(
     Ok(())
 }
 
-fn write_gpkg(g: &mut gpkg::GpkgOut, table: &PointTable<'_>) -> io::Result<()> {
-    use rusqlite::types::Value;
-    let text = |s: &str| Value::Text(s.to_string());
-    let flag = |b: bool| Value::Integer(i64::from(b));
+/// One typed value of a row in the GeoPackage and GeoParquet tables.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Null,
+    Real(f64),
+    Flag(bool),
+    Text(String),
+}
+
+/// Each row of `table` as its WGS84 point (`None` for a skipped row) and its cells in
+/// [`gpkg::columns`] order: `id`, `lon`, `lat`, per tier `<t>_m` (to the centimetre),
+/// `<t>_ok`, `<t>_nearest`, then `all_ok`, `status`.
+fn typed_rows(
+    table: &PointTable<'_>,
+    mut each: impl FnMut(Option<(f64, f64)>, Vec<Cell>) -> io::Result<()>,
+) -> io::Result<()> {
+    let text = |s: &str| Cell::Text(s.to_string());
     let tiers = table.standard.tiers.len();
     for row in rows(table) {
         let i = match row {
             Row::Point(i) => i,
             Row::Skipped(s) => {
-                let mut values = vec![Value::Null; 3 * tiers + 5];
-                values[0] = text(&s.id);
-                values[3 * tiers + 4] = text(&format!("skipped: {}", s.reason));
-                g.row(None, values)?;
+                let mut cells = vec![Cell::Null; 3 * tiers + 5];
+                cells[0] = text(&s.id);
+                cells[3 * tiers + 4] = text(&format!("skipped: {}", s.reason));
+                each(None, cells)?;
                 continue;
             }
         };
         let (lon, lat) = lonlat(table, i)?;
-        let mut values = Vec::with_capacity(3 * tiers + 5);
-        values.extend([
+        let mut cells = Vec::with_capacity(3 * tiers + 5);
+        cells.extend([
             text(&table.demand.ids.get(i)),
-            Value::Real(lon),
-            Value::Real(lat),
+            Cell::Real(lon),
+            Cell::Real(lat),
         ]);
         for col in &table.coverage.tiers {
             let d = col.distance_m[i];
-            values.push(if d.is_nan() {
-                Value::Null
+            cells.push(if d.is_nan() {
+                Cell::Null
             } else {
-                Value::Real((d * 100.0).round() / 100.0)
+                Cell::Real((d * 100.0).round() / 100.0)
             });
-            values.push(flag(col.ok[i]));
-            values.push(if col.nearest[i] == NO_FEATURE {
-                Value::Null
+            cells.push(Cell::Flag(col.ok[i]));
+            cells.push(if col.nearest[i] == NO_FEATURE {
+                Cell::Null
             } else {
                 text(label(table, col.nearest[i]))
             });
         }
-        values.push(flag(table.coverage.all_ok[i]));
-        values.push(text("ok"));
-        g.row(Some((lon, lat)), values)?;
+        cells.push(Cell::Flag(table.coverage.all_ok[i]));
+        cells.push(text("ok"));
+        each(Some((lon, lat)), cells)?;
     }
     Ok(())
 }

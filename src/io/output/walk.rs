@@ -31,9 +31,9 @@ pub(crate) fn write(
     match format {
         Format::Csv => write_csv(&mut w, table, straight, snaps)?,
         Format::GeoJson => write_geojson(&mut w, table, straight, snaps)?,
-        Format::FlatGeobuf | Format::GeoPackage => {
+        Format::FlatGeobuf | Format::GeoPackage | Format::GeoParquet => {
             return Err(io::Error::other(
-                "FlatGeobuf and GeoPackage output are not available with --metric walk; use .csv or .geojson",
+                "FlatGeobuf, GeoPackage and GeoParquet output are not available with --metric walk; use .csv or .geojson",
             ));
         }
     }
