@@ -11,23 +11,7 @@ use greenreach::io::source;
 use serde_json::Value;
 
 mod common;
-use common::{greenreach, text};
-
-fn li(out: &Path, extra: &[&str]) {
-    let mut args = vec![
-        "check",
-        "--quiet",
-        "--green",
-        "geodata/liechtenstein/green_areas.geojson",
-        "--green",
-        "geodata/liechtenstein/green_points.geojson",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let o = greenreach(&args);
-    assert!(o.status.success(), "{}", text(&o.stderr));
-}
+use common::{greenreach, li_check as li, text};
 
 /// The CSV's rows against the GeoParquet file read back as a layer, cell by cell in the CSV's
 /// column order (numbers written as the CSV writes them); the number of rows.

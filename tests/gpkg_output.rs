@@ -5,23 +5,7 @@
 use std::path::Path;
 
 mod common;
-use common::{greenreach, text};
-
-fn li(out: &Path, extra: &[&str]) {
-    let mut args = vec![
-        "check",
-        "--quiet",
-        "--green",
-        "geodata/liechtenstein/green_areas.geojson",
-        "--green",
-        "geodata/liechtenstein/green_points.geojson",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let o = greenreach(&args);
-    assert!(o.status.success(), "{}", text(&o.stderr));
-}
+use common::{greenreach, li_check as li, text};
 
 /// The CSV's rows and the GeoPackage's rows, both as text cells in the CSV's column order
 /// (the GeoPackage's numbers written as the CSV writes them).

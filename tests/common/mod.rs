@@ -46,6 +46,24 @@ pub fn site_plan(dir: &std::path::Path, add: &str) -> std::path::PathBuf {
     sites.join("sites.geojson")
 }
 
+/// `check --quiet` with Liechtenstein's green areas and points, `--out out`, then `extra`;
+/// the run must succeed.
+pub fn li_check(out: &std::path::Path, extra: &[&str]) {
+    let mut args = vec![
+        "check",
+        "--quiet",
+        "--green",
+        "geodata/liechtenstein/green_areas.geojson",
+        "--green",
+        "geodata/liechtenstein/green_points.geojson",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    let o = greenreach(&args);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
 /// A process's output as text.
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
