@@ -119,11 +119,11 @@ pub fn evaluate<R: Reach + ?Sized>(
     for part in parts {
         sorted.append(part);
     }
-    unpermute(sorted, &order)
+    unpermute(sorted, &positions(&order))
 }
 
 /// Indices of `points` in Morton (Z) order of 16 m cells.
-fn z_order(points: &[Coord]) -> Vec<u32> {
+pub(crate) fn z_order(points: &[Coord]) -> Vec<u32> {
     let (mut min_x, mut min_y) = (f64::INFINITY, f64::INFINITY);
     for p in points {
         min_x = min_x.min(p.x);
@@ -161,23 +161,28 @@ fn gather<T: Copy + Send + Sync>(src: Vec<T>, position: &[u32]) -> Vec<T> {
     position.par_iter().map(|&k| src[k as usize]).collect()
 }
 
-/// Results computed in `order` put back in input order.
-fn unpermute(sorted: Coverage, order: &[u32]) -> Coverage {
+/// Where each input point sits in `order`: the inverse permutation.
+pub(crate) fn positions(order: &[u32]) -> Vec<u32> {
     let mut position = vec![0u32; order.len()];
     for (k, &i) in order.iter().enumerate() {
         position[i as usize] = k as u32;
     }
+    position
+}
+
+/// Results computed in order put back in input order (`position` from [`positions`]).
+pub(crate) fn unpermute(sorted: Coverage, position: &[u32]) -> Coverage {
     Coverage {
         tiers: sorted
             .tiers
             .into_iter()
             .map(|c| TierColumn {
-                ok: gather(c.ok, &position),
-                distance_m: gather(c.distance_m, &position),
-                nearest: gather(c.nearest, &position),
+                ok: gather(c.ok, position),
+                distance_m: gather(c.distance_m, position),
+                nearest: gather(c.nearest, position),
             })
             .collect(),
-        all_ok: gather(sorted.all_ok, &position),
+        all_ok: gather(sorted.all_ok, position),
     }
 }
 

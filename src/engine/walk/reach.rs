@@ -13,7 +13,9 @@ use rayon::prelude::*;
 use super::network::{Snap, WalkNetwork, flag};
 use super::search::{Labels, Source, multi_source};
 use crate::crs::PlaneScale;
-use crate::engine::coverage::{Coverage, Detail, NO_FEATURE, TierColumn};
+use crate::engine::coverage::{
+    Coverage, Detail, NO_FEATURE, TierColumn, positions, unpermute, z_order,
+};
 use crate::engine::reach::{Assessment, Hit, Reach, StraightLine};
 
 /// One tier's search.
@@ -194,8 +196,21 @@ impl WalkReach {
     }
 
     /// Evaluate `points` (plane metres): each is snapped once, then every tier is read from
-    /// the node labels. In parallel; the result does not depend on the number of threads.
+    /// the node labels. In parallel, in Z-order (neighbours share index paths and node
+    /// labels in cache), results in input order; they do not depend on the number of threads.
     pub fn evaluate(&self, points: &[Coord], detail: Detail, limit_m: f64) -> WalkCoverage {
+        let order = z_order(points);
+        let sorted: Vec<Coord> = order.par_iter().map(|&i| points[i as usize]).collect();
+        let WalkCoverage { coverage, snaps } = self.evaluate_in_order(&sorted, detail, limit_m);
+        let position = positions(&order);
+        WalkCoverage {
+            coverage: unpermute(coverage, &position),
+            snaps: position.par_iter().map(|&k| snaps[k as usize]).collect(),
+        }
+    }
+
+    /// [`Self::evaluate`] on points in the order given.
+    fn evaluate_in_order(&self, points: &[Coord], detail: Detail, limit_m: f64) -> WalkCoverage {
         let snaps: Vec<Option<Snap>> = points.par_iter().map(|&p| self.snap(p)).collect();
         let n_tiers = self.tiers.len();
         let per_tier: Vec<Vec<Assessment>> = (0..n_tiers)
