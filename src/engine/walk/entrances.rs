@@ -146,15 +146,18 @@ pub(crate) struct EntranceInput<'a> {
 /// Find the entrances of every green feature, adding split vertices to `kept`.
 pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<EntranceAt> {
     let (boundary, polys) = boundary_edges(input.green);
+    // The index of the way segments is built while the crossings are found: neither needs
+    // the other, and both are large on a city network.
+    let (segs, hits) = rayon::join(|| ground_segments(kept), || crossing_hits(kept, &boundary));
     let mut finder = Finder {
-        segs: ground_segments(kept),
+        segs,
         boundary,
         polys,
         scale: input.scale,
         next_split: 0,
     };
     let mut out = finder.gates(kept, input.tagged, input.given);
-    finder.crossings(kept, &mut out);
+    finder.crossings(kept, hits, &mut out);
     finder.pseudo_and_snapped(kept, input.green, input.snap_m, &mut out);
     out
 }
@@ -224,6 +227,33 @@ fn feature_samples(g: &Geometry<f64>, scale: PlaneScale) -> Vec<Coord> {
 /// The polygons of each green feature.
 type FeaturePolygons<'a> = HashMap<u32, Vec<&'a Polygon<f64>>>;
 
+/// Where a way crosses polygon boundaries: (segment, parameter along it, feature).
+type Hits = Vec<(u32, f64, u32)>;
+
+/// The crossings of every ground-level way with the `boundary` segments, found for all ways
+/// in parallel.
+fn crossing_hits(kept: &[KeptWay], boundary: &RTree<Edge>) -> Vec<Hits> {
+    use rayon::prelude::*;
+    kept.par_iter()
+        .map(|way| {
+            if !way.rule.at_ground() {
+                return Vec::new();
+            }
+            let mut hits = Vec::new();
+            for s in 0..way.coords.len() - 1 {
+                let (a, b) = (way.coords[s], way.coords[s + 1]);
+                let env = AABB::from_corners([a.x, a.y], [b.x, b.y]);
+                for e in boundary.locate_in_envelope_intersecting(&env) {
+                    for t in intersections(a, b, e.a, e.b) {
+                        hits.push((s as u32, t, e.feature));
+                    }
+                }
+            }
+            hits
+        })
+        .collect()
+}
+
 /// The indexes of the search, and the counter of split vertices added to the ways.
 struct Finder<'a> {
     /// Ground-level segments of the kept ways.
@@ -264,7 +294,6 @@ impl Finder<'_> {
         tagged: &[TaggedNode],
         given: &[Coord],
     ) -> Vec<EntranceAt> {
-        let vertex_keys: HashSet<VKey> = kept.iter().flat_map(|w| w.keys.iter().copied()).collect();
         let points: Vec<(Coord, Option<i64>, f64)> = tagged
             .iter()
             .filter(|n| is_entrance(n.tags.as_slice()))
@@ -272,6 +301,10 @@ impl Finder<'_> {
             .chain(given.iter().map(|&c| (c, None, GIVEN_REACH_M)))
             .collect();
         let mut out = Vec::new();
+        if points.is_empty() {
+            return out;
+        }
+        let vertex_keys: HashSet<VKey> = kept.iter().flat_map(|w| w.keys.iter().copied()).collect();
         for (p, id, reach) in points {
             self.gate(kept, &vertex_keys, p, id, reach, &mut out);
         }
@@ -334,31 +367,10 @@ impl Finder<'_> {
         }
     }
 
-    /// (b) Crossings of ground-level ways with polygon boundaries. Found for all ways in
-    /// parallel, then split into the ways in way, segment and hit order (so the split
-    /// numbering does not depend on the threads).
-    fn crossings(&mut self, kept: &mut [KeptWay], out: &mut Vec<EntranceAt>) {
-        use rayon::prelude::*;
-        let boundary = &self.boundary;
-        let hits: Vec<Vec<(u32, f64, u32)>> = kept
-            .par_iter()
-            .map(|way| {
-                if !way.rule.at_ground() {
-                    return Vec::new();
-                }
-                let mut hits = Vec::new();
-                for s in 0..way.coords.len() - 1 {
-                    let (a, b) = (way.coords[s], way.coords[s + 1]);
-                    let env = AABB::from_corners([a.x, a.y], [b.x, b.y]);
-                    for e in boundary.locate_in_envelope_intersecting(&env) {
-                        for t in intersections(a, b, e.a, e.b) {
-                            hits.push((s as u32, t, e.feature));
-                        }
-                    }
-                }
-                hits
-            })
-            .collect();
+    /// (b) Crossings of ground-level ways with polygon boundaries ([`crossing_hits`]),
+    /// split into the ways in way, segment and hit order (so the split numbering does not
+    /// depend on the threads).
+    fn crossings(&mut self, kept: &mut [KeptWay], hits: Vec<Hits>, out: &mut Vec<EntranceAt>) {
         for (way, hits) in kept.iter_mut().zip(hits) {
             for (s, t, feature) in hits {
                 let key = way.split_at(s, t, &mut self.next_split);
