@@ -117,8 +117,8 @@ pub struct WalkNetwork {
     pub node_piece: Vec<u32>,
     /// Edges per piece.
     pub piece_edges: Vec<u32>,
-    pub(crate) snap_all: RTree<EdgeRef>,
-    pub(crate) snap_big: Option<RTree<EdgeRef>>,
+    /// The snapping indexes, built on first use ([`WalkNetwork::snap_index`]).
+    pub(crate) snap_index: std::sync::OnceLock<SnapIndex>,
     /// Entrances of the green features.
     pub entrances: Vec<super::Entrance>,
     /// Input ways that are walkable.
@@ -236,7 +236,6 @@ pub(crate) fn assemble(
     let n_nodes = g.xy.len();
     let (rev_start, rev_from, rev_len) = g.incoming_arcs();
     let (node_piece, piece_edges) = g.pieces();
-    let (snap_all, snap_big) = g.snap_trees(&node_piece, &piece_edges);
     (
         WalkNetwork {
             kind: vec![NodeKind::Junction; n_nodes],
@@ -251,8 +250,7 @@ pub(crate) fn assemble(
             rev_len,
             node_piece,
             piece_edges,
-            snap_all,
-            snap_big,
+            snap_index: std::sync::OnceLock::new(),
             entrances: Vec::new(),
             walkable_ways: kept.len(),
         },
@@ -408,33 +406,13 @@ impl Graph {
         }
         (node_piece, piece_edges)
     }
+}
 
-    /// Snap indexes: every snappable edge, and (when some lie on small pieces) those on
-    /// pieces of at least [`SMALL_PIECE_EDGES`] edges.
-    fn snap_trees(
-        &self,
-        node_piece: &[u32],
-        piece_edges: &[u32],
-    ) -> (RTree<EdgeRef>, Option<RTree<EdgeRef>>) {
-        let on_big_piece = |e: usize| {
-            piece_edges[node_piece[self.edge_u[e] as usize] as usize] >= SMALL_PIECE_EDGES
-        };
-        let refs = |big_only: bool| -> Vec<EdgeRef> {
-            (0..self.edge_u.len())
-                .filter(|&e| self.edge_flags[e] & flag::SNAP != 0)
-                .filter(|&e| !big_only || on_big_piece(e))
-                .map(|e| EdgeRef {
-                    a: self.xy[self.edge_u[e] as usize],
-                    b: self.xy[self.edge_v[e] as usize],
-                    edge: e as u32,
-                })
-                .collect()
-        };
-        let all = refs(false);
-        let has_small = all.iter().any(|r| !on_big_piece(r.edge as usize));
-        let snap_big = has_small.then(|| RTree::bulk_load(refs(true)));
-        (RTree::bulk_load(all), snap_big)
-    }
+/// Snap indexes: every snappable edge, and (when some lie on small pieces) those on pieces
+/// of at least [`SMALL_PIECE_EDGES`] edges.
+pub(crate) struct SnapIndex {
+    pub(crate) all: RTree<EdgeRef>,
+    pub(crate) big: Option<RTree<EdgeRef>>,
 }
 
 /// Where a home joins the network.
@@ -462,6 +440,34 @@ impl WalkNetwork {
         self.edge_u.len()
     }
 
+    /// The snapping indexes, built on the first call (a bulk load of every snappable edge:
+    /// [`super::WalkReach::new`] starts it beside the searches).
+    pub(crate) fn snap_index(&self) -> &SnapIndex {
+        self.snap_index.get_or_init(|| {
+            let on_big_piece = |e: usize| {
+                self.piece_edges[self.node_piece[self.edge_u[e] as usize] as usize]
+                    >= SMALL_PIECE_EDGES
+            };
+            let refs = |big_only: bool| -> Vec<EdgeRef> {
+                (0..self.edge_u.len())
+                    .filter(|&e| self.edge_flags[e] & flag::SNAP != 0)
+                    .filter(|&e| !big_only || on_big_piece(e))
+                    .map(|e| EdgeRef {
+                        a: self.xy[self.edge_u[e] as usize],
+                        b: self.xy[self.edge_v[e] as usize],
+                        edge: e as u32,
+                    })
+                    .collect()
+            };
+            let all = refs(false);
+            let has_small = all.iter().any(|r| !on_big_piece(r.edge as usize));
+            SnapIndex {
+                big: has_small.then(|| RTree::bulk_load(refs(true))),
+                all: RTree::bulk_load(all),
+            }
+        })
+    }
+
     fn edges_in_piece_of(&self, edge: u32) -> u32 {
         self.piece_edges[self.node_piece[self.edge_u[edge as usize] as usize] as usize]
     }
@@ -472,7 +478,8 @@ impl WalkNetwork {
         let k = scale.at(p);
         let q = [p.x, p.y];
         let limit2 = (max_m * k).powi(2);
-        let near = self.snap_all.nearest_neighbor(&q)?;
+        let index = self.snap_index();
+        let near = index.all.nearest_neighbor(&q)?;
         let (mut t, mut d2) = super::geom::project(near.a, near.b, p);
         if d2 > limit2 {
             return None;
@@ -480,7 +487,7 @@ impl WalkNetwork {
         let mut edge = near.edge;
         let mut moved = false;
         if self.edges_in_piece_of(edge) < SMALL_PIECE_EDGES
-            && let Some(big) = &self.snap_big
+            && let Some(big) = &index.big
             && let Some(b) = big.nearest_neighbor(&q)
         {
             let (bt, bd2) = super::geom::project(b.a, b.b, p);

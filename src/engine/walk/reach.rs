@@ -82,7 +82,23 @@ impl WalkReach {
         snap_m: f64,
         scale: PlaneScale,
     ) -> Self {
-        let tiers = radius
+        // The snapping index is bulk-loaded beside the searches: they do not need it.
+        let (tiers, _) = rayon::join(
+            || Self::searches(&net, radius, limit_m),
+            || net.snap_index(),
+        );
+        Self {
+            net,
+            straight,
+            tiers,
+            scale,
+            snap_m,
+        }
+    }
+
+    /// One multi-source search per tier, in parallel.
+    fn searches(net: &WalkNetwork, radius: Vec<Vec<f64>>, limit_m: f64) -> Vec<TierSearch> {
+        radius
             .into_par_iter()
             .map(|radius| {
                 let served = radius.iter().copied().filter(|r| r.is_finite());
@@ -100,21 +116,14 @@ impl WalkReach {
                     })
                     .collect();
                 let cutoff = limit_m.max(big_r) + (big_r - small_r);
-                let labels = multi_source(&net, &sources, cutoff);
+                let labels = multi_source(net, &sources, cutoff);
                 TierSearch {
                     big_r,
                     radius,
                     labels,
                 }
             })
-            .collect();
-        Self {
-            net,
-            straight,
-            tiers,
-            scale,
-            snap_m,
-        }
+            .collect()
     }
 
     /// The network.
