@@ -64,6 +64,25 @@ pub fn li_check(out: &std::path::Path, extra: &[&str]) {
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
 
+/// The per-point file of every Liechtenstein building (`li_check` with `LI_HOMES`'s homes)
+/// read back as `--points`: each evaluated row is a point again, each skipped row skipped.
+pub fn reads_back_as_li_homes(per_point: &std::path::Path) {
+    let o = greenreach(&[
+        "check",
+        "--green",
+        "geodata/liechtenstein/green_areas.geojson",
+        "--points",
+        per_point.to_str().expect("utf-8 path"),
+        "--summary-only",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("demand points: 8994 read, 7813 evaluated, 1181 skipped"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
 /// A process's output as text.
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
