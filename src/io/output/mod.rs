@@ -345,50 +345,71 @@ pub(crate) enum Cell {
 
 /// Each row of `table` as its WGS84 point (`None` for a skipped row) and its cells in
 /// [`gpkg::columns`] order: `id`, `lon`, `lat`, per tier `<t>_m` (to the centimetre),
-/// `<t>_ok`, `<t>_nearest`, then `all_ok`, `status`.
+/// `<t>_ok`, `<t>_nearest`, then `all_ok`, `status`. Cells are built in parallel, a window of
+/// rows at a time, and handed to `each` in order.
 fn typed_rows(
     table: &PointTable<'_>,
     mut each: impl FnMut(Option<(f64, f64)>, Vec<Cell>) -> io::Result<()>,
 ) -> io::Result<()> {
+    use rayon::prelude::*;
+    const WINDOW: usize = 1 << 16;
+    let mut all = rows(table);
+    let mut window = Vec::with_capacity(WINDOW);
+    loop {
+        window.clear();
+        window.extend(all.by_ref().take(WINDOW));
+        if window.is_empty() {
+            return Ok(());
+        }
+        let typed: Vec<io::Result<TypedRow>> =
+            window.par_iter().map(|row| typed_row(table, row)).collect();
+        for t in typed {
+            let (point, cells) = t?;
+            each(point, cells)?;
+        }
+    }
+}
+
+/// A row's WGS84 point (`None` when skipped) and its cells.
+type TypedRow = (Option<(f64, f64)>, Vec<Cell>);
+
+/// One row of [`typed_rows`].
+fn typed_row(table: &PointTable<'_>, row: &Row<'_>) -> io::Result<TypedRow> {
     let text = |s: &str| Cell::Text(s.to_string());
     let tiers = table.standard.tiers.len();
-    for row in rows(table) {
-        let i = match row {
-            Row::Point(i) => i,
-            Row::Skipped(s) => {
-                let mut cells = vec![Cell::Null; 3 * tiers + 5];
-                cells[0] = text(&s.id);
-                cells[3 * tiers + 4] = text(&format!("skipped: {}", s.reason));
-                each(None, cells)?;
-                continue;
-            }
-        };
-        let (lon, lat) = lonlat(table, i)?;
-        let mut cells = Vec::with_capacity(3 * tiers + 5);
-        cells.extend([
-            text(&table.demand.ids.get(i)),
-            Cell::Real(lon),
-            Cell::Real(lat),
-        ]);
-        for col in &table.coverage.tiers {
-            let d = col.distance_m[i];
-            cells.push(if d.is_nan() {
-                Cell::Null
-            } else {
-                Cell::Real((d * 100.0).round() / 100.0)
-            });
-            cells.push(Cell::Flag(col.ok[i]));
-            cells.push(if col.nearest[i] == NO_FEATURE {
-                Cell::Null
-            } else {
-                text(label(table, col.nearest[i]))
-            });
+    let i = match *row {
+        Row::Point(i) => i,
+        Row::Skipped(s) => {
+            let mut cells = vec![Cell::Null; 3 * tiers + 5];
+            cells[0] = text(&s.id);
+            cells[3 * tiers + 4] = text(&format!("skipped: {}", s.reason));
+            return Ok((None, cells));
         }
-        cells.push(Cell::Flag(table.coverage.all_ok[i]));
-        cells.push(text("ok"));
-        each(Some((lon, lat)), cells)?;
+    };
+    let (lon, lat) = lonlat(table, i)?;
+    let mut cells = Vec::with_capacity(3 * tiers + 5);
+    cells.extend([
+        text(&table.demand.ids.get(i)),
+        Cell::Real(lon),
+        Cell::Real(lat),
+    ]);
+    for col in &table.coverage.tiers {
+        let d = col.distance_m[i];
+        cells.push(if d.is_nan() {
+            Cell::Null
+        } else {
+            Cell::Real((d * 100.0).round() / 100.0)
+        });
+        cells.push(Cell::Flag(col.ok[i]));
+        cells.push(if col.nearest[i] == NO_FEATURE {
+            Cell::Null
+        } else {
+            text(label(table, col.nearest[i]))
+        });
     }
-    Ok(())
+    cells.push(Cell::Flag(table.coverage.all_ok[i]));
+    cells.push(text("ok"));
+    Ok((Some((lon, lat)), cells))
 }
 
 fn write_geojson(

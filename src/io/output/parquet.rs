@@ -15,7 +15,7 @@ use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::Type;
+use parquet::schema::types::{ColumnPath, Type};
 
 use super::Cell;
 use super::gpkg::columns;
@@ -68,10 +68,18 @@ impl ParquetOut {
             .write(true)
             .truncate(true)
             .open(path)?;
-        let props = WriterProperties::builder()
+        // Dictionaries only where values repeat (flags, nearest labels, status): hashing a
+        // million distinct ids, points and distances into one costs time and saves nothing.
+        let mut props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
-            .set_created_by(format!("greenreach {}", env!("CARGO_PKG_VERSION")))
-            .build();
+            .set_created_by(format!("greenreach {}", env!("CARGO_PKG_VERSION")));
+        for (name, _) in std::iter::once(("geometry".to_string(), "BLOB"))
+            .chain(columns(standard))
+            .filter(|(n, k)| matches!(*k, "BLOB" | "REAL") || n == "id")
+        {
+            props = props.set_column_dictionary_enabled(ColumnPath::from(name.as_str()), false);
+        }
+        let props = props.build();
         let writer = SerializedFileWriter::new(
             file,
             Arc::new(schema(standard).map_err(err)?),
