@@ -9,7 +9,7 @@
 //! arcs of every node in CSR form (`rev_start`, `rev_from`, `rev_len`): an arc `u → v` walkable
 //! in that direction is stored under `v`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use geo::Coord;
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
@@ -228,7 +228,9 @@ pub(crate) fn assemble(
     mut kept: Vec<KeptWay>,
     scale: PlaneScale,
 ) -> (WalkNetwork, HashMap<VKey, u32>) {
-    let mut node_of: HashMap<VKey, u32> = HashMap::new();
+    let vertices: usize = kept.iter().map(|w| w.keys.len() + w.splits.len()).sum();
+    let mut node_of: HashMap<VKey, u32> =
+        HashMap::with_capacity_and_hasher(vertices, Default::default());
     let mut g = Graph::default();
     for w in &mut kept {
         g.add_way(w, &mut node_of, scale);
@@ -393,7 +395,7 @@ impl Graph {
                 parent[a.max(b) as usize] = a.min(b);
             }
         }
-        let mut piece_of_root: HashMap<u32, u32> = HashMap::new();
+        let mut piece_of_root: HashMap<u32, u32> = HashMap::default();
         let mut node_piece = vec![0u32; n_nodes];
         for n in 0..n_nodes as u32 {
             let r = find(&mut parent, n);
