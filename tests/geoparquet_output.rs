@@ -11,7 +11,7 @@ use greenreach::io::source;
 use serde_json::Value;
 
 mod common;
-use common::{li_check as li, reads_back_as_li_homes};
+use common::{LI_HOMES, li_check as li, reads_back_as_li_homes};
 
 /// The CSV's rows against the GeoParquet file read back as a layer, cell by cell in the CSV's
 /// column order (numbers written as the CSV writes them); the number of rows.
@@ -64,15 +64,11 @@ fn compare(csv_path: &Path, parquet_path: &Path) -> usize {
 #[test]
 fn geoparquet_rows_equal_the_csv_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let homes = [
-        "--residential",
-        "geodata/liechtenstein/buildings.geojson",
-        "--homes",
-        "osm",
-    ];
+    // Every building as a home (the green files come from `li`).
+    let homes = &LI_HOMES[4..];
     let (c, p) = (dir.path().join("p.csv"), dir.path().join("p.parquet"));
-    li(&c, &homes);
-    li(&p, &homes);
+    li(&c, homes);
+    li(&p, homes);
     assert_eq!(compare(&c, &p), 8994);
     let bytes = std::fs::read(&p).unwrap();
     assert_eq!(&bytes[..4], b"PAR1");

@@ -154,7 +154,7 @@ fn spread(mut v: u64) -> u64 {
 
 /// Values computed in `order` put back in input order, in parallel: `position[i]` is where
 /// input point `i` was computed (an empty column stays empty).
-fn gather<T: Copy + Send + Sync>(src: Vec<T>, position: &[u32]) -> Vec<T> {
+pub(crate) fn gather<T: Copy + Send + Sync>(src: Vec<T>, position: &[u32]) -> Vec<T> {
     if src.is_empty() {
         return src;
     }

@@ -13,8 +13,8 @@ use crate::io::input::{
 };
 use crate::io::source::{self, read_bytes};
 
-const LON: [&str; 6] = ["lon", "lng", "long", "longitude", "x", "经度"];
-const LAT: [&str; 4] = ["lat", "latitude", "y", "纬度"];
+pub(crate) const LON: [&str; 6] = ["lon", "lng", "long", "longitude", "x", "经度"];
+pub(crate) const LAT: [&str; 4] = ["lat", "latitude", "y", "纬度"];
 const WKT: [&str; 5] = ["wkt", "geometry", "geom", "the_geom", "shape"];
 
 /// Where a row's geometry comes from.

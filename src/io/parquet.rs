@@ -22,8 +22,8 @@ use crate::io::input::{
     InputError, Layer, Properties, RawFeature, ReadOptions, SkipReason, SkippedFeature,
 };
 
-const LON: [&str; 7] = ["lon", "lng", "long", "longitude", "x", "经度", "easting"];
-const LAT: [&str; 5] = ["lat", "latitude", "y", "纬度", "northing"];
+use crate::io::csv::{LAT, LON};
+
 const WKB: [&str; 4] = ["geometry", "geom", "wkb_geometry", "the_geom"];
 
 /// A decoded column chunk: the non-null values in order, and per row whether it is null.
@@ -32,6 +32,17 @@ enum Cells {
     Int(Vec<i64>),
     Float(Vec<f64>),
     Bytes(Vec<ByteArray>),
+}
+
+impl Cells {
+    fn len(&self) -> usize {
+        match self {
+            Cells::Bool(v) => v.len(),
+            Cells::Int(v) => v.len(),
+            Cells::Float(v) => v.len(),
+            Cells::Bytes(v) => v.len(),
+        }
+    }
 }
 
 struct Chunk {
@@ -250,12 +261,7 @@ fn read_chunk(
         ColumnReader::ByteArrayColumnReader(r) => all!(r, |v| v, Bytes),
         _ => return Err("has a column type greenreach does not read".into()),
     };
-    let count = match &cells {
-        Cells::Bool(v) => v.len(),
-        Cells::Int(v) => v.len(),
-        Cells::Float(v) => v.len(),
-        Cells::Bytes(v) => v.len(),
-    };
+    let count = cells.len();
     let slots = if max_def > 0 {
         if def.len() != rows {
             return Err(format!(
@@ -275,9 +281,11 @@ fn read_chunk(
                 }
             })
             .collect();
-        (k as usize == count)
-            .then_some(())
-            .ok_or_else(|| format!("row group {group}: {count} values for {k} non-null rows"))?;
+        if k as usize != count {
+            return Err(format!(
+                "row group {group}: {count} values for {k} non-null rows"
+            ));
+        }
         Some(s)
     } else {
         if count != rows {
@@ -450,10 +458,12 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError>
                 .map_err(|e| file_error(format!("column {}: {e}", c.name)))
         })
         .collect::<Result<_, _>>()?;
-    let chunk_of = |g: usize, k: usize| -> Option<&Chunk> {
-        let at = wanted.iter().position(|&w| w == k)?;
-        decoded.get(g * wanted.len() + at)
-    };
+    // Where each column's chunks sit among a row group's decoded ones.
+    let at: Vec<Option<usize>> = (0..columns.len())
+        .map(|k| wanted.iter().position(|&w| w == k))
+        .collect();
+    let chunk_of =
+        |g: usize, k: usize| -> Option<&Chunk> { decoded.get(g * wanted.len() + at[k]?) };
     let mut layer = Layer {
         path: path.to_path_buf(),
         features: Vec::new(),

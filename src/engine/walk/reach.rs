@@ -14,7 +14,7 @@ use super::network::{Snap, WalkNetwork, flag};
 use super::search::{Labels, Source, multi_source};
 use crate::crs::PlaneScale;
 use crate::engine::coverage::{
-    Coverage, Detail, NO_FEATURE, TierColumn, positions, unpermute, z_order,
+    Coverage, Detail, NO_FEATURE, TierColumn, gather, positions, unpermute, z_order,
 };
 use crate::engine::reach::{Assessment, Hit, Reach, StraightLine};
 
@@ -214,7 +214,7 @@ impl WalkReach {
         let position = positions(&order);
         WalkCoverage {
             coverage: unpermute(coverage, &position),
-            snaps: position.par_iter().map(|&k| snaps[k as usize]).collect(),
+            snaps: gather(snaps, &position),
         }
     }
 

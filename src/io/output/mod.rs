@@ -231,16 +231,8 @@ fn write_parallel(
     format: impl Fn(&[Row<'_>], usize, &mut Vec<u8>) -> io::Result<()> + Sync,
 ) -> io::Result<()> {
     use rayon::prelude::*;
-    const WINDOW: usize = 1 << 18;
     const PIECE: usize = 1 << 12;
-    let mut all = rows(table);
-    let mut window = Vec::with_capacity(WINDOW);
-    loop {
-        window.clear();
-        window.extend(all.by_ref().take(WINDOW));
-        if window.is_empty() {
-            return Ok(());
-        }
+    in_windows(table, 1 << 18, |window| {
         let first = *written;
         let pieces: Vec<io::Result<Vec<u8>>> = window
             .par_chunks(PIECE)
@@ -254,6 +246,26 @@ fn write_parallel(
             w.write_all(&piece?)?;
         }
         *written += window.len();
+        Ok(())
+    })
+}
+
+/// The rows of `table` in input order, handed to `each` `size` at a time (the last window
+/// may be shorter), so that a window can be worked on in parallel.
+fn in_windows<'a>(
+    table: &'a PointTable<'_>,
+    size: usize,
+    mut each: impl FnMut(&[Row<'a>]) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut all = rows(table);
+    let mut window = Vec::with_capacity(size);
+    loop {
+        window.clear();
+        window.extend(all.by_ref().take(size));
+        if window.is_empty() {
+            return Ok(());
+        }
+        each(&window)?;
     }
 }
 
@@ -352,22 +364,15 @@ fn typed_rows(
     mut each: impl FnMut(Option<(f64, f64)>, Vec<Cell>) -> io::Result<()>,
 ) -> io::Result<()> {
     use rayon::prelude::*;
-    const WINDOW: usize = 1 << 16;
-    let mut all = rows(table);
-    let mut window = Vec::with_capacity(WINDOW);
-    loop {
-        window.clear();
-        window.extend(all.by_ref().take(WINDOW));
-        if window.is_empty() {
-            return Ok(());
-        }
+    in_windows(table, 1 << 16, |window| {
         let typed: Vec<io::Result<TypedRow>> =
             window.par_iter().map(|row| typed_row(table, row)).collect();
         for t in typed {
             let (point, cells) = t?;
             each(point, cells)?;
         }
-    }
+        Ok(())
+    })
 }
 
 /// A row's WGS84 point (`None` when skipped) and its cells.
