@@ -187,17 +187,30 @@ fn radius_groups(
     features: &[(Geometry<f64>, f64)],
     radii: &[f64],
 ) -> Vec<greenreach::engine::reach::RadiusGroup> {
+    radius_groups_in(features, radii, None)
+}
+
+/// [`radius_groups`], their polygons looked up in `shared` when given.
+fn radius_groups_in(
+    features: &[(Geometry<f64>, f64)],
+    radii: &[f64],
+    shared: Option<&std::sync::Arc<greenreach::engine::lookup::PolygonLookup>>,
+) -> Vec<greenreach::engine::reach::RadiusGroup> {
     radii
         .iter()
-        .map(|&radius_m| greenreach::engine::reach::RadiusGroup {
-            radius_m,
-            index: TierIndex::build(
-                features
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (_, r))| *r == radius_m)
-                    .map(|(i, (g, _))| (i as u32, g)),
-            ),
+        .map(|&radius_m| {
+            let serving = features
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, r))| *r == radius_m)
+                .map(|(i, (g, _))| (i as u32, g));
+            greenreach::engine::reach::RadiusGroup {
+                radius_m,
+                index: match shared {
+                    Some(shared) => TierIndex::build_sharing(serving, shared),
+                    None => TierIndex::build(serving),
+                },
+            }
         })
         .collect()
 }
@@ -335,13 +348,27 @@ proptest! {
                 points.push(Coord { x: cx + dx * spread, y: cy + dy * spread });
             }
         }
+        // The same tiers with one polygon lookup shared by every group (containment found
+        // once per point for all tiers), each tier taking a subset of the features.
+        let shared = TierIndex::shared_areas(features.iter().enumerate().map(|(i, (g, _))| (i as u32, g)));
+        let sharing = StraightLine::new(
+            vec![
+                radius_groups_in(&features, &radii, Some(&shared)),
+                radius_groups_in(&one_radius, &[500.0], Some(&shared)),
+            ],
+            scale,
+        );
+        let mut all_tiers: Vec<Vec<Assessment>> = vec![Vec::new(); 2];
+        sharing.assess_tiers(&points, limit, &mut all_tiers);
         let mut batch: Vec<Assessment> = Vec::new();
-        for tier in 0..2 {
+        for (tier, shared_answers) in all_tiers.iter().enumerate() {
             reach.assess_batch(tier, &points, limit, &mut batch);
             prop_assert_eq!(batch.len(), points.len());
+            prop_assert_eq!(shared_answers, &batch, "shared lookup, tier {}", tier);
             for (p, b) in points.iter().zip(&batch) {
                 let one = reach.assess(tier, *p, limit);
                 prop_assert_eq!(*b, one, "tier {} point {:?}", tier, p);
+                prop_assert_eq!(sharing.assess(tier, *p, limit), one, "shared, one point");
             }
         }
     }

@@ -122,24 +122,85 @@ pub fn evaluate<R: Reach + ?Sized>(
     unpermute(sorted, &positions(&order))
 }
 
-/// Indices of `points` in Morton (Z) order of 16 m cells.
+/// Indices of `points` in Morton (Z) order of 16 m cells, ties in input order.
 pub(crate) fn z_order(points: &[Coord]) -> Vec<u32> {
+    let (keys, key_bits) = z_keys(points);
+    if key_bits <= 32 && points.len() <= u32::MAX as usize {
+        by_radix(&keys, key_bits)
+    } else {
+        by_sort(&keys)
+    }
+}
+
+/// Each point's Morton key, and how many low bits the keys use.
+fn z_keys(points: &[Coord]) -> (Vec<u64>, u32) {
     let (mut min_x, mut min_y) = (f64::INFINITY, f64::INFINITY);
+    let (mut max_x, mut max_y) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
     for p in points {
         min_x = min_x.min(p.x);
         min_y = min_y.min(p.y);
+        max_x = max_x.max(p.x);
+        max_y = max_y.max(p.y);
     }
-    let key = |p: &Coord| {
-        let q = |v: f64, m: f64| (((v - m) / 16.0).max(0.0) as u64).min(u32::MAX as u64);
-        spread(q(p.x, min_x)) | (spread(q(p.y, min_y)) << 1)
-    };
-    let mut order: Vec<(u64, u32)> = points
+    let q = |v: f64, m: f64| (((v - m) / 16.0).max(0.0) as u64).min(u32::MAX as u64);
+    let keys = points
+        .par_iter()
+        .map(|p| spread(q(p.x, min_x)) | (spread(q(p.y, min_y)) << 1))
+        .collect();
+    let cells = q(max_x, min_x).max(q(max_y, min_y));
+    (keys, 2 * (u64::BITS - cells.leading_zeros()))
+}
+
+/// Indices by key, ties in index order: a comparison sort.
+fn by_sort(keys: &[u64]) -> Vec<u32> {
+    let mut order: Vec<(u64, u32)> = keys
         .iter()
         .enumerate()
-        .map(|(i, p)| (key(p), i as u32))
+        .map(|(i, &k)| (k, i as u32))
         .collect();
     order.par_sort_unstable();
     order.into_iter().map(|(_, i)| i).collect()
+}
+
+/// [`by_sort`] for keys of at most 32 bits: key and index packed in one word, sorted by
+/// least-significant-digit radix passes over the key's bits (stable, so ties stay in index
+/// order).
+fn by_radix(keys: &[u64], bits: u32) -> Vec<u32> {
+    let packed: Vec<u64> = keys
+        .par_iter()
+        .enumerate()
+        .map(|(i, &k)| (k << 32) | i as u64)
+        .collect();
+    radix_sort_high(packed, bits)
+        .into_iter()
+        .map(|v| v as u32)
+        .collect()
+}
+
+/// Sort `v` by its bits 32 .. 32 + `bits`, stably.
+fn radix_sort_high(mut v: Vec<u64>, bits: u32) -> Vec<u64> {
+    const DIGIT: u32 = 11;
+    let mut tmp = vec![0u64; v.len()];
+    let mut shift = 32;
+    while shift < 32 + bits {
+        let mask = (1u64 << DIGIT) - 1;
+        let mut counts = vec![0usize; 1 << DIGIT];
+        for &x in &v {
+            counts[((x >> shift) & mask) as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in &mut counts {
+            (*c, sum) = (sum, sum + *c);
+        }
+        for &x in &v {
+            let d = ((x >> shift) & mask) as usize;
+            tmp[counts[d]] = x;
+            counts[d] += 1;
+        }
+        std::mem::swap(&mut v, &mut tmp);
+        shift += DIGIT;
+    }
+    v
 }
 
 /// Spread the low 32 bits of `v` to the even bit positions.
@@ -201,10 +262,10 @@ fn evaluate_chunk<R: Reach + ?Sized>(reach: &R, chunk: &[Coord], s: &EvalSetting
             }
         }
         Detail::Distances => {
-            let mut found = Vec::with_capacity(chunk.len());
+            let mut found = vec![Vec::with_capacity(chunk.len()); out.tiers.len()];
+            reach.assess_tiers(chunk, s.limit_m, &mut found);
             out.all_ok.resize(chunk.len(), true);
-            for (t, col) in out.tiers.iter_mut().enumerate() {
-                reach.assess_batch(t, chunk, s.limit_m, &mut found);
+            for (col, found) in out.tiers.iter_mut().zip(&found) {
                 for (a, all) in found.iter().zip(out.all_ok.iter_mut()) {
                     col.distance_m
                         .push(a.nearest.map_or(f64::NAN, |h| h.distance_m));
@@ -217,4 +278,25 @@ fn evaluate_chunk<R: Reach + ?Sized>(reach: &R, chunk: &[Coord], s: &EvalSetting
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The radix path orders exactly as the comparison sort, ties included.
+        #[test]
+        fn radix_equals_sort(
+            coords in proptest::collection::vec((0.0f64..30_000.0, 0.0f64..30_000.0), 0..3000),
+            dup in 0usize..50,
+        ) {
+            let mut points: Vec<Coord> = coords.iter().map(|&(x, y)| Coord { x, y }).collect();
+            let copies: Vec<Coord> = points.iter().take(dup).copied().collect();
+            points.extend(copies);
+            let (keys, bits) = z_keys(&points);
+            proptest::prop_assert!(bits <= 32);
+            proptest::prop_assert_eq!(by_radix(&keys, bits), by_sort(&keys));
+        }
+    }
 }

@@ -6,6 +6,8 @@
 //! point-in-polygon test each, so that a point inside a polygon is at distance 0 however far it
 //! is from the boundary. Holes are outside: their rings are boundaries like any other.
 
+use std::sync::Arc;
+
 use geo::{Coord, Geometry, LineString, MultiPolygon, Polygon};
 use rstar::{AABB, PointDistance, RTree, RTreeObject, SelectionFunction};
 
@@ -92,7 +94,27 @@ pub struct PlaneHit {
 pub struct TierIndex {
     segments: RTree<Segment>,
     /// Areal features, numbered by feature.
-    areas: PolygonLookup,
+    areas: Areas,
+}
+
+/// The areal features of an index: its own lookup, or a lookup over a larger set of features
+/// shared by several indexes (the tiers of a standard), of which this index takes `members`.
+enum Areas {
+    Own(PolygonLookup),
+    Shared {
+        lookup: Arc<PolygonLookup>,
+        /// `members[n]`: feature `n` belongs to this index.
+        members: Vec<bool>,
+    },
+}
+
+impl Areas {
+    fn len(&self) -> usize {
+        match self {
+            Areas::Own(l) => l.len(),
+            Areas::Shared { members, .. } => members.iter().filter(|&&m| m).count(),
+        }
+    }
 }
 
 impl std::fmt::Debug for TierIndex {
@@ -110,11 +132,70 @@ impl TierIndex {
         let mut segments = Vec::new();
         let mut polys: Vec<(u32, MultiPolygon<f64>)> = Vec::new();
         for (feature, g) in features {
-            collect(feature, g, &mut segments, &mut polys);
+            collect(feature, g, &mut segments, Some(&mut polys));
         }
         Self {
             segments: RTree::bulk_load(segments),
-            areas: PolygonLookup::new(polys),
+            areas: Areas::Own(PolygonLookup::new(polys)),
+        }
+    }
+
+    /// The point-in-polygon lookup of every areal feature of `features`, to be shared by
+    /// indexes over subsets of them ([`TierIndex::build_sharing`]): each polygon is indexed
+    /// once, and [`TierIndex::containing_each`] tests each point once for all of them.
+    pub fn shared_areas<'a>(
+        features: impl IntoIterator<Item = (u32, &'a Geometry<f64>)>,
+    ) -> Arc<PolygonLookup> {
+        let mut polys: Vec<(u32, MultiPolygon<f64>)> = Vec::new();
+        for (feature, g) in features {
+            collect_areas(feature, g, &mut polys);
+        }
+        Arc::new(PolygonLookup::new(polys))
+    }
+
+    /// [`TierIndex::build`] whose areal features are looked up in `shared`, which must hold
+    /// them under the same numbers (from [`TierIndex::shared_areas`] over a superset).
+    pub fn build_sharing<'a>(
+        features: impl IntoIterator<Item = (u32, &'a Geometry<f64>)>,
+        shared: &Arc<PolygonLookup>,
+    ) -> Self {
+        let mut segments = Vec::new();
+        let mut members = Vec::new();
+        for (feature, g) in features {
+            collect(feature, g, &mut segments, None);
+            let n = feature as usize;
+            if members.len() <= n {
+                members.resize(n + 1, false);
+            }
+            members[n] = true;
+        }
+        Self {
+            segments: RTree::bulk_load(segments),
+            areas: Areas::Shared {
+                lookup: Arc::clone(shared),
+                members,
+            },
+        }
+    }
+
+    /// The shared lookup this index takes its areal features from, if any.
+    pub fn shared_lookup(&self) -> Option<&Arc<PolygonLookup>> {
+        match &self.areas {
+            Areas::Own(_) => None,
+            Areas::Shared { lookup, .. } => Some(lookup),
+        }
+    }
+
+    /// Among `containing` (the numbers of the shared lookup's polygons holding a point, in
+    /// ascending order), the lowest that belongs to this index: what
+    /// [`TierIndex::containing`] gives for that point.
+    pub fn first_member(&self, containing: &[u32]) -> Option<u32> {
+        match &self.areas {
+            Areas::Own(_) => None,
+            Areas::Shared { members, .. } => containing
+                .iter()
+                .copied()
+                .find(|&n| members.get(n as usize).copied().unwrap_or(false)),
         }
     }
 
@@ -144,7 +225,12 @@ impl TierIndex {
 
     /// The lowest-numbered polygon feature that has `p` in its interior.
     pub fn containing(&self, p: Coord) -> Option<u32> {
-        self.areas.containing(p)
+        match &self.areas {
+            Areas::Own(lookup) => lookup.containing(p),
+            Areas::Shared { lookup, members } => {
+                lookup.containing_where(p, |n| members.get(n as usize).copied().unwrap_or(false))
+            }
+        }
     }
 
     /// The nearest feature within plane distance `limit` of `p` (0 when inside a polygon).
@@ -260,6 +346,19 @@ impl TierIndex {
     /// distance, less the point's offset from `c`, exceeds its best so far. The answer is the
     /// smallest distance, then the lowest feature number, exactly as `nearest` gives it.
     pub fn nearest_batch(&self, points: &[Coord], limits: &[f64], out: &mut Vec<Option<PlaneHit>>) {
+        let inside: Vec<Option<u32>> = points.iter().map(|&p| self.containing(p)).collect();
+        self.nearest_batch_given(points, limits, &inside, out);
+    }
+
+    /// [`TierIndex::nearest_batch`] with the containing feature of each point already known
+    /// (`inside[i]` is what [`TierIndex::containing`] gives for `points[i]`).
+    pub fn nearest_batch_given(
+        &self,
+        points: &[Coord],
+        limits: &[f64],
+        inside: &[Option<u32>],
+        out: &mut Vec<Option<PlaneHit>>,
+    ) {
         out.clear();
         let mut candidates = Vec::new();
         let mut start = 0;
@@ -268,6 +367,7 @@ impl TierIndex {
             self.nearest_run(
                 &points[start..end],
                 &limits[start..end],
+                &inside[start..end],
                 out,
                 &mut candidates,
             );
@@ -279,14 +379,15 @@ impl TierIndex {
         &self,
         points: &[Coord],
         limits: &[f64],
+        inside: &[Option<u32>],
         out: &mut Vec<Option<PlaneHit>>,
         candidates: &mut Vec<Candidate>,
     ) {
         let base = out.len();
         let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
         let mut max_limit = f64::NEG_INFINITY;
-        for (&p, &limit) in points.iter().zip(limits) {
-            let inside = self.containing(p).map(|feature| PlaneHit {
+        for ((&p, &limit), &inside) in points.iter().zip(limits).zip(inside) {
+            let inside = inside.map(|feature| PlaneHit {
                 distance_2: 0.0,
                 feature,
             });
@@ -350,12 +451,38 @@ impl TierIndex {
     }
 }
 
+/// The areal parts of a feature, as [`collect`] gathers them.
+fn collect_areas(feature: u32, g: &Geometry<f64>, polys: &mut Vec<(u32, MultiPolygon<f64>)>) {
+    match g {
+        Geometry::Polygon(p) => polys.push((feature, MultiPolygon(vec![p.clone()]))),
+        Geometry::MultiPolygon(mp) => polys.push((feature, mp.clone())),
+        Geometry::Rect(r) => polys.push((feature, MultiPolygon(vec![r.to_polygon()]))),
+        Geometry::Triangle(t) => polys.push((feature, MultiPolygon(vec![t.to_polygon()]))),
+        Geometry::GeometryCollection(gc) => {
+            gc.iter().for_each(|g| collect_areas(feature, g, polys))
+        }
+        Geometry::Point(_)
+        | Geometry::MultiPoint(_)
+        | Geometry::Line(_)
+        | Geometry::LineString(_)
+        | Geometry::MultiLineString(_) => {}
+    }
+}
+
+/// A feature's boundary segments, and its areal parts when `polys` is given.
 fn collect(
     feature: u32,
     g: &Geometry<f64>,
     segments: &mut Vec<Segment>,
-    polys: &mut Vec<(u32, MultiPolygon<f64>)>,
+    polys: Option<&mut Vec<(u32, MultiPolygon<f64>)>>,
 ) {
+    if let Some(polys) = polys {
+        collect_areas(feature, g, polys);
+    }
+    collect_segments(feature, g, segments);
+}
+
+fn collect_segments(feature: u32, g: &Geometry<f64>, segments: &mut Vec<Segment>) {
     let mut line = |ls: &LineString<f64>| {
         segments.extend(
             ls.lines()
@@ -366,29 +493,16 @@ fn collect(
     match g {
         Geometry::Point(p) => segments.push(point(p.0)),
         Geometry::MultiPoint(mp) => segments.extend(mp.iter().map(|p| point(p.0))),
-        Geometry::Line(l) => collect(
-            feature,
-            &Geometry::LineString(LineString::from(*l)),
-            segments,
-            polys,
-        ),
+        Geometry::Line(l) => line(&LineString::from(*l)),
         Geometry::LineString(ls) => line(ls),
         Geometry::MultiLineString(mls) => mls.iter().for_each(line),
-        Geometry::Polygon(p) => {
-            collect_polygon(p, &mut line);
-            polys.push((feature, MultiPolygon(vec![p.clone()])));
-        }
-        Geometry::MultiPolygon(mp) => {
-            mp.iter().for_each(|p| collect_polygon(p, &mut line));
-            polys.push((feature, mp.clone()));
-        }
-        Geometry::Rect(r) => collect(feature, &Geometry::Polygon(r.to_polygon()), segments, polys),
-        Geometry::Triangle(t) => {
-            collect(feature, &Geometry::Polygon(t.to_polygon()), segments, polys)
-        }
-        Geometry::GeometryCollection(gc) => {
-            gc.iter().for_each(|g| collect(feature, g, segments, polys))
-        }
+        Geometry::Polygon(p) => collect_polygon(p, &mut line),
+        Geometry::MultiPolygon(mp) => mp.iter().for_each(|p| collect_polygon(p, &mut line)),
+        Geometry::Rect(r) => collect_polygon(&r.to_polygon(), &mut line),
+        Geometry::Triangle(t) => collect_polygon(&t.to_polygon(), &mut line),
+        Geometry::GeometryCollection(gc) => gc
+            .iter()
+            .for_each(|g| collect_segments(feature, g, segments)),
     }
 }
 

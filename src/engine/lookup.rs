@@ -65,24 +65,37 @@ impl PolygonLookup {
 
     /// The lowest-numbered polygon that has `p` in its interior.
     pub fn containing(&self, p: Coord) -> Option<u32> {
+        self.containing_where(p, |_| true)
+    }
+
+    /// The lowest-numbered polygon that has `p` in its interior among the numbers `keep`
+    /// accepts.
+    pub fn containing_where(&self, p: Coord, keep: impl Fn(u32) -> bool) -> Option<u32> {
         self.boxes
             .locate_all_at_point(&[p.x, p.y])
             .map(|b| &self.polygons[b.data as usize])
-            .filter(|(_, poly)| poly.contains(&p))
+            .filter(|(number, poly)| keep(*number) && poly.contains(&p))
             .map(|(number, _)| *number)
             .min()
     }
 
+    /// Append the numbers of every polygon that has `p` in its interior to `out`, ascending.
+    pub fn all_containing_into(&self, p: Coord, out: &mut Vec<u32>) {
+        let from = out.len();
+        out.extend(
+            self.boxes
+                .locate_all_at_point(&[p.x, p.y])
+                .map(|b| &self.polygons[b.data as usize])
+                .filter(|(_, poly)| poly.contains(&p))
+                .map(|(number, _)| *number),
+        );
+        out[from..].sort_unstable();
+    }
+
     /// Every polygon that has `p` in its interior, by number.
     pub fn all_containing(&self, p: Coord) -> Vec<u32> {
-        let mut v: Vec<u32> = self
-            .boxes
-            .locate_all_at_point(&[p.x, p.y])
-            .map(|b| &self.polygons[b.data as usize])
-            .filter(|(_, poly)| poly.contains(&p))
-            .map(|(number, _)| *number)
-            .collect();
-        v.sort_unstable();
+        let mut v = Vec::new();
+        self.all_containing_into(p, &mut v);
         v
     }
 }

@@ -9,10 +9,13 @@
 //! the one that serves it (or, failing that, the one that misses by the least), so the
 //! reported distance and the flag always describe the same feature.
 
+use std::sync::Arc;
+
 use geo::Coord;
 
 use crate::crs::PlaneScale;
 use crate::engine::index::{PlaneHit, TierIndex};
+use crate::engine::lookup::PolygonLookup;
 
 /// The feature that serves (or comes closest to serving) a point in a tier.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -53,6 +56,14 @@ pub trait Reach: Sync {
         out.extend(points.iter().map(|&p| self.assess(tier, p, limit_m)));
     }
 
+    /// [`Reach::assess_batch`] for every tier, into `out[tier]` (one vector per tier). Metrics
+    /// that can share work between tiers override it; the answers must be the same.
+    fn assess_tiers(&self, points: &[Coord], limit_m: f64, out: &mut [Vec<Assessment>]) {
+        for (t, o) in out.iter_mut().enumerate() {
+            self.assess_batch(t, points, limit_m, o);
+        }
+    }
+
     /// For every point within `delta` plane metres of `c` at once: `Some(true)` when all of
     /// them meet `tier`, `Some(false)` when none does, `None` when it cannot tell. Must only
     /// answer when [`Reach::within`] would give that answer for each such point.
@@ -78,12 +89,26 @@ pub struct RadiusGroup {
 pub struct StraightLine {
     tiers: Vec<Vec<RadiusGroup>>,
     scale: PlaneScale,
+    /// The polygon lookup every group shares ([`TierIndex::build_sharing`]), if they all do:
+    /// then a point's containing polygons are found once for all tiers.
+    shared: Option<Arc<PolygonLookup>>,
 }
 
 impl StraightLine {
     /// A metric over the radius groups of each tier on a plane with point scale `scale`.
     pub fn new(tiers: Vec<Vec<RadiusGroup>>, scale: PlaneScale) -> Self {
-        Self { tiers, scale }
+        let mut lookups = tiers.iter().flatten().map(|g| g.index.shared_lookup());
+        let shared = match lookups.next() {
+            Some(Some(first)) => lookups
+                .all(|l| l.is_some_and(|l| Arc::ptr_eq(l, first)))
+                .then(|| Arc::clone(first)),
+            _ => None,
+        };
+        Self {
+            tiers,
+            scale,
+            shared,
+        }
     }
 
     /// One index per tier, each serving a single radius.
@@ -92,7 +117,38 @@ impl StraightLine {
             .into_iter()
             .map(|(radius_m, index)| vec![RadiusGroup { radius_m, index }])
             .collect();
-        Self { tiers, scale }
+        Self::new(tiers, scale)
+    }
+
+    /// [`Reach::assess_batch`] of one tier with the containing polygons of each point known:
+    /// `inside(group, i)` is what that group's index would find for `points[i]`.
+    fn assess_batch_given(
+        &self,
+        tier: usize,
+        points: &[Coord],
+        scales: &[f64],
+        limit_m: f64,
+        inside: impl Fn(&TierIndex, &mut Vec<Option<u32>>),
+        out: &mut Vec<Assessment>,
+    ) {
+        let mut best: Vec<Option<Best>> = vec![None; points.len()];
+        let mut limits = Vec::with_capacity(points.len());
+        let mut hits = Vec::with_capacity(points.len());
+        let mut held = Vec::with_capacity(points.len());
+        for g in &self.tiers[tier] {
+            limits.clear();
+            limits.extend(scales.iter().map(|k| limit_m.max(g.radius_m) * k));
+            inside(&g.index, &mut held);
+            g.index
+                .nearest_batch_given(points, &limits, &held, &mut hits);
+            for ((b, &k), h) in best.iter_mut().zip(scales).zip(&hits) {
+                if let Some(h) = *h {
+                    consider(b, g.radius_m, k, h);
+                }
+            }
+        }
+        out.clear();
+        out.extend(best.into_iter().map(assessment));
     }
 }
 
@@ -169,21 +225,39 @@ impl Reach for StraightLine {
 
     fn assess_batch(&self, tier: usize, points: &[Coord], limit_m: f64, out: &mut Vec<Assessment>) {
         let scales: Vec<f64> = points.iter().map(|&p| self.scale.at(p)).collect();
-        let mut best: Vec<Option<Best>> = vec![None; points.len()];
-        let mut limits = Vec::with_capacity(points.len());
-        let mut hits = Vec::with_capacity(points.len());
-        for g in &self.tiers[tier] {
-            limits.clear();
-            limits.extend(scales.iter().map(|k| limit_m.max(g.radius_m) * k));
-            g.index.nearest_batch(points, &limits, &mut hits);
-            for ((b, &k), h) in best.iter_mut().zip(&scales).zip(&hits) {
-                if let Some(h) = *h {
-                    consider(b, g.radius_m, k, h);
-                }
+        let inside = |index: &TierIndex, held: &mut Vec<Option<u32>>| {
+            held.clear();
+            held.extend(points.iter().map(|&p| index.containing(p)));
+        };
+        self.assess_batch_given(tier, points, &scales, limit_m, inside, out);
+    }
+
+    fn assess_tiers(&self, points: &[Coord], limit_m: f64, out: &mut [Vec<Assessment>]) {
+        let Some(shared) = &self.shared else {
+            for (t, o) in out.iter_mut().enumerate() {
+                self.assess_batch(t, points, limit_m, o);
             }
+            return;
+        };
+        let scales: Vec<f64> = points.iter().map(|&p| self.scale.at(p)).collect();
+        // Every point's containing polygons, once for all tiers: `held[from[i]..from[i + 1]]`.
+        let mut held_all = Vec::new();
+        let mut from = Vec::with_capacity(points.len() + 1);
+        for &p in points {
+            from.push(held_all.len());
+            shared.all_containing_into(p, &mut held_all);
         }
-        out.clear();
-        out.extend(best.into_iter().map(assessment));
+        from.push(held_all.len());
+        let inside = |index: &TierIndex, held: &mut Vec<Option<u32>>| {
+            held.clear();
+            held.extend(
+                from.windows(2)
+                    .map(|w| index.first_member(&held_all[w[0]..w[1]])),
+            );
+        };
+        for (t, o) in out.iter_mut().enumerate() {
+            self.assess_batch_given(t, points, &scales, limit_m, inside, o);
+        }
     }
 }
 

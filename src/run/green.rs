@@ -163,6 +163,13 @@ impl GreenSpaces {
     /// Per tier of `standard`, one index per distinct radius over the features that serve it
     /// (one group unless the tier has size classes).
     pub fn tier_groups(&self, standard: &Standard) -> Vec<Vec<RadiusGroup>> {
+        // Each polygon is indexed for containment once, whatever the tiers it serves.
+        let shared = TierIndex::shared_areas(
+            self.features
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (i as u32, &f.geometry)),
+        );
         standard
             .tiers
             .par_iter()
@@ -182,7 +189,7 @@ impl GreenSpaces {
                     .into_iter()
                     .map(|radius_m| RadiusGroup {
                         radius_m,
-                        index: TierIndex::build(
+                        index: TierIndex::build_sharing(
                             self.features
                                 .iter()
                                 .enumerate()
@@ -191,6 +198,7 @@ impl GreenSpaces {
                                         && tier.radius_for(f.area_m2) == radius_m
                                 })
                                 .map(|(i, f)| (i as u32, &f.geometry)),
+                            &shared,
                         ),
                     })
                     .collect()
