@@ -115,6 +115,9 @@ fn check(args: &mut cli::CheckArgs) -> Result<(), greenreach::Error> {
         }
         print!("\n{impact}");
     }
+    // The process ends next and its memory goes back whole: freeing a million features and
+    // their results one by one would cost a fifth of a second.
+    std::mem::forget(run);
     Ok(())
 }
 

@@ -171,36 +171,10 @@ fn by_radix(keys: &[u64], bits: u32) -> Vec<u32> {
         .enumerate()
         .map(|(i, &k)| (k << 32) | i as u64)
         .collect();
-    radix_sort_high(packed, bits)
+    crate::engine::radix::sort_by_key_bits(packed, bits)
         .into_iter()
         .map(|v| v as u32)
         .collect()
-}
-
-/// Sort `v` by its bits 32 .. 32 + `bits`, stably.
-fn radix_sort_high(mut v: Vec<u64>, bits: u32) -> Vec<u64> {
-    const DIGIT: u32 = 11;
-    let mut tmp = vec![0u64; v.len()];
-    let mut shift = 32;
-    while shift < 32 + bits {
-        let mask = (1u64 << DIGIT) - 1;
-        let mut counts = vec![0usize; 1 << DIGIT];
-        for &x in &v {
-            counts[((x >> shift) & mask) as usize] += 1;
-        }
-        let mut sum = 0;
-        for c in &mut counts {
-            (*c, sum) = (sum, sum + *c);
-        }
-        for &x in &v {
-            let d = ((x >> shift) & mask) as usize;
-            tmp[counts[d]] = x;
-            counts[d] += 1;
-        }
-        std::mem::swap(&mut v, &mut tmp);
-        shift += DIGIT;
-    }
-    v
 }
 
 /// Spread the low 32 bits of `v` to the even bit positions.

@@ -435,6 +435,11 @@ impl TierIndex {
                 if cand.from_centre - offset > best_d * (1.0 + REL_SLACK) + ABS_SLACK {
                     break;
                 }
+                // The envelope is no nearer than the segment: one that is clearly farther
+                // than the best so far (beyond any rounding) cannot win or tie.
+                if cand.segment.env.distance_2(&q) > best_2 * (1.0 + REL_SLACK) + ABS_SLACK {
+                    continue;
+                }
                 let d2 = cand.segment.distance_2(&q);
                 let f = cand.segment.feature;
                 if d2 < best_2 || (d2 == best_2 && f < feature) {

@@ -128,40 +128,51 @@ pub fn from_layer(
             reason: s.reason.to_string(),
         })
         .collect();
-    let mut skip = |f: &crate::io::input::RawFeature, reason: &str| {
-        skipped_rows.push(SkippedRow {
-            file_index: f.index,
-            id: f.id_or_index(),
-            reason: reason.to_string(),
-        })
-    };
-    for (k, f) in layer.features.iter().enumerate() {
-        if homes != HomeFilter::All {
-            let footprint = plane.project(&f.geometry)?.unsigned_area();
-            if let Some(reason) = homes.reject(&f.properties, footprint) {
-                skip(f, reason);
-                continue;
-            }
-        }
-        let id = f.id_or_index();
-        match &f.geometry {
-            Geometry::MultiPoint(mp) if mp.0.len() > 1 => {
-                for (j, p) in mp.iter().enumerate() {
-                    ids.push(format!("{id}#{j}"));
-                    lonlat.push(p.0);
-                    source.push(k as u32);
-                    file_index.push(f.index);
+    // Each feature's points (or why it gives none), in parallel; then gathered in file order.
+    let each: Vec<Result<FeaturePoints, CrsError>> = layer
+        .features
+        .par_iter()
+        .map(|f| {
+            if homes != HomeFilter::All {
+                let footprint = plane.project(&f.geometry)?.unsigned_area();
+                if let Some(reason) = homes.reject(&f.properties, footprint) {
+                    return Ok(FeaturePoints::Skip(f.id_or_index(), reason));
                 }
             }
-            g => match representative(g) {
-                Some(c) => {
-                    ids.push(id);
+            Ok(match &f.geometry {
+                Geometry::MultiPoint(mp) if mp.0.len() > 1 => {
+                    FeaturePoints::Many(f.id_or_index(), mp.iter().map(|p| p.0).collect())
+                }
+                g => match representative(g) {
+                    Some(c) => FeaturePoints::One(f.id_or_index(), c),
+                    None => {
+                        FeaturePoints::Skip(f.id_or_index(), "line geometry is not a demand point")
+                    }
+                },
+            })
+        })
+        .collect();
+    for (k, (f, points)) in layer.features.iter().zip(each).enumerate() {
+        match points? {
+            FeaturePoints::One(id, c) => {
+                ids.push(id);
+                lonlat.push(c);
+                source.push(k as u32);
+                file_index.push(f.index);
+            }
+            FeaturePoints::Many(id, cs) => {
+                for (j, c) in cs.into_iter().enumerate() {
+                    ids.push(format!("{id}#{j}"));
                     lonlat.push(c);
                     source.push(k as u32);
                     file_index.push(f.index);
                 }
-                None => skip(f, "line geometry is not a demand point"),
-            },
+            }
+            FeaturePoints::Skip(id, reason) => skipped_rows.push(SkippedRow {
+                file_index: f.index,
+                id,
+                reason: reason.to_string(),
+            }),
         }
     }
     let xy = lonlat
@@ -182,24 +193,39 @@ pub fn from_layer(
     })
 }
 
-/// How many ids repeat one seen before, and the first id (in file order) that does. Hashed
-/// and sorted in parallel rather than put in a hash set: a million ids in a set cost more.
+/// What one feature of a demand layer gives, with its id (or index) as text.
+enum FeaturePoints {
+    One(String, Coord),
+    /// The positions of a MultiPoint, each a point of its own.
+    Many(String, Vec<Coord>),
+    /// No point, and why.
+    Skip(String, &'static str),
+}
+
+/// How many ids repeat one seen before, and the first id (in file order) that does. A 32-bit
+/// hash of each id above its index in one word, radix-sorted in hash order (a million ids in
+/// a hash set cost more); ids of equal hash are then compared as text.
 fn duplicates(ids: &[String]) -> (usize, Option<String>) {
     use std::hash::BuildHasher;
-    let hasher = std::hash::RandomState::new();
-    let mut order: Vec<(u64, u32)> = ids
+    let packed: Vec<u64> = ids
         .par_iter()
         .enumerate()
-        .map(|(i, id)| (hasher.hash_one(id), i as u32))
+        .map(|(i, id)| {
+            let h = rustc_hash::FxBuildHasher.hash_one(id);
+            (((h >> 32) ^ h) << 32) | i as u64
+        })
         .collect();
-    order.par_sort_unstable();
+    let order = crate::engine::radix::sort_by_key_bits(packed, 32);
     let (mut count, mut first) = (0, None::<u32>);
     // Runs of equal hashes, in file order within a run: an id is a repeat when an earlier
     // member of its run has the same text.
-    for run in order.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+    for run in order
+        .chunk_by(|a, b| a >> 32 == b >> 32)
+        .filter(|r| r.len() > 1)
+    {
         let mut members: Vec<(&str, u32)> = run
             .iter()
-            .map(|&(_, i)| (ids[i as usize].as_str(), i))
+            .map(|&w| (ids[w as u32 as usize].as_str(), w as u32))
             .collect();
         members.sort_unstable();
         for pair in members.windows(2).filter(|p| p[0].0 == p[1].0) {
@@ -245,6 +271,19 @@ mod tests {
             (3, Some("b".to_string()))
         );
         assert_eq!(duplicates(&[]), (0, None));
+    }
+
+    proptest::proptest! {
+        /// Against a set: the count of ids seen before, and the first (in file order) of them.
+        #[test]
+        fn duplicates_equal_a_set(ids in proptest::collection::vec("[a-d]{0,3}", 0..400)) {
+            let mut seen = std::collections::HashSet::new();
+            let repeats: Vec<&String> = ids.iter().filter(|id| !seen.insert(id.as_str())).collect();
+            proptest::prop_assert_eq!(
+                duplicates(&ids),
+                (repeats.len(), repeats.first().map(|s| s.to_string()))
+            );
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! file, the feature and the problem.
 
 mod geometry;
+mod point_fast;
 mod stream;
 
 use std::fmt;

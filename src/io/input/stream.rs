@@ -24,14 +24,11 @@ const PARALLEL_MIN_BYTES: usize = 4 << 20;
 pub(super) fn parse(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Option<Layer> {
     let (crs_member, spans) = split(bytes)?;
     let one = |(index, &(start, end)): (usize, &(usize, usize))| -> Option<Parsed> {
-        let mut de = serde_json::Deserializer::from_slice(&bytes[start..end]);
-        let seed = FeatureSeed {
-            index,
-            keep: opts.properties,
-        };
-        let v = seed.deserialize(&mut de).ok()?;
-        de.end().ok()?;
-        Some(v)
+        let b = &bytes[start..end];
+        let fast = (opts.properties == Properties::None)
+            .then(|| super::point_fast::point_feature(b, index))
+            .flatten();
+        fast.or_else(|| serde_feature(b, index, opts.properties))
     };
     let parsed: Vec<Parsed> = if bytes.len() >= PARALLEL_MIN_BYTES {
         spans
@@ -47,11 +44,23 @@ pub(super) fn parse(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Option<Lay
     if opts.strict && parsed.iter().any(|p| matches!(p, Parsed::Skipped(_))) {
         return None;
     }
-    // Moved in parallel, in file order (a million features are worth it).
-    let (features, skipped) = parsed.into_par_iter().partition_map(|p| match p {
-        Parsed::Feature(f) => rayon::iter::Either::Left(f),
-        Parsed::Skipped(s) => rayon::iter::Either::Right(s),
-    });
+    // Moved in parallel, in file order (a million features are worth it); straight into place
+    // when nothing was skipped, as is usual.
+    let (features, skipped) = if parsed.iter().any(|p| matches!(p, Parsed::Skipped(_))) {
+        parsed.into_par_iter().partition_map(|p| match p {
+            Parsed::Feature(f) => rayon::iter::Either::Left(f),
+            Parsed::Skipped(s) => rayon::iter::Either::Right(s),
+        })
+    } else {
+        let features = parsed
+            .into_par_iter()
+            .map(|p| match p {
+                Parsed::Feature(f) => f,
+                Parsed::Skipped(_) => unreachable!("no feature was skipped"),
+            })
+            .collect();
+        (features, Vec::new())
+    };
     Some(Layer {
         path: path.to_path_buf(),
         features,
@@ -61,6 +70,15 @@ pub(super) fn parse(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Option<Lay
         notes: Vec::new(),
         warnings: Vec::new(),
     })
+}
+
+/// One element of the feature array (its bytes `b`, numbered `index`) through serde, or
+/// `None` when the tree reader must decide.
+pub(super) fn serde_feature(b: &[u8], index: usize, keep: Properties) -> Option<Parsed> {
+    let mut de = serde_json::Deserializer::from_slice(b);
+    let v = FeatureSeed { index, keep }.deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(v)
 }
 
 /// Byte range of one feature in the file.
@@ -342,7 +360,8 @@ fn memchr_quote(b: &[u8]) -> Option<usize> {
 }
 
 /// One element of the feature array.
-enum Parsed {
+#[derive(Debug)]
+pub(super) enum Parsed {
     Feature(RawFeature),
     Skipped(SkippedFeature),
 }
