@@ -24,9 +24,14 @@ pub enum PointIds {
 impl PointIds {
     /// The id of point `i`, as text.
     pub fn get(&self, i: usize) -> String {
+        self.text(i).into_owned()
+    }
+
+    /// The id of point `i`, as text, borrowed when it is stored as text.
+    pub fn text(&self, i: usize) -> std::borrow::Cow<'_, str> {
         match self {
-            PointIds::Listed(v) => v[i].clone(),
-            PointIds::Cells(v) => v[i].to_string(),
+            PointIds::Listed(v) => std::borrow::Cow::Borrowed(&v[i]),
+            PointIds::Cells(v) => std::borrow::Cow::Owned(v[i].to_string()),
         }
     }
 }

@@ -287,7 +287,7 @@ fn csv_rows(rows: &[Row<'_>], table: &PointTable<'_>, buf: &mut Vec<u8>) -> io::
             }
         };
         let (lon, lat) = lonlat(table, i)?;
-        out.text(table.demand.ids.get(i).as_bytes())?;
+        out.text(table.demand.ids.text(i).as_bytes())?;
         out.fixed(lon, 7)?;
         out.fixed(lat, 7)?;
         for col in &table.coverage.tiers {
@@ -328,7 +328,7 @@ fn write_fgb(
                 continue;
             }
         };
-        let id = table.demand.ids.get(i);
+        let id = table.demand.ids.text(i);
         let mut values: Vec<Option<Value<'_>>> = Vec::with_capacity(3 * tiers + 3);
         values.push(Some(Value::Str(&id)));
         for col in &table.coverage.tiers {
@@ -394,7 +394,7 @@ fn typed_row(table: &PointTable<'_>, row: &Row<'_>) -> io::Result<TypedRow> {
     let (lon, lat) = lonlat(table, i)?;
     let mut cells = Vec::with_capacity(3 * tiers + 5);
     cells.extend([
-        text(&table.demand.ids.get(i)),
+        text(&table.demand.ids.text(i)),
         Cell::Real(lon),
         Cell::Real(lat),
     ]);
@@ -470,7 +470,7 @@ fn geojson_rows(
         write!(
             w,
             "]}},\"properties\":{{\"id\":{}",
-            json(&table.demand.ids.get(i))?
+            json(&table.demand.ids.text(i))?
         )?;
         for ([m, ok, nearest], col) in keys.iter().zip(&table.coverage.tiers) {
             write!(w, ",{m}:")?;

@@ -69,7 +69,7 @@ fn write_csv(
             }
         };
         let (lon, lat) = lonlat(table, i)?;
-        out.text(table.demand.ids.get(i).as_bytes())?;
+        out.text(table.demand.ids.text(i).as_bytes())?;
         out.fmt(format_args!("{lon:.7}"))?;
         out.fmt(format_args!("{lat:.7}"))?;
         for (col, st) in table.coverage.tiers.iter().zip(&straight.tiers) {
@@ -121,7 +121,7 @@ fn write_geojson(
         write!(
             w,
             "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{lon:.7},{lat:.7}]}},\"properties\":{{\"id\":{}",
-            json(&table.demand.ids.get(i))?
+            json(&table.demand.ids.text(i))?
         )?;
         for ((t, col), st) in table
             .standard
