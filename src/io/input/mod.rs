@@ -97,7 +97,11 @@ impl Layer {
             .par_iter()
             .with_min_len(4096)
             .fold(LonLatBox::empty, |mut b, f| {
-                f.geometry.coords_iter().for_each(|c| b.include(c));
+                match &f.geometry {
+                    // Most features of a large layer are points: no iterator for them.
+                    Geometry::Point(p) => b.include(p.0),
+                    g => g.coords_iter().for_each(|c| b.include(c)),
+                }
                 b
             })
             .reduce(LonLatBox::empty, |mut a, b| {
@@ -396,15 +400,18 @@ pub fn check_lonlat_for(layer: &Layer, crs_flag: &str) -> Result<(), InputError>
         .par_iter()
         .with_min_len(4096)
         .find_map_first(|f| {
-            f.geometry
-                .coords_iter()
-                .find_map(|c| lonlat_problem(c.x, c.y, crs_flag))
-                .map(|problem| InputError::Feature {
-                    path: layer.path.clone(),
-                    index: f.index,
-                    id: f.id.clone(),
-                    problem,
-                })
+            let problem = match &f.geometry {
+                Geometry::Point(p) => lonlat_problem(p.x(), p.y(), crs_flag),
+                g => g
+                    .coords_iter()
+                    .find_map(|c| lonlat_problem(c.x, c.y, crs_flag)),
+            };
+            problem.map(|problem| InputError::Feature {
+                path: layer.path.clone(),
+                index: f.index,
+                id: f.id.clone(),
+                problem,
+            })
         });
     first.map_or(Ok(()), Err)
 }
