@@ -94,12 +94,19 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError>
         notes: vec![format!("{}: GeoPackage layer {table}", path.display())],
         warnings: Vec::new(),
     };
+    // Without properties, only the column that names a feature is read (the last `id`, as
+    // a map of every column would keep it).
+    let id_col = cols.iter().rposition(|c| c == "id");
+    let keep_all = opts.properties == Properties::All;
     let mut rows = st.query([]).map_err(sql)?;
     let mut index = 0usize;
     while let Some(row) = rows.next().map_err(sql)? {
         let mut props = Map::new();
         let mut blob: Option<Vec<u8>> = None;
         for (c, name) in cols.iter().enumerate() {
+            if c != g && !keep_all && Some(c) != id_col {
+                continue;
+            }
             let v = row.get_ref(c).map_err(sql)?;
             if c == g {
                 if let ValueRef::Blob(b) = v {
