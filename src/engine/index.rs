@@ -81,6 +81,21 @@ pub fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
     ex * ex + ey * ey
 }
 
+/// Node sizes of the segment trees: wider nodes than rstar's default (6) make shallower trees,
+/// cheaper to bulk-load and to descend for the run queries.
+pub struct SegmentParams;
+
+impl rstar::RTreeParams for SegmentParams {
+    const MIN_SIZE: usize = 6;
+    const MAX_SIZE: usize = NODE;
+    const REINSERTION_COUNT: usize = 4;
+    type DefaultInsertionStrategy = rstar::RStarInsertionStrategy;
+}
+
+/// Children per node: 16 and 32 measured alike (grid fixed cost 0.217 s with rstar's 6,
+/// 0.173 s with 16; the 1M-home run 4% faster).
+const NODE: usize = 16;
+
 /// The nearest eligible feature of a query, in plane units.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlaneHit {
@@ -92,7 +107,7 @@ pub struct PlaneHit {
 
 /// Index over the features eligible for one tier.
 pub struct TierIndex {
-    segments: RTree<Segment>,
+    segments: RTree<Segment, SegmentParams>,
     /// Areal features, numbered by feature.
     areas: Areas,
 }
@@ -135,7 +150,7 @@ impl TierIndex {
             collect(feature, g, &mut segments, Some(&mut polys));
         }
         Self {
-            segments: RTree::bulk_load(segments),
+            segments: RTree::bulk_load_with_params(segments),
             areas: Areas::Own(PolygonLookup::new(polys)),
         }
     }
@@ -170,7 +185,7 @@ impl TierIndex {
             members[n] = true;
         }
         Self {
-            segments: RTree::bulk_load(segments),
+            segments: RTree::bulk_load_with_params(segments),
             areas: Areas::Shared {
                 lookup: Arc::clone(shared),
                 members,
