@@ -82,10 +82,11 @@ pub fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
 }
 
 /// Node sizes of the segment trees: wider nodes than rstar's default (6) make shallower trees,
-/// cheaper to bulk-load and to descend for the run queries.
-pub struct SegmentParams;
+/// cheaper to bulk-load and to descend for the run queries. (The walking network's trees keep
+/// the default: 16 measured the same on the 20 m street city, 10.07 s vs 10.04 s.)
+pub struct WideNodes;
 
-impl rstar::RTreeParams for SegmentParams {
+impl rstar::RTreeParams for WideNodes {
     const MIN_SIZE: usize = 6;
     const MAX_SIZE: usize = NODE;
     const REINSERTION_COUNT: usize = 4;
@@ -107,7 +108,7 @@ pub struct PlaneHit {
 
 /// Index over the features eligible for one tier.
 pub struct TierIndex {
-    segments: RTree<Segment, SegmentParams>,
+    segments: RTree<Segment, WideNodes>,
     /// Areal features, numbered by feature.
     areas: Areas,
 }
