@@ -9,7 +9,7 @@
 use geo::{Coord, Geometry, Point};
 use serde_json::Map;
 
-use super::stream::Parsed;
+use super::stream::{Parsed, Scanner as Bytes};
 use super::{RawFeature, SkipReason, SkippedFeature};
 
 /// Nesting the property skipper follows before giving up (the serde path decides deeper).
@@ -34,12 +34,7 @@ pub(super) fn point_feature(b: &[u8], index: usize) -> Option<Parsed> {
     let mut prop_id: Option<String> = None;
     let mut geometry: Option<Option<Coord>> = None;
     loop {
-        p.ws();
-        let key = p.plain_string()?;
-        p.ws();
-        p.eat(b':')?;
-        p.ws();
-        match key {
+        match p.member_name()? {
             b"type" => {
                 if std::mem::replace(&mut seen_type, true) {
                     return None;
@@ -67,11 +62,8 @@ pub(super) fn point_feature(b: &[u8], index: usize) -> Option<Parsed> {
             b"bbox" => return None,
             _ => p.skip(0)?,
         }
-        p.ws();
-        match p.next()? {
-            b',' => {}
-            b'}' => break,
-            _ => return None,
+        if p.closed_by(b'}')? {
+            break;
         }
     }
     p.ws();
@@ -95,29 +87,26 @@ pub(super) fn point_feature(b: &[u8], index: usize) -> Option<Parsed> {
     })
 }
 
-struct Bytes<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
+/// The point parser's readings, on the serde path's byte scanner.
 impl<'a> Bytes<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.b.get(self.i).copied()
+    /// A member's name (plain) and its colon, white space around.
+    fn member_name(&mut self) -> Option<&'a [u8]> {
+        self.ws();
+        let key = self.plain_string()?;
+        self.ws();
+        self.eat(b':')?;
+        self.ws();
+        Some(key)
     }
 
-    fn next(&mut self) -> Option<u8> {
-        let c = self.peek()?;
-        self.i += 1;
-        Some(c)
-    }
-
-    fn eat(&mut self, c: u8) -> Option<()> {
-        (self.next()? == c).then_some(())
-    }
-
-    fn ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
-            self.i += 1;
+    /// After a member or an element: `Some(false)` at a comma (more follow), `Some(true)` at
+    /// the closing `close`.
+    fn closed_by(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        match self.next()? {
+            b',' => Some(false),
+            c if c == close => Some(true),
+            _ => None,
         }
     }
 
@@ -128,32 +117,23 @@ impl<'a> Bytes<'a> {
 
     /// A string without escapes or control characters, valid UTF-8, without its quotes.
     fn plain_string(&mut self) -> Option<&'a [u8]> {
-        self.eat(b'"')?;
-        let start = self.i;
-        let mut ascii = true;
-        loop {
-            match self.next()? {
-                b'"' => break,
-                b'\\' => return None,
-                c if c < 0x20 => return None,
-                c => ascii &= c < 0x80,
-            }
-        }
-        let s = &self.b[start..self.i - 1];
-        if !ascii {
-            std::str::from_utf8(s).ok()?;
-        }
-        Some(s)
+        self.string_checked(false)
     }
 
     /// Any string, checked as JSON (escapes well formed, no control characters, UTF-8).
-    fn string(&mut self) -> Option<()> {
+    fn json_string(&mut self) -> Option<()> {
+        self.string_checked(true).map(drop)
+    }
+
+    /// A string checked as JSON, escapes allowed or not; its text as written, without quotes.
+    fn string_checked(&mut self, escapes: bool) -> Option<&'a [u8]> {
         self.eat(b'"')?;
         let start = self.i;
         let mut ascii = true;
         loop {
             match self.next()? {
                 b'"' => break,
+                b'\\' if !escapes => return None,
                 b'\\' => match self.next()? {
                     b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
                     b'u' => {
@@ -169,10 +149,11 @@ impl<'a> Bytes<'a> {
                 c => ascii &= c < 0x80,
             }
         }
+        let s = &self.b[start..self.i - 1];
         if !ascii {
-            std::str::from_utf8(&self.b[start..self.i - 1]).ok()?;
+            std::str::from_utf8(s).ok()?;
         }
-        Some(())
+        Some(s)
     }
 
     /// A JSON number, checked against the grammar: its sign, its significand (the digits
@@ -303,11 +284,7 @@ impl<'a> Bytes<'a> {
         }
         let mut id = None;
         loop {
-            self.ws();
-            let key = self.plain_string()?;
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
+            let key = self.member_name()?;
             if key == b"id" {
                 id = match self.peek()? {
                     b'{' | b'[' => {
@@ -319,11 +296,8 @@ impl<'a> Bytes<'a> {
             } else {
                 self.skip(1)?;
             }
-            self.ws();
-            match self.next()? {
-                b',' => {}
-                b'}' => return Some(id),
-                _ => return None,
+            if self.closed_by(b'}')? {
+                return Some(id);
             }
         }
     }
@@ -339,21 +313,14 @@ impl<'a> Bytes<'a> {
         let mut kind: Option<&[u8]> = None;
         let mut at: Option<Coord> = None;
         loop {
-            self.ws();
-            let key = self.plain_string()?;
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
+            let key = self.member_name()?;
             match key {
                 b"type" if kind.is_none() => kind = Some(self.plain_string()?),
                 b"coordinates" if at.is_none() => at = Some(self.position()?),
                 _ => return None,
             }
-            self.ws();
-            match self.next()? {
-                b',' => {}
-                b'}' => break,
-                _ => return None,
+            if self.closed_by(b'}')? {
+                break;
             }
         }
         (kind? == b"Point").then_some(Some(at?))
@@ -371,11 +338,8 @@ impl<'a> Bytes<'a> {
                 xy[n] = v;
             }
             n += 1;
-            self.ws();
-            match self.next()? {
-                b',' => {}
-                b']' => break,
-                _ => return None,
+            if self.closed_by(b']')? {
+                break;
             }
         }
         (n >= 2).then_some(Coord { x: xy[0], y: xy[1] })
@@ -388,45 +352,29 @@ impl<'a> Bytes<'a> {
         }
         self.ws();
         match self.peek()? {
-            b'{' => {
+            open @ (b'{' | b'[') => {
+                let object = open == b'{';
+                let close = if object { b'}' } else { b']' };
                 self.i += 1;
                 self.ws();
-                if self.peek()? == b'}' {
+                if self.peek()? == close {
                     self.i += 1;
                     return Some(());
                 }
                 loop {
-                    self.ws();
-                    self.string()?;
-                    self.ws();
-                    self.eat(b':')?;
+                    if object {
+                        self.ws();
+                        self.json_string()?;
+                        self.ws();
+                        self.eat(b':')?;
+                    }
                     self.skip(depth + 1)?;
-                    self.ws();
-                    match self.next()? {
-                        b',' => {}
-                        b'}' => return Some(()),
-                        _ => return None,
+                    if self.closed_by(close)? {
+                        return Some(());
                     }
                 }
             }
-            b'[' => {
-                self.i += 1;
-                self.ws();
-                if self.peek()? == b']' {
-                    self.i += 1;
-                    return Some(());
-                }
-                loop {
-                    self.skip(depth + 1)?;
-                    self.ws();
-                    match self.next()? {
-                        b',' => {}
-                        b']' => return Some(()),
-                        _ => return None,
-                    }
-                }
-            }
-            b'"' => self.string(),
+            b'"' => self.json_string(),
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),

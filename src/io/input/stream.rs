@@ -257,24 +257,25 @@ fn feature_spans_in(s: &mut Scanner<'_>, min_bytes: usize, pieces: usize) -> Opt
 
 /// A byte scanner that skips JSON values without building them. It only needs to find
 /// boundaries in text that serde_json then parses for real; escapes in keys make it give up.
-struct Scanner<'a> {
-    b: &'a [u8],
-    i: usize,
+/// (The point parser of `point_fast` reads with it too.)
+pub(super) struct Scanner<'a> {
+    pub(super) b: &'a [u8],
+    pub(super) i: usize,
 }
 
 impl<'a> Scanner<'a> {
-    fn peek(&self) -> Option<u8> {
+    pub(super) fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
-    fn next(&mut self) -> Option<u8> {
+    pub(super) fn next(&mut self) -> Option<u8> {
         let c = self.peek()?;
         self.i += 1;
         Some(c)
     }
-    fn eat(&mut self, c: u8) -> Option<()> {
+    pub(super) fn eat(&mut self, c: u8) -> Option<()> {
         (self.next()? == c).then_some(())
     }
-    fn ws(&mut self) {
+    pub(super) fn ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
             self.i += 1;
         }
