@@ -125,7 +125,7 @@ pub fn evaluate<R: Reach + ?Sized>(
 /// Indices of `points` in Morton (Z) order of 16 m cells, ties in input order.
 pub(crate) fn z_order(points: &[Coord]) -> Vec<u32> {
     let (keys, key_bits) = z_keys(points);
-    if key_bits <= 32 && points.len() <= u32::MAX as usize {
+    if key_bits <= 32 {
         by_radix(&keys, key_bits)
     } else {
         by_sort(&keys)

@@ -125,6 +125,14 @@ enum Areas {
 }
 
 impl Areas {
+    /// Does feature `n` belong to this index? (Always, for an index with its own lookup.)
+    fn has(&self, n: u32) -> bool {
+        match self {
+            Areas::Own(_) => true,
+            Areas::Shared { members, .. } => members.get(n as usize).copied().unwrap_or(false),
+        }
+    }
+
     fn len(&self) -> usize {
         match self {
             Areas::Own(l) => l.len(),
@@ -158,7 +166,7 @@ impl TierIndex {
 
     /// The point-in-polygon lookup of every areal feature of `features`, to be shared by
     /// indexes over subsets of them ([`TierIndex::build_sharing`]): each polygon is indexed
-    /// once, and [`TierIndex::containing_each`] tests each point once for all of them.
+    /// once, and [`crate::engine::reach::Reach::assess_tiers`] tests each point once for all of them.
     pub fn shared_areas<'a>(
         features: impl IntoIterator<Item = (u32, &'a Geometry<f64>)>,
     ) -> Arc<PolygonLookup> {
@@ -206,13 +214,7 @@ impl TierIndex {
     /// ascending order), the lowest that belongs to this index: what
     /// [`TierIndex::containing`] gives for that point.
     pub fn first_member(&self, containing: &[u32]) -> Option<u32> {
-        match &self.areas {
-            Areas::Own(_) => None,
-            Areas::Shared { members, .. } => containing
-                .iter()
-                .copied()
-                .find(|&n| members.get(n as usize).copied().unwrap_or(false)),
-        }
+        containing.iter().copied().find(|&n| self.areas.has(n))
     }
 
     /// True when no feature serves this tier.
@@ -243,9 +245,7 @@ impl TierIndex {
     pub fn containing(&self, p: Coord) -> Option<u32> {
         match &self.areas {
             Areas::Own(lookup) => lookup.containing(p),
-            Areas::Shared { lookup, members } => {
-                lookup.containing_where(p, |n| members.get(n as usize).copied().unwrap_or(false))
-            }
+            Areas::Shared { lookup, .. } => lookup.containing_where(p, |n| self.areas.has(n)),
         }
     }
 

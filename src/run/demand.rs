@@ -138,21 +138,20 @@ pub fn from_layer(
         .features
         .par_iter()
         .map(|f| {
+            let id = f.id_or_index();
             if homes != HomeFilter::All {
                 let footprint = plane.project(&f.geometry)?.unsigned_area();
                 if let Some(reason) = homes.reject(&f.properties, footprint) {
-                    return Ok(FeaturePoints::Skip(f.id_or_index(), reason));
+                    return Ok(FeaturePoints::Skip(id, reason));
                 }
             }
             Ok(match &f.geometry {
                 Geometry::MultiPoint(mp) if mp.0.len() > 1 => {
-                    FeaturePoints::Many(f.id_or_index(), mp.iter().map(|p| p.0).collect())
+                    FeaturePoints::Many(id, mp.iter().map(|p| p.0).collect())
                 }
                 g => match representative(g) {
-                    Some(c) => FeaturePoints::One(f.id_or_index(), c),
-                    None => {
-                        FeaturePoints::Skip(f.id_or_index(), "line geometry is not a demand point")
-                    }
+                    Some(c) => FeaturePoints::One(id, c),
+                    None => FeaturePoints::Skip(id, "line geometry is not a demand point"),
                 },
             })
         })

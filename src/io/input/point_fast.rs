@@ -9,7 +9,7 @@
 use geo::{Coord, Geometry, Point};
 use serde_json::Map;
 
-use super::stream::{Parsed, Scanner as Bytes};
+use super::stream::{Parsed, Scanner};
 use super::{RawFeature, SkipReason, SkippedFeature};
 
 /// Nesting the property skipper follows before giving up (the serde path decides deeper).
@@ -24,7 +24,7 @@ const POW10: [f64; 23] = [
 /// The feature in `b` (one element of the feature array, from `{` to `}`), numbered `index`,
 /// or `None` when the serde path must read it.
 pub(super) fn point_feature(b: &[u8], index: usize) -> Option<Parsed> {
-    let mut p = Bytes { b, i: 0 };
+    let mut p = Scanner { b, i: 0 };
     p.ws();
     p.eat(b'{')?;
     let mut seen_type = false;
@@ -88,7 +88,7 @@ pub(super) fn point_feature(b: &[u8], index: usize) -> Option<Parsed> {
 }
 
 /// The point parser's readings, on the serde path's byte scanner.
-impl<'a> Bytes<'a> {
+impl<'a> Scanner<'a> {
     /// A member's name (plain) and its colon, white space around.
     fn member_name(&mut self) -> Option<&'a [u8]> {
         self.ws();
@@ -108,6 +108,14 @@ impl<'a> Bytes<'a> {
             c if c == close => Some(true),
             _ => None,
         }
+    }
+
+    /// `Some(true)` after a `null` value, `Some(false)` before any other (nothing read).
+    fn null(&mut self) -> Option<bool> {
+        if self.peek()? != b'n' {
+            return Some(false);
+        }
+        self.literal(b"null").map(|()| true)
     }
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
@@ -272,8 +280,7 @@ impl<'a> Bytes<'a> {
     /// The `properties` value: `null` or an object, of which only `id` is read (the last
     /// one wins, as the serde path reads it).
     fn properties_id(&mut self) -> Option<Option<String>> {
-        if self.peek()? == b'n' {
-            self.literal(b"null")?;
+        if self.null()? {
             return Some(None);
         }
         self.eat(b'{')?;
@@ -305,8 +312,7 @@ impl<'a> Bytes<'a> {
     /// A `geometry` value: `Some(None)` for null, the point of a `Point` with at least two
     /// numbers as its coordinates; `None` for anything else.
     fn point_geometry(&mut self) -> Option<Option<Coord>> {
-        if self.peek()? == b'n' {
-            self.literal(b"null")?;
+        if self.null()? {
             return Some(None);
         }
         self.eat(b'{')?;

@@ -41,12 +41,13 @@ pub(super) fn parse(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Option<Lay
         spans.iter().enumerate().map(one).collect::<Option<_>>()?
     };
     drop(spans);
-    if opts.strict && parsed.iter().any(|p| matches!(p, Parsed::Skipped(_))) {
+    let any_skipped = parsed.iter().any(|p| matches!(p, Parsed::Skipped(_)));
+    if opts.strict && any_skipped {
         return None;
     }
     // Moved in parallel, in file order (a million features are worth it); straight into place
     // when nothing was skipped, as is usual.
-    let (features, skipped) = if parsed.iter().any(|p| matches!(p, Parsed::Skipped(_))) {
+    let (features, skipped) = if any_skipped {
         parsed.into_par_iter().partition_map(|p| match p {
             Parsed::Feature(f) => rayon::iter::Either::Left(f),
             Parsed::Skipped(s) => rayon::iter::Either::Right(s),
