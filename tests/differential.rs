@@ -190,11 +190,18 @@ fn radius_groups(
     radius_groups_in(features, radii, None)
 }
 
-/// [`radius_groups`], their polygons looked up in `shared` when given.
+/// The polygon lookup and boundary segments of every feature, for indexes sharing them.
+type Shared = (
+    std::sync::Arc<greenreach::engine::lookup::PolygonLookup>,
+    greenreach::engine::index::SharedSegments,
+);
+
+/// [`radius_groups`], their polygons and boundaries taken from `shared` (built over the same
+/// geometries, in the same order) when given.
 fn radius_groups_in(
     features: &[(Geometry<f64>, f64)],
     radii: &[f64],
-    shared: Option<&std::sync::Arc<greenreach::engine::lookup::PolygonLookup>>,
+    shared: Option<&Shared>,
 ) -> Vec<greenreach::engine::reach::RadiusGroup> {
     radii
         .iter()
@@ -207,7 +214,13 @@ fn radius_groups_in(
             greenreach::engine::reach::RadiusGroup {
                 radius_m,
                 index: match shared {
-                    Some(shared) => TierIndex::build_sharing(serving, shared),
+                    Some((areas, segments)) => {
+                        let mut members = vec![false; features.len()];
+                        for (i, _) in serving {
+                            members[i as usize] = true;
+                        }
+                        TierIndex::build_sharing(members, areas, segments)
+                    }
                     None => TierIndex::build(serving),
                 },
             }
@@ -350,7 +363,8 @@ proptest! {
         }
         // The same tiers with one polygon lookup shared by every group (containment found
         // once per point for all tiers), each tier taking a subset of the features.
-        let shared = TierIndex::shared_areas(features.iter().enumerate().map(|(i, (g, _))| (i as u32, g)));
+        let all = || features.iter().enumerate().map(|(i, (g, _))| (i as u32, g));
+        let shared = (TierIndex::shared_areas(all()), TierIndex::shared_segments(all()));
         let sharing = StraightLine::new(
             vec![
                 radius_groups_in(&features, &radii, Some(&shared)),

@@ -83,15 +83,6 @@ impl Coverage {
             all_ok: Vec::with_capacity(cap),
         }
     }
-
-    fn append(&mut self, other: Coverage) {
-        for (a, b) in self.tiers.iter_mut().zip(other.tiers) {
-            a.ok.extend(b.ok);
-            a.distance_m.extend(b.distance_m);
-            a.nearest.extend(b.nearest);
-        }
-        self.all_ok.extend(other.all_ok);
-    }
 }
 
 /// Evaluate `points` (plane metres) in parallel on the current rayon pool. `progress` is
@@ -115,11 +106,38 @@ pub fn evaluate<R: Reach + ?Sized>(
             out
         })
         .collect();
-    let mut sorted = Coverage::empty(n_tiers, settings.detail, points.len());
-    for part in parts {
-        sorted.append(part);
+    // Gathered straight from the parts (each of `CHUNK` points but the last) into input order.
+    let position = positions(&order);
+    Coverage {
+        tiers: (0..n_tiers)
+            .map(|t| TierColumn {
+                ok: gather_parts(&parts, &position, |c| &c.tiers[t].ok),
+                distance_m: gather_parts(&parts, &position, |c| &c.tiers[t].distance_m),
+                nearest: gather_parts(&parts, &position, |c| &c.tiers[t].nearest),
+            })
+            .collect(),
+        all_ok: gather_parts(&parts, &position, |c| &c.all_ok),
     }
-    unpermute(sorted, &positions(&order))
+}
+
+/// `column` of the evaluated `parts` (each of [`CHUNK`] points but the last, in Z-order) in
+/// input order: `position[i]` is where input point `i` was evaluated. An empty column (no
+/// distances asked for) stays empty.
+fn gather_parts<T: Copy + Send + Sync>(
+    parts: &[Coverage],
+    position: &[u32],
+    column: impl Fn(&Coverage) -> &Vec<T> + Sync,
+) -> Vec<T> {
+    if parts.first().is_none_or(|p| column(p).is_empty()) {
+        return Vec::new();
+    }
+    position
+        .par_iter()
+        .map(|&k| {
+            let k = k as usize;
+            column(&parts[k / CHUNK])[k % CHUNK]
+        })
+        .collect()
 }
 
 /// Indices of `points` in Morton (Z) order of 16 m cells, ties in input order.

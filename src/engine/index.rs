@@ -1,17 +1,18 @@
 //! `TierIndex`: the green features that serve one tier, indexed for "anything within r?" and
 //! "what is nearest?" queries in plane metres.
 //!
-//! Boundaries (polygon rings, lines, and points as zero-length segments) go into an R-tree of
-//! segments; polygons also go into an R-tree of bounding boxes with an interval-tree
+//! Boundaries (polygon rings, lines, and points as zero-length segments) go into a packed
+//! R-tree of segments ([`PackedTree`]); polygons also go into an R-tree of bounding boxes with an interval-tree
 //! point-in-polygon test each, so that a point inside a polygon is at distance 0 however far it
 //! is from the boundary. Holes are outside: their rings are boundaries like any other.
 
 use std::sync::Arc;
 
 use geo::{Coord, Geometry, LineString, MultiPolygon, Polygon};
-use rstar::{AABB, PointDistance, RTree, RTreeObject, SelectionFunction};
+use rstar::{AABB, PointDistance, RTreeObject};
 
 use crate::engine::lookup::PolygonLookup;
+use crate::engine::packed::PackedTree;
 
 /// One boundary segment (or a point, when its ends coincide) of feature `feature`. Only its
 /// envelope is stored, with which corners are its ends (`a` at the low or high x, the low or
@@ -81,21 +82,9 @@ pub fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
     ex * ex + ey * ey
 }
 
-/// Node sizes of the segment trees: wider nodes than rstar's default (6) make shallower trees,
-/// cheaper to bulk-load and to descend for the run queries. (The walking network's trees keep
-/// the default: 16 measured the same on the 20 m street city, 10.07 s vs 10.04 s.)
-pub struct WideNodes;
-
-impl rstar::RTreeParams for WideNodes {
-    const MIN_SIZE: usize = 6;
-    const MAX_SIZE: usize = NODE;
-    const REINSERTION_COUNT: usize = 4;
-    type DefaultInsertionStrategy = rstar::RStarInsertionStrategy;
-}
-
-/// Children per node: 16 and 32 measured alike (grid fixed cost 0.217 s with rstar's 6,
-/// 0.173 s with 16; the 1M-home run 4% faster).
-const NODE: usize = 16;
+/// The boundary segments of a set of features, laid out once for the indexes over subsets
+/// of them ([`TierIndex::shared_segments`]).
+pub struct SharedSegments(Vec<Segment>);
 
 /// The nearest eligible feature of a query, in plane units.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -108,7 +97,7 @@ pub struct PlaneHit {
 
 /// Index over the features eligible for one tier.
 pub struct TierIndex {
-    segments: RTree<Segment, WideNodes>,
+    segments: PackedTree<Segment>,
     /// Areal features, numbered by feature.
     areas: Areas,
 }
@@ -144,7 +133,7 @@ impl Areas {
 impl std::fmt::Debug for TierIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TierIndex")
-            .field("segments", &self.segments.size())
+            .field("segments", &self.segments.len())
             .field("areas", &self.areas.len())
             .finish()
     }
@@ -159,7 +148,7 @@ impl TierIndex {
             collect(feature, g, &mut segments, Some(&mut polys));
         }
         Self {
-            segments: RTree::bulk_load_with_params(segments),
+            segments: PackedTree::new(segments),
             areas: Areas::Own(PolygonLookup::new(polys)),
         }
     }
@@ -177,26 +166,49 @@ impl TierIndex {
         Arc::new(PolygonLookup::new(polys))
     }
 
-    /// [`TierIndex::build`] whose areal features are looked up in `shared`, which must hold
-    /// them under the same numbers (from [`TierIndex::shared_areas`] over a superset).
-    pub fn build_sharing<'a>(
+    /// The boundary segments of every feature of `features`, in the order the indexes built
+    /// from them keep ([`TierIndex::build_sharing`]): each segment is laid out once, whatever
+    /// the tiers it serves.
+    pub fn shared_segments<'a>(
         features: impl IntoIterator<Item = (u32, &'a Geometry<f64>)>,
-        shared: &Arc<PolygonLookup>,
-    ) -> Self {
+    ) -> SharedSegments {
         let mut segments = Vec::new();
-        let mut members = Vec::new();
         for (feature, g) in features {
-            collect(feature, g, &mut segments, None);
-            let n = feature as usize;
-            if members.len() <= n {
-                members.resize(n + 1, false);
-            }
-            members[n] = true;
+            collect_segments(feature, g, &mut segments);
         }
+        SharedSegments(crate::engine::packed::hilbert_order(segments))
+    }
+
+    /// The index over the features `members` (by number) accepts, taking their areal
+    /// features from `areas` and their boundaries from `segments`, which must hold them under
+    /// the same numbers ([`TierIndex::shared_areas`] and [`TierIndex::shared_segments`] over a
+    /// superset).
+    pub fn build_sharing(
+        members: Vec<bool>,
+        areas: &Arc<PolygonLookup>,
+        segments: &SharedSegments,
+    ) -> Self {
+        let member = |n: u32| members.get(n as usize).copied().unwrap_or(false);
+        let mine: Vec<Segment> = if segments.0.len() >= 4096 {
+            use rayon::prelude::*;
+            segments
+                .0
+                .par_iter()
+                .filter(|s| member(s.feature))
+                .copied()
+                .collect()
+        } else {
+            segments
+                .0
+                .iter()
+                .filter(|s| member(s.feature))
+                .copied()
+                .collect()
+        };
         Self {
-            segments: RTree::bulk_load_with_params(segments),
+            segments: PackedTree::from_ordered(mine),
             areas: Areas::Shared {
-                lookup: Arc::clone(shared),
+                lookup: Arc::clone(areas),
                 members,
             },
         }
@@ -219,16 +231,14 @@ impl TierIndex {
 
     /// True when no feature serves this tier.
     pub fn is_empty(&self) -> bool {
-        self.segments.size() == 0
+        self.segments.len() == 0
     }
 
     /// Is any feature within plane distance `r` of `p` (`distance² <= r²`, inside counts)?
     pub fn any_within(&self, p: Coord, r: f64) -> bool {
-        let q = [p.x, p.y];
+        let (q, r2) = ([p.x, p.y], r * r);
         self.segments
-            .locate_within_distance(q, r * r)
-            .next()
-            .is_some()
+            .visit(|b| b.distance_2(&q) <= r2, |s| s.distance_2(&q) <= r2)
             || self.containing(p).is_some()
     }
 
@@ -237,8 +247,8 @@ impl TierIndex {
     pub fn boundary_distance_2(&self, p: Coord) -> f64 {
         let q = [p.x, p.y];
         self.segments
-            .nearest_neighbor(&q)
-            .map_or(f64::INFINITY, |s| s.distance_2(&q))
+            .nearest(q, |s| s.distance_2(&q))
+            .map_or(f64::INFINITY, |(_, d2)| d2)
     }
 
     /// The lowest-numbered polygon feature that has `p` in its interior.
@@ -263,19 +273,21 @@ impl TierIndex {
         // depend on the tree's shape (which differs for a subset of the features, e.g. a
         // shard).
         let q = [p.x, p.y];
-        let first = self.segments.nearest_neighbor(&q)?.distance_2(&q);
+        let (_, first) = self.segments.nearest(q, |s| s.distance_2(&q))?;
         let window = first * (1.0 + 1e-9) + 1e-18;
-        let (distance_2, feature) = self
-            .segments
-            .locate_within_distance(q, window)
-            .map(|t| (t.distance_2(&q), t.feature))
-            .fold((f64::INFINITY, u32::MAX), |best, hit| {
-                if hit.0 < best.0 || (hit.0 == best.0 && hit.1 < best.1) {
-                    hit
-                } else {
-                    best
+        let (mut distance_2, mut feature) = (f64::INFINITY, u32::MAX);
+        self.segments.visit(
+            |b| b.distance_2(&q) <= window,
+            |t| {
+                let hit = (t.distance_2(&q), t.feature);
+                if hit.0 <= window
+                    && (hit.0 < distance_2 || (hit.0 == distance_2 && hit.1 < feature))
+                {
+                    (distance_2, feature) = hit;
                 }
-            });
+                false
+            },
+        );
         (distance_2 <= limit * limit).then_some(PlaneHit {
             distance_2,
             feature,
@@ -324,23 +336,6 @@ fn box_distance(a: &AABB<[f64; 2]>, lo: [f64; 2], hi: [f64; 2]) -> f64 {
     let dx = (al[0] - hi[0]).max(lo[0] - ah[0]).max(0.0);
     let dy = (al[1] - hi[1]).max(lo[1] - ah[1]).max(0.0);
     (dx * dx + dy * dy).sqrt()
-}
-
-/// Segments whose envelope lies within `reach` of the box `lo`–`hi`.
-struct NearBox {
-    lo: [f64; 2],
-    hi: [f64; 2],
-    reach: f64,
-}
-
-impl SelectionFunction<Segment> for NearBox {
-    fn should_unpack_parent(&self, envelope: &AABB<[f64; 2]>) -> bool {
-        box_distance(envelope, self.lo, self.hi) <= self.reach
-    }
-
-    fn should_unpack_leaf(&self, leaf: &Segment) -> bool {
-        box_distance(&leaf.env, self.lo, self.hi) <= self.reach
-    }
 }
 
 /// A candidate segment of a run, with the distance from the run's centre to its envelope.
@@ -418,26 +413,26 @@ impl TierIndex {
             return;
         }
         let c = [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0];
-        let Some(first) = self.segments.nearest_neighbor(&c) else {
+        let Some((_, first)) = self.segments.nearest(c, |s| s.distance_2(&c)) else {
             return;
         };
         let h = ((hi[0] - lo[0]).powi(2) + (hi[1] - lo[1]).powi(2)).sqrt() / 2.0;
-        let reach = (first.distance_2(&c).sqrt() + h).min(max_limit);
+        let reach = (first.sqrt() + h).min(max_limit);
         if reach < 0.0 {
             return;
         }
+        // Segments whose envelope lies within `reach` of the run's box.
+        let reach = reach * (1.0 + REL_SLACK) + ABS_SLACK;
         candidates.clear();
-        candidates.extend(
-            self.segments
-                .locate_with_selection_function(NearBox {
-                    lo,
-                    hi,
-                    reach: reach * (1.0 + REL_SLACK) + ABS_SLACK,
-                })
-                .map(|s| Candidate {
+        self.segments.visit(
+            |b| box_distance(b, lo, hi) <= reach,
+            |s| {
+                candidates.push(Candidate {
                     from_centre: s.env.distance_2(&c).sqrt(),
                     segment: *s,
-                }),
+                });
+                false
+            },
         );
         candidates.sort_unstable_by(|a, b| a.from_centre.total_cmp(&b.from_centre));
         for (i, (&p, &limit)) in points.iter().zip(limits).enumerate() {

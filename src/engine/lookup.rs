@@ -1,5 +1,5 @@
-//! `PolygonLookup`: which of many numbered polygons holds a point. An R-tree of bounding
-//! boxes picks the candidates, an interval-tree point-in-polygon test decides, and the lowest
+//! `PolygonLookup`: which of many numbered polygons holds a point. A packed R-tree of bounding
+//! boxes ([`PackedTree`]) picks the candidates, an interval-tree point-in-polygon test decides, and the lowest
 //! number wins when several hold the point. Used for green areas, area masks, zones and
 //! population cells.
 
@@ -7,14 +7,16 @@ use geo::indexed::IntervalTreeMultiPolygon;
 use geo::orient::Direction;
 use geo::{BoundingRect, Contains, Coord, Geometry, MultiPolygon, Orient};
 use rayon::prelude::*;
-use rstar::RTree;
+use rstar::Envelope;
 use rstar::primitives::{GeomWithData, Rectangle};
+
+use crate::engine::packed::PackedTree;
 
 type NumberedBox = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
 /// Numbered polygons indexed for point-in-polygon queries.
 pub struct PolygonLookup {
-    boxes: RTree<NumberedBox>,
+    boxes: PackedTree<NumberedBox>,
     /// `(number, polygon)`; a box's data indexes this.
     polygons: Vec<(u32, IntervalTreeMultiPolygon<f64>)>,
 }
@@ -48,7 +50,7 @@ impl PolygonLookup {
             polygons.push((number, tree));
         }
         Self {
-            boxes: RTree::bulk_load(boxes),
+            boxes: PackedTree::new(boxes),
             polygons,
         }
     }
@@ -71,25 +73,37 @@ impl PolygonLookup {
     /// The lowest-numbered polygon that has `p` in its interior among the numbers `keep`
     /// accepts.
     pub fn containing_where(&self, p: Coord, keep: impl Fn(u32) -> bool) -> Option<u32> {
-        self.boxes
-            .locate_all_at_point(&[p.x, p.y])
-            .map(|b| &self.polygons[b.data as usize])
-            .filter(|(number, poly)| keep(*number) && poly.contains(&p))
-            .map(|(number, _)| *number)
-            .min()
+        let mut best: Option<u32> = None;
+        self.candidates(p, |number, poly| {
+            if best.is_none_or(|b| number < b) && keep(number) && poly.contains(&p) {
+                best = Some(number);
+            }
+        });
+        best
     }
 
     /// Append the numbers of every polygon that has `p` in its interior to `out`, ascending.
     pub fn all_containing_into(&self, p: Coord, out: &mut Vec<u32>) {
         let from = out.len();
-        out.extend(
-            self.boxes
-                .locate_all_at_point(&[p.x, p.y])
-                .map(|b| &self.polygons[b.data as usize])
-                .filter(|(_, poly)| poly.contains(&p))
-                .map(|(number, _)| *number),
-        );
+        self.candidates(p, |number, poly| {
+            if poly.contains(&p) {
+                out.push(number);
+            }
+        });
         out[from..].sort_unstable();
+    }
+
+    /// Call `f` with every polygon whose bounding box holds `p`, and its number.
+    fn candidates(&self, p: Coord, mut f: impl FnMut(u32, &IntervalTreeMultiPolygon<f64>)) {
+        let q = [p.x, p.y];
+        self.boxes.visit(
+            |b| b.contains_point(&q),
+            |b| {
+                let (number, poly) = &self.polygons[b.data as usize];
+                f(*number, poly);
+                false
+            },
+        );
     }
 
     /// Every polygon that has `p` in its interior, by number.

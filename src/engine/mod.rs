@@ -7,6 +7,7 @@ pub mod grid;
 pub(crate) mod groups;
 pub mod index;
 pub mod lookup;
+pub(crate) mod packed;
 pub(crate) mod radix;
 pub mod reach;
 pub mod siting;

@@ -1,5 +1,11 @@
-//! Atomic file writes: a file is written under a temporary name in its folder, flushed to
-//! disk (fsync) and renamed into place only when complete; dropped unfinished, it is removed.
+//! Atomic file writes: a file is written under a temporary name in its folder and renamed
+//! into place only when complete; dropped unfinished, it is removed. A reader never sees a
+//! partial file, and a run that fails leaves the previous file as it was.
+//!
+//! There is no fsync before the rename: it guards only against the machine itself crashing
+//! before the kernel writes the data back, and cost 0.15–0.17 s on the 89 MB per-point CSV of
+//! a million homes (`strace -T`). DuckDB's `COPY … TO` writes a temporary file and renames it
+//! the same way, without an fsync.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -46,10 +52,9 @@ impl AtomicFile {
         Ok(self.out.get_mut().as_file_mut())
     }
 
-    /// Flush, fsync and rename the file into place.
+    /// Flush and rename the file into place.
     pub fn commit(self) -> io::Result<()> {
         let tmp = self.out.into_inner().map_err(|e| e.into_error())?;
-        tmp.as_file().sync_all()?;
         tmp.persist(&self.path).map_err(|e| e.error)?;
         Ok(())
     }

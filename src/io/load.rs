@@ -198,16 +198,18 @@ pub fn consistency(green: &[LoadedLayer], others: &[&LoadedLayer], reach_m: f64)
                 && y >= gbox.min_lat - dlat
                 && y <= gbox.max_lat + dlat
         };
-        let centres: Vec<_> = l
+        // Features whose centre lies near, as read and with x and y swapped.
+        let (inside, swapped) = l
             .layer
             .features
             .par_iter()
             .filter_map(|f| f.geometry.bounding_rect())
-            .map(|r| r.center())
-            .collect();
-        let inside = centres.iter().filter(|c| near(c.x, c.y)).count();
+            .map(|r| {
+                let c = r.center();
+                (usize::from(near(c.x, c.y)), usize::from(near(c.y, c.x)))
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
         if n > 0 && inside * 2 < n {
-            let swapped = centres.iter().filter(|c| near(c.y, c.x)).count();
             let hint = if swapped * 2 >= n {
                 "; with x and y swapped they would: its axes look swapped ([lat, lon] instead of [lon, lat]): fix the file, or pass --swap-xy if every layer is so"
             } else {

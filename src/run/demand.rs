@@ -120,10 +120,6 @@ pub fn from_layer(
     plane: &LocalPlane,
     homes: HomeFilter,
 ) -> Result<DemandPoints, CrsError> {
-    let mut ids = Vec::with_capacity(layer.features.len());
-    let mut lonlat = Vec::with_capacity(layer.features.len());
-    let mut source = Vec::with_capacity(layer.features.len());
-    let mut file_index = Vec::with_capacity(layer.features.len());
     let mut skipped_rows: Vec<SkippedRow> = layer
         .skipped
         .iter()
@@ -156,35 +152,55 @@ pub fn from_layer(
             })
         })
         .collect();
-    for (k, (f, points)) in layer.features.iter().zip(each).enumerate() {
-        match points? {
-            FeaturePoints::One(id, c) => {
-                ids.push(id);
-                lonlat.push(c);
-                source.push(k as u32);
-                file_index.push(f.index);
-            }
-            FeaturePoints::Many(id, cs) => {
-                for (j, c) in cs.into_iter().enumerate() {
-                    ids.push(format!("{id}#{j}"));
-                    lonlat.push(c);
-                    source.push(k as u32);
-                    file_index.push(f.index);
+    let (ids, lonlat, source, file_index): (Vec<String>, Vec<Coord>, Vec<u32>, Vec<usize>);
+    if each.iter().all(|r| matches!(r, Ok(FeaturePoints::One(..)))) {
+        // One point a feature, as is usual: moved into place in parallel.
+        (ids, lonlat) = each
+            .into_par_iter()
+            .map(|r| match r {
+                Ok(FeaturePoints::One(id, c)) => (id, c),
+                _ => unreachable!("every feature gave one point"),
+            })
+            .unzip();
+        source = (0..ids.len() as u32).collect();
+        file_index = layer.features.par_iter().map(|f| f.index).collect();
+    } else {
+        let n = layer.features.len();
+        let (mut i, mut l, mut s, mut fi) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        for (k, (f, points)) in layer.features.iter().zip(each).enumerate() {
+            match points? {
+                FeaturePoints::One(id, c) => {
+                    i.push(id);
+                    l.push(c);
+                    s.push(k as u32);
+                    fi.push(f.index);
                 }
+                FeaturePoints::Many(id, cs) => {
+                    for (j, c) in cs.into_iter().enumerate() {
+                        i.push(format!("{id}#{j}"));
+                        l.push(c);
+                        s.push(k as u32);
+                        fi.push(f.index);
+                    }
+                }
+                FeaturePoints::Skip(id, reason) => skipped_rows.push(SkippedRow {
+                    file_index: f.index,
+                    id,
+                    reason: reason.to_string(),
+                }),
             }
-            FeaturePoints::Skip(id, reason) => skipped_rows.push(SkippedRow {
-                file_index: f.index,
-                id,
-                reason: reason.to_string(),
-            }),
         }
+        (ids, lonlat, source, file_index) = (i, l, s, fi);
     }
-    let xy = lonlat
-        .par_iter()
-        .map(|c| plane.forward(c.x, c.y))
-        .collect::<Result<Vec<_>, _>>()?;
+    // The ids' duplicate check (a radix sort on one thread) beside the projection.
+    let (duplicate_ids, xy) = rayon::join(|| duplicates(&ids), || project_all(plane, &lonlat));
+    let xy = xy?;
     skipped_rows.sort_by_key(|r| r.file_index);
-    let duplicate_ids = duplicates(&ids);
     Ok(DemandPoints {
         read: ids.len() + skipped_rows.len(),
         ids: PointIds::Listed(ids),
@@ -195,6 +211,24 @@ pub fn from_layer(
         skipped_rows,
         duplicate_ids,
     })
+}
+
+/// `points` (lon/lat) on the plane, in parallel and in place; the first failure, in input
+/// order, when any point fails.
+fn project_all(plane: &LocalPlane, points: &[Coord]) -> Result<Vec<Coord>, CrsError> {
+    let failed = Coord {
+        x: f64::NAN,
+        y: f64::NAN,
+    };
+    let xy: Vec<Coord> = points
+        .par_iter()
+        .map(|c| plane.forward(c.x, c.y).unwrap_or(failed))
+        .collect();
+    if xy.iter().any(|c| c.x.is_nan()) {
+        // Rare: find and word the first failure on one thread.
+        return points.iter().map(|c| plane.forward(c.x, c.y)).collect();
+    }
+    Ok(xy)
 }
 
 /// What one feature of a demand layer gives, with its id (or index) as text.

@@ -163,12 +163,17 @@ impl GreenSpaces {
     /// Per tier of `standard`, one index per distinct radius over the features that serve it
     /// (one group unless the tier has size classes).
     pub fn tier_groups(&self, standard: &Standard) -> Vec<Vec<RadiusGroup>> {
-        // Each polygon is indexed for containment once, whatever the tiers it serves.
-        let shared = TierIndex::shared_areas(
+        // Each polygon is indexed for containment once, and each boundary segment laid out
+        // once, whatever the tiers they serve.
+        let all = || {
             self.features
                 .iter()
                 .enumerate()
-                .map(|(i, f)| (i as u32, &f.geometry)),
+                .map(|(i, f)| (i as u32, &f.geometry))
+        };
+        let (areas, segments) = rayon::join(
+            || TierIndex::shared_areas(all()),
+            || TierIndex::shared_segments(all()),
         );
         standard
             .tiers
@@ -192,13 +197,13 @@ impl GreenSpaces {
                         index: TierIndex::build_sharing(
                             self.features
                                 .iter()
-                                .enumerate()
-                                .filter(|(_, f)| {
+                                .map(|f| {
                                     tier.accepts.contains(&f.category)
                                         && tier.radius_for(f.area_m2) == radius_m
                                 })
-                                .map(|(i, f)| (i as u32, &f.geometry)),
-                            &shared,
+                                .collect(),
+                            &areas,
+                            &segments,
                         ),
                     })
                     .collect()

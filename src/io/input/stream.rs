@@ -30,25 +30,30 @@ pub(super) fn parse(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Option<Lay
             .flatten();
         fast.or_else(|| serde_feature(b, index, opts.properties))
     };
-    let parsed: Vec<Parsed> = if bytes.len() >= PARALLEL_MIN_BYTES {
+    // Collected in place, then checked: an `Option` collect would gather pieces and append
+    // them on one thread.
+    let parsed: Vec<Option<Parsed>> = if bytes.len() >= PARALLEL_MIN_BYTES {
         spans
             .par_iter()
             .enumerate()
             .with_min_len(1024)
             .map(one)
-            .collect::<Option<_>>()?
+            .collect()
     } else {
-        spans.iter().enumerate().map(one).collect::<Option<_>>()?
+        spans.iter().enumerate().map(one).collect()
     };
     drop(spans);
-    let any_skipped = parsed.iter().any(|p| matches!(p, Parsed::Skipped(_)));
+    if parsed.iter().any(Option::is_none) {
+        return None;
+    }
+    let any_skipped = parsed.iter().any(|p| matches!(p, Some(Parsed::Skipped(_))));
     if opts.strict && any_skipped {
         return None;
     }
     // Moved in parallel, in file order (a million features are worth it); straight into place
     // when nothing was skipped, as is usual.
     let (features, skipped) = if any_skipped {
-        parsed.into_par_iter().partition_map(|p| match p {
+        parsed.into_par_iter().flatten().partition_map(|p| match p {
             Parsed::Feature(f) => rayon::iter::Either::Left(f),
             Parsed::Skipped(s) => rayon::iter::Either::Right(s),
         })
@@ -56,8 +61,8 @@ pub(super) fn parse(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Option<Lay
         let features = parsed
             .into_par_iter()
             .map(|p| match p {
-                Parsed::Feature(f) => f,
-                Parsed::Skipped(_) => unreachable!("no feature was skipped"),
+                Some(Parsed::Feature(f)) => f,
+                _ => unreachable!("every feature was parsed, none skipped"),
             })
             .collect();
         (features, Vec::new())
