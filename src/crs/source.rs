@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use geo::{Coord, MapCoords, MapCoordsInPlace};
 use proj4rs::proj::Proj;
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::china;
@@ -241,46 +242,61 @@ pub(crate) fn to_wgs84(
                     && (!is_tm || (c.x - lon0).abs() <= 15.0);
                 plausible.then_some(c)
             };
-            let path = layer.path.clone();
-            for f in &mut layer.features {
-                let converted = f.geometry.try_map_coords(|c| {
-                    let (x, y) = if swap_xy { (c.y, c.x) } else { (c.x, c.y) };
-                    inverse(x, y).ok_or_else(|| {
-                        if inverse(y, x).is_some() {
-                            format!(
-                                "coordinate [{}, {}] does not fit {name}, but fits it with the axes swapped: \
-                                 the file has northing first; pass --swap-xy",
-                                c.x, c.y
-                            )
-                        } else {
-                            format!("coordinate [{}, {}] does not fit {name}: is the CRS right?", c.x, c.y)
+            // Each feature in parallel, in place; the first failure in file order is reported.
+            let failures: Vec<Option<String>> = layer
+                .features
+                .par_iter_mut()
+                .map(|f| {
+                    let converted = f.geometry.try_map_coords(|c| {
+                        let (x, y) = if swap_xy { (c.y, c.x) } else { (c.x, c.y) };
+                        inverse(x, y).ok_or_else(|| {
+                            if inverse(y, x).is_some() {
+                                format!(
+                                    "coordinate [{}, {}] does not fit {name}, but fits it with the axes swapped: \
+                                     the file has northing first; pass --swap-xy",
+                                    c.x, c.y
+                                )
+                            } else {
+                                format!("coordinate [{}, {}] does not fit {name}: is the CRS right?", c.x, c.y)
+                            }
+                        })
+                    });
+                    match converted {
+                        Ok(g) => {
+                            f.geometry = g;
+                            None
                         }
-                    })
-                });
-                match converted {
-                    Ok(g) => f.geometry = g,
-                    Err(problem) => {
-                        return Err(InputError::Feature {
-                            path,
-                            index: f.index,
-                            id: f.id.clone(),
-                            problem,
-                        });
+                        Err(problem) => Some(problem),
                     }
+                })
+                .collect();
+            match failures
+                .into_iter()
+                .enumerate()
+                .find_map(|(k, p)| Some((k, p?)))
+            {
+                None => Ok(()),
+                Some((k, problem)) => {
+                    let f = &layer.features[k];
+                    Err(InputError::Feature {
+                        path: layer.path.clone(),
+                        index: f.index,
+                        id: f.id.clone(),
+                        problem,
+                    })
                 }
             }
-            Ok(())
         }
     }
 }
 
 fn map_layer(layer: &mut Layer, f: fn(f64, f64) -> (f64, f64)) {
-    for feat in &mut layer.features {
+    layer.features.par_iter_mut().for_each(|feat| {
         feat.geometry.map_coords_in_place(|c| {
             let (x, y) = f(c.x, c.y);
             Coord { x, y }
         });
-    }
+    });
 }
 
 #[cfg(test)]

@@ -434,7 +434,8 @@ impl TierIndex {
                 false
             },
         );
-        candidates.sort_unstable_by(|a, b| a.from_centre.total_cmp(&b.from_centre));
+        // Distances are never negative (nor NaN), so their bits sort as they do.
+        candidates.sort_unstable_by_key(|c| c.from_centre.to_bits());
         for (i, (&p, &limit)) in points.iter().zip(limits).enumerate() {
             if out[base + i].is_some() {
                 continue;
