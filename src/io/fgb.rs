@@ -1,14 +1,14 @@
 //! FlatGeobuf layers in: geometry straight from the flatbuffer coordinate arrays, properties
 //! from the columns, the CRS from the header (EPSG code, else its WKT).
 
-use std::io::BufReader;
 use std::path::Path;
 
-use flatgeobuf::{ColumnType, FallibleStreamingIterator, FgbReader, GeometryType};
+use flatgeobuf::{ColumnType, FgbReader, GeometryType};
 use geo::{
     Coord, CoordsIter, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point,
     Polygon,
 };
+use rayon::prelude::*;
 use serde_json::{Map, Number, Value};
 
 use crate::crs::SourceCrs;
@@ -34,9 +34,9 @@ fn header_crs(header: &flatgeobuf::Header<'_>) -> Option<Result<SourceCrs, Strin
 }
 
 /// Read a FlatGeobuf layer.
-#[allow(clippy::too_many_lines)] // a linear reader: the header checked, then one pass over the features
+#[allow(clippy::too_many_lines)] // the header checked, the features found, then decoded
 pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError> {
-    let file = std::fs::File::open(path).map_err(|source| InputError::Io {
+    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
         path: path.to_path_buf(),
         source,
     })?;
@@ -44,7 +44,7 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError>
         path: path.to_path_buf(),
         problem,
     };
-    let reader = FgbReader::open(BufReader::new(file))
+    let reader = FgbReader::open(std::io::Cursor::new(&bytes[..]))
         .map_err(|e| file_error(format!("is not a FlatGeobuf file: {e}")))?;
     let header = reader.header();
     let kind = header.geometry_type();
@@ -66,52 +66,62 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError>
         notes: vec![format!("{}: FlatGeobuf", path.display())],
         warnings: Vec::new(),
     };
-    let mut it = reader
-        .select_all_seq()
-        .map_err(|e| file_error(format!("cannot read its features: {e}")))?;
-    let mut index = 0usize;
-    loop {
-        let f = match it.next() {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                return Err(InputError::Feature {
-                    path: path.to_path_buf(),
-                    index,
-                    id: None,
-                    problem: format!("cannot be read: {e}"),
-                });
-            }
-        };
-        let raw = f
-            .fbs_feature()
-            .properties()
-            .map(|p| p.bytes())
-            .unwrap_or(&[]);
-        let props = properties(raw, &columns).map_err(|problem| InputError::Feature {
+    // Where the features start (after the magic bytes, the header and the spatial index),
+    // then each feature's bytes in file order: a size, then that many bytes, until fewer than
+    // four bytes remain (as the crate's own reader ends).
+    let header_size = u32::from_le_bytes(bytes[8..12].try_into().expect("4")) as usize;
+    let count = header.features_count() as usize;
+    let index_size = if header.index_node_size() > 0 && count > 0 {
+        flatgeobuf::packed_r_tree::PackedRTree::index_size(count, header.index_node_size())
+    } else {
+        0
+    };
+    let mut at = 12usize
+        .saturating_add(header_size)
+        .saturating_add(index_size);
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    while at.saturating_add(4) <= bytes.len() {
+        let n = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4")) as usize;
+        let end = at + 4 + n;
+        if end > bytes.len() {
+            return Err(InputError::Feature {
+                path: path.to_path_buf(),
+                index: spans.len(),
+                id: None,
+                problem: format!(
+                    "cannot be read: it says {n} bytes but the file ends {} bytes later (truncated?)",
+                    bytes.len() - at - 4
+                ),
+            });
+        }
+        spans.push((at, end));
+        at = end;
+    }
+    let keep_all = opts.properties == Properties::All;
+    // Each feature checked and decoded in parallel; the first problem in file order wins.
+    let one = |index: usize,
+               (start, end): (usize, usize)|
+     -> Result<Result<RawFeature, SkippedFeature>, InputError> {
+        let feature_error = |id: Option<String>, problem: String| InputError::Feature {
             path: path.to_path_buf(),
             index,
-            id: None,
+            id,
             problem,
-        })?;
+        };
+        let f = flatgeobuf::size_prefixed_root_as_feature(&bytes[start..end])
+            .map_err(|e| feature_error(None, format!("cannot be read: {e}")))?;
+        let raw = f.properties().map(|p| p.bytes()).unwrap_or(&[]);
+        let props = properties(raw, &columns, keep_all).map_err(|p| feature_error(None, p))?;
         let id = props.get("id").and_then(crate::io::input::id_text);
         let geometry = match f.geometry() {
             None => None,
-            Some(g) => Some(convert(&g, kind).map_err(|problem| InputError::Feature {
-                path: path.to_path_buf(),
-                index,
-                id: id.clone(),
-                problem,
-            })?),
+            Some(g) => Some(convert(&g, kind).map_err(|p| feature_error(id.clone(), p))?),
         };
-        match geometry {
-            Some(geometry) if geometry.coords_count() > 0 => layer.features.push(RawFeature {
+        Ok(match geometry {
+            Some(geometry) if geometry.coords_count() > 0 => Ok(RawFeature {
                 index,
                 id,
-                properties: match opts.properties {
-                    Properties::All => props,
-                    Properties::None => Map::new(),
-                },
+                properties: if keep_all { props } else { Map::new() },
                 geometry,
             }),
             g => {
@@ -121,25 +131,34 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError>
                     SkipReason::EmptyGeometry
                 };
                 if opts.strict {
-                    return Err(InputError::Feature {
-                        path: path.to_path_buf(),
-                        index,
-                        id,
-                        problem: format!("{reason} (--strict)"),
-                    });
+                    return Err(feature_error(id, format!("{reason} (--strict)")));
                 }
-                layer.skipped.push(SkippedFeature { index, id, reason });
+                Err(SkippedFeature { index, id, reason })
             }
+        })
+    };
+    let decoded: Vec<_> = spans
+        .into_par_iter()
+        .enumerate()
+        .with_min_len(1024)
+        .map(|(index, span)| one(index, span))
+        .collect();
+    layer.features.reserve(decoded.len());
+    for d in decoded {
+        match d? {
+            Ok(f) => layer.features.push(f),
+            Err(s) => layer.skipped.push(s),
         }
-        index += 1;
     }
     Ok(layer)
 }
 
-/// The property bytes of a feature, bounds-checked (the crate's own reader indexes unchecked).
+/// The property bytes of a feature, bounds-checked (the crate's own reader indexes unchecked):
+/// every column, or with `all` false only `id` (the others are checked and passed over).
 fn properties(
     bytes: &[u8],
     columns: &[(String, ColumnType)],
+    all: bool,
 ) -> Result<Map<String, Value>, String> {
     let mut m = Map::new();
     let mut i = 0usize;
@@ -182,6 +201,9 @@ fn properties(
             ColumnType::String | ColumnType::Json | ColumnType::DateTime | ColumnType::Binary => {
                 let n = u32::from_le_bytes(take(&mut i, 4)?.try_into().expect("4")) as usize;
                 let raw = take(&mut i, n)?;
+                if !all && name != "id" {
+                    continue;
+                }
                 match *t {
                     ColumnType::Binary => Value::Null,
                     ColumnType::Json => serde_json::from_slice(raw).unwrap_or_else(|_| {
@@ -192,7 +214,9 @@ fn properties(
             }
             _ => return Err(bad()),
         };
-        m.insert(name.clone(), v);
+        if all || name == "id" {
+            m.insert(name.clone(), v);
+        }
     }
     Ok(m)
 }

@@ -102,16 +102,28 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError>
     let mut index = 0usize;
     while let Some(row) = rows.next().map_err(sql)? {
         let mut props = Map::new();
-        let mut blob: Option<Vec<u8>> = None;
+        let mut decoded: Option<Result<geo::Geometry<f64>, String>> = None;
+        let mut id_only: Option<String> = None;
         for (c, name) in cols.iter().enumerate() {
             if c != g && !keep_all && Some(c) != id_col {
                 continue;
             }
             let v = row.get_ref(c).map_err(sql)?;
             if c == g {
+                // Decoded from SQLite's own buffer, not copied.
                 if let ValueRef::Blob(b) = v {
-                    blob = Some(b.to_vec());
+                    decoded = Some(geometry(b));
                 }
+                continue;
+            }
+            if !keep_all {
+                // Only the id column: its text, as `id_text` words the value a map would hold.
+                id_only = match v {
+                    ValueRef::Integer(i) => Some(i.to_string()),
+                    ValueRef::Real(f) => Number::from_f64(f).map(|n| n.to_string()),
+                    ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Null | ValueRef::Blob(_) => None,
+                };
                 continue;
             }
             let v = match v {
@@ -122,10 +134,14 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError>
             };
             props.insert(name.clone(), v);
         }
-        let id = props.get("id").and_then(crate::io::input::id_text);
-        let geometry = match blob {
+        let id = if keep_all {
+            props.get("id").and_then(crate::io::input::id_text)
+        } else {
+            id_only
+        };
+        let geometry = match decoded {
             None => None,
-            Some(b) => Some(geometry(&b).map_err(|problem| InputError::Feature {
+            Some(d) => Some(d.map_err(|problem| InputError::Feature {
                 path: path.to_path_buf(),
                 index,
                 id: id.clone(),
