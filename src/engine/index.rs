@@ -2,9 +2,10 @@
 //! "what is nearest?" queries in plane metres.
 //!
 //! Boundaries (polygon rings, lines, and points as zero-length segments) go into a packed
-//! R-tree of segments ([`PackedTree`]); polygons also go into an R-tree of bounding boxes with an interval-tree
-//! point-in-polygon test each, so that a point inside a polygon is at distance 0 however far it
-//! is from the boundary. Holes are outside: their rings are boundaries like any other.
+//! R-tree of segments ([`PackedTree`]); polygons also go into a [`PolygonLookup`] (bounding
+//! boxes, then an interval-tree point-in-polygon test each), so that a point inside a polygon
+//! is at distance 0 however far it is from the boundary. Holes are outside: their rings are
+//! boundaries like any other.
 
 use std::sync::Arc;
 
@@ -188,29 +189,20 @@ impl TierIndex {
         areas: &Arc<PolygonLookup>,
         segments: &SharedSegments,
     ) -> Self {
-        let member = |n: u32| members.get(n as usize).copied().unwrap_or(false);
-        let mine: Vec<Segment> = if segments.0.len() >= 4096 {
-            use rayon::prelude::*;
-            segments
-                .0
-                .par_iter()
-                .filter(|s| member(s.feature))
-                .copied()
-                .collect()
-        } else {
-            segments
-                .0
-                .iter()
-                .filter(|s| member(s.feature))
-                .copied()
-                .collect()
+        use rayon::prelude::*;
+        let areas = Areas::Shared {
+            lookup: Arc::clone(areas),
+            members,
         };
+        let mine: Vec<Segment> = segments
+            .0
+            .par_iter()
+            .filter(|s| areas.has(s.feature))
+            .copied()
+            .collect();
         Self {
             segments: PackedTree::from_ordered(mine),
-            areas: Areas::Shared {
-                lookup: Arc::clone(areas),
-                members,
-            },
+            areas,
         }
     }
 

@@ -1,7 +1,7 @@
 //! `PolygonLookup`: which of many numbered polygons holds a point. A packed R-tree of bounding
-//! boxes ([`PackedTree`]) picks the candidates, an interval-tree point-in-polygon test decides, and the lowest
-//! number wins when several hold the point. Used for green areas, area masks, zones and
-//! population cells.
+//! boxes ([`PackedTree`]) picks the candidates, an interval-tree point-in-polygon test
+//! decides, and the lowest number wins when several hold the point. Used for green areas,
+//! area masks, zones and population cells.
 
 use geo::indexed::IntervalTreeMultiPolygon;
 use geo::orient::Direction;

@@ -15,7 +15,7 @@ use rstar::{AABB, Envelope, RTreeObject};
 /// Children per node.
 pub(crate) const NODE: usize = 16;
 
-/// Items below this count are laid out on one thread.
+/// Items laid out per thread at least (fewer stay on one thread).
 const PARALLEL_FROM: usize = 4096;
 
 /// A static R-tree over `T`, packed in Hilbert order.
@@ -58,7 +58,7 @@ impl Ord for Entry {
 
 impl<T> PackedTree<T>
 where
-    T: RTreeObject<Envelope = AABB<[f64; 2]>> + Send + Sync,
+    T: RTreeObject<Envelope = AABB<[f64; 2]>> + Copy + Send + Sync,
 {
     /// Pack `items`.
     pub(crate) fn new(items: Vec<T>) -> Self {
@@ -69,18 +69,17 @@ where
     /// subsequence of items in that order is. (Any order gives the same answers; a poor one
     /// only makes searches slower.)
     pub(crate) fn from_ordered(items: Vec<T>) -> Self {
-        let parallel = items.len() >= PARALLEL_FROM;
-        let mut boxes: Vec<AABB<[f64; 2]>> = if parallel {
-            items.par_chunks(NODE).map(merged).collect()
-        } else {
-            items.chunks(NODE).map(merged).collect()
-        };
+        let mut boxes: Vec<AABB<[f64; 2]>> = items
+            .par_chunks(NODE)
+            .with_min_len(PARALLEL_FROM / NODE)
+            .map(|c| union(c.iter().map(RTreeObject::envelope)))
+            .collect();
         let mut levels = vec![0, boxes.len()];
         while boxes.len() - levels[levels.len() - 2] > 1 {
             let below = levels[levels.len() - 2]..boxes.len();
             let parents: Vec<AABB<[f64; 2]>> = boxes[below]
                 .chunks(NODE)
-                .map(|c| c.iter().fold(c[0], |acc, b| acc.merged(b)))
+                .map(|c| union(c.iter().copied()))
                 .collect();
             boxes.extend(parents);
             levels.push(boxes.len());
@@ -190,21 +189,18 @@ where
     }
 }
 
-/// The box of a group of items.
-fn merged<T: RTreeObject<Envelope = AABB<[f64; 2]>>>(items: &[T]) -> AABB<[f64; 2]> {
-    items
-        .iter()
-        .skip(1)
-        .fold(items[0].envelope(), |acc, t| acc.merged(&t.envelope()))
+/// The box around a group of boxes (never empty: a chunk of a level).
+fn union(mut boxes: impl Iterator<Item = AABB<[f64; 2]>>) -> AABB<[f64; 2]> {
+    let first = boxes.next().expect("a chunk has a box");
+    boxes.fold(first, |acc, b| acc.merged(&b))
 }
 
 /// `items` sorted by the Hilbert key (16 bits an axis) of their envelope centres over the
 /// extent of them all; items of equal key keep their order.
 pub(crate) fn hilbert_order<T>(items: Vec<T>) -> Vec<T>
 where
-    T: RTreeObject<Envelope = AABB<[f64; 2]>> + Send + Sync,
+    T: RTreeObject<Envelope = AABB<[f64; 2]>> + Copy + Send + Sync,
 {
-    let parallel = items.len() >= PARALLEL_FROM;
     if items.len() <= NODE {
         return items;
     }
@@ -216,14 +212,11 @@ where
         )
     };
     let empty = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-    let (lo, hi) = if parallel {
-        items
-            .par_iter()
-            .fold(|| empty, |acc, t| extent(acc, centre(t)))
-            .reduce(|| empty, |a, b| extent(extent(a, b.0), b.1))
-    } else {
-        items.iter().fold(empty, |acc, t| extent(acc, centre(t)))
-    };
+    let (lo, hi) = items
+        .par_iter()
+        .with_min_len(PARALLEL_FROM)
+        .fold(|| empty, |acc, t| extent(acc, centre(t)))
+        .reduce(|| empty, |a, b| extent(extent(a, b.0), b.1));
     let cells = f64::from(u16::MAX);
     let scale = |v: f64, l: f64, h: f64| {
         if h > l {
@@ -237,16 +230,16 @@ where
         let k = hilbert(scale(c[0], lo[0], hi[0]), scale(c[1], lo[1], hi[1]));
         (u64::from(k) << 32) | i as u64
     };
-    let packed: Vec<u64> = if parallel {
-        items.par_iter().enumerate().map(key).collect()
-    } else {
-        items.iter().enumerate().map(key).collect()
-    };
-    let order = crate::engine::radix::sort_by_key_bits(packed, 32);
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order
-        .iter()
-        .map(|&w| slots[w as u32 as usize].take().expect("each index once"))
+    let packed: Vec<u64> = items
+        .par_iter()
+        .with_min_len(PARALLEL_FROM)
+        .enumerate()
+        .map(key)
+        .collect();
+    crate::engine::radix::sort_by_key_bits(packed, 32)
+        .into_par_iter()
+        .with_min_len(PARALLEL_FROM)
+        .map(|w| items[w as u32 as usize])
         .collect()
 }
 

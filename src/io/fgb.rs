@@ -143,13 +143,9 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError>
         .with_min_len(1024)
         .map(|(index, span)| one(index, span))
         .collect();
-    layer.features.reserve(decoded.len());
-    for d in decoded {
-        match d? {
-            Ok(f) => layer.features.push(f),
-            Err(s) => layer.skipped.push(s),
-        }
-    }
+    // The first problem in file order, as a feature-by-feature read would meet it.
+    let decoded: Vec<_> = decoded.into_iter().collect::<Result<_, _>>()?;
+    layer.extend_decoded(decoded);
     Ok(layer)
 }
 

@@ -546,12 +546,7 @@ pub(crate) fn read(path: &Path, opts: &ReadOptions) -> Result<Layer, InputError>
             .into_par_iter()
             .map(row)
             .collect::<Result<_, _>>()?;
-        for r in results {
-            match r {
-                Ok(f) => layer.features.push(f),
-                Err(s) => layer.skipped.push(s),
-            }
-        }
+        layer.extend_decoded(results);
     }
     Ok(layer)
 }

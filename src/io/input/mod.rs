@@ -89,6 +89,19 @@ pub struct Layer {
 }
 
 impl Layer {
+    /// Append features decoded apart (in parallel), in file order: each kept or skipped.
+    pub(crate) fn extend_decoded(
+        &mut self,
+        decoded: impl IntoIterator<Item = Result<RawFeature, SkippedFeature>>,
+    ) {
+        for d in decoded {
+            match d {
+                Ok(f) => self.features.push(f),
+                Err(s) => self.skipped.push(s),
+            }
+        }
+    }
+
     /// Grow `bbox` to hold every coordinate of the layer (read as lon/lat).
     pub fn include_in(&self, bbox: &mut LonLatBox) {
         use rayon::prelude::*;
