@@ -1,8 +1,9 @@
 //! The local metric plane: a transverse Mercator centred on the data.
 //!
 //! Every geometry is projected onto one plane before anything is measured. The projection is
-//! proj4rs' exact (Poder/Engsager) transverse Mercator on the WGS84 ellipsoid with scale 1 on
-//! the central meridian. Its point scale grows as `1 + x²/(2R²)` with the distance `x` from that
+//! the exact (Poder/Engsager, 6th order) transverse Mercator on the WGS84 ellipsoid with scale
+//! 1 on the central meridian, as proj4rs and PROJ define `+proj=tmerc`: the forward direction
+//! is evaluated here with fewer transcendental calls (see [`Krueger`]), the inverse by proj4rs. Its point scale grows as `1 + x²/(2R²)` with the distance `x` from that
 //! meridian (1e-5 at 28 km, 1.2e-4 at 100 km), so [`PlaneScale::at`] gives the factor that
 //! turns a plane distance into a ground distance.
 
@@ -98,6 +99,7 @@ pub struct LocalPlane {
     lat0: f64,
     geographic: Proj,
     plane: Proj,
+    forward: Krueger,
     /// Twice the Gaussian radius of curvature squared at `lat0` (M·N), m².
     two_r2: f64,
 }
@@ -132,6 +134,7 @@ impl LocalPlane {
             lat0,
             geographic,
             plane,
+            forward: Krueger::new(lon0, lat0),
             two_r2: 2.0 * m * n,
         })
     }
@@ -148,15 +151,13 @@ impl LocalPlane {
 
     /// Project lon/lat degrees to plane metres.
     pub fn forward(&self, lon: f64, lat: f64) -> Result<Coord, CrsError> {
-        let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
-        proj4rs::transform::transform(&self.geographic, &self.plane, &mut p).map_err(|e| {
-            CrsError::Point {
+        self.forward
+            .apply(lon.to_radians(), lat.to_radians())
+            .map_err(|reason| CrsError::Point {
                 lon,
                 lat,
-                reason: e.to_string(),
-            }
-        })?;
-        Ok(Coord { x: p.0, y: p.1 })
+                reason: reason.to_string(),
+            })
     }
 
     /// Plane metres back to lon/lat degrees.
@@ -201,6 +202,135 @@ impl PlaneScale {
     pub fn at(&self, c: Coord) -> f64 {
         1.0 + c.x * c.x / self.two_r2
     }
+}
+
+/// The forward Poder/Engsager transverse Mercator (Krüger's series to 6th order in the third
+/// flattening n, the coefficients of Engsager & Poder, ICC 2007, as in PROJ's `tmerc`), with
+/// the spherical step in closed form: where PROJ takes two `atan2`, a `hypot`, a `tan` and an
+/// `asinh`, the complementary spherical easting is `atanh(sin λ cos χ)` (exactly equal, as
+/// `hypot` of the other two terms is 1), and the series' `sinh`/`cosh` come from one `expm1`.
+/// It agrees with proj4rs to a few nanometres, rounding (see the tests).
+#[derive(Debug, Clone)]
+struct Krueger {
+    /// Central meridian, radians.
+    lam0: f64,
+    /// Semi-major axis times the normalised meridian quadrant (scale 1), metres.
+    a_qn: f64,
+    /// Northing of the origin latitude on the central meridian, metres (subtracted).
+    north0: f64,
+    /// Geodetic → Gaussian latitude, highest order first (for Clenshaw's recurrence).
+    cbg: [f64; 6],
+    /// Spherical → ellipsoidal normalised northing and easting, highest order first.
+    gtu: [f64; 6],
+}
+
+impl Krueger {
+    #[rustfmt::skip]
+    fn new(lon0: f64, lat0: f64) -> Self {
+        let f = 1.0 / 298.257_223_563;
+        let n = f / (2.0 - f);
+        let n2 = n * n;
+        let mut cbg = [
+            n * (-2. + n*( 2./3.0 + n*( 4./3.0  + n*(-82./45.0 + n*(32./45.0 + n*(4642./4725.0)))))),
+            n2 * (5./3.0 + n*(-16./15.0 + n*(-13./9.0  + n*(904./315.0 + n*(-1522./945.0))))),
+            n2 * n * (-26./15.0 + n*(34./21.0 + n*(8./5.0 + n*(-12686./2835.0)))),
+            n2 * n2 * (1237./630.0 + n*(-12./5.0 + n*(-24832./14175.0))),
+            n2 * n2 * n * (-734./315.0 + n*(109598./31185.0)),
+            n2 * n2 * n2 * (444337./155925.0),
+        ];
+        let mut gtu = [
+            n *( 0.5 + n*(-2./3.0 + n*(5./16.0 + n*(41./180.0 + n*(-127./288.0 + n*(7891./37800.0)))))),
+            n2 * (13./48.0 + n*(-3./5.0 + n*(557./1440.0 + n*(281./630.0 + n*(-1983433./1935360.0))))),
+            n2 * n * (61./240.0 + n*(-103./140.0 + n*(15061./26880.0 + n*(167603./181440.0)))),
+            n2 * n2 * (49561./161280.0 + n*(-179./168.0 + n*(6601661./7257600.0))),
+            n2 * n2 * n * (34729./80640.0 + n*(-3418889./1995840.0)),
+            n2 * n2 * n2 * (212378941./319334400.0),
+        ];
+        cbg.reverse();
+        gtu.reverse();
+        let qn = 1.0 / (1. + n) * (1. + n2 * (1. / 4.0 + n2 * (1. / 64.0 + n2 / 256.0)));
+        let z = gauss_lat(&cbg, lat0.to_radians());
+        let north0 = WGS84_A * qn * (z + clenshaw(&gtu, 2.0 * z));
+        Self { lam0: lon0.to_radians(), a_qn: WGS84_A * qn, north0, cbg, gtu }
+    }
+
+    /// Plane metres of `lam`, `phi` (radians), or why not (as proj4rs words it).
+    fn apply(&self, lam: f64, phi: f64) -> Result<Coord, &'static str> {
+        use std::f64::consts::{FRAC_PI_2, PI, TAU};
+        if phi.abs() - FRAC_PI_2 > 1e-12 || lam.abs() > 10.0 {
+            return Err("Coordinate out of range");
+        }
+        let mut lam = lam - self.lam0;
+        if lam.abs() >= PI + 1e-12 {
+            lam += PI;
+            lam -= TAU * (lam / TAU).floor();
+            lam -= PI;
+        }
+        let chi = gauss_lat(&self.cbg, phi.clamp(-FRAC_PI_2, FRAC_PI_2));
+        let (sin_chi, cos_chi) = chi.sin_cos();
+        let (sin_lam, cos_lam) = lam.sin_cos();
+        // Complementary spherical latitude and the normalised spherical easting.
+        let cn = sin_chi.atan2(cos_lam * cos_chi);
+        let s = sin_lam * cos_chi;
+        let ce = 0.5 * (2.0 * s / (1.0 - s)).ln_1p();
+        let (dn, de) = clenshaw_complex(&self.gtu, 2.0 * cn, 2.0 * ce);
+        let (cn, ce) = (cn + dn, ce + de);
+        if ce.abs() > 2.623_395_162_778 || !ce.is_finite() {
+            return Err("Coordinate outside projection domain");
+        }
+        Ok(Coord {
+            x: self.a_qn * ce,
+            y: self.a_qn * cn - self.north0,
+        })
+    }
+}
+
+/// Geodetic latitude `b` → Gaussian (conformal sphere) latitude, by Clenshaw's recurrence.
+fn gauss_lat(c: &[f64; 6], b: f64) -> f64 {
+    let (sin_2b, cos_2b) = (2.0 * b).sin_cos();
+    let two_cos = 2.0 * cos_2b;
+    let (mut h1, mut h2) = (0.0, 0.0);
+    for &p in c {
+        let h = -h2 + two_cos * h1 + p;
+        h2 = h1;
+        h1 = h;
+    }
+    b + h1 * sin_2b
+}
+
+/// Σ cₖ sin(k·arg) by Clenshaw's recurrence (`c` highest order first).
+fn clenshaw(c: &[f64; 6], arg: f64) -> f64 {
+    let (sin_a, cos_a) = arg.sin_cos();
+    let r = 2.0 * cos_a;
+    let (mut h1, mut h2) = (0.0, 0.0);
+    for &p in c {
+        let h = -h2 + r * h1 + p;
+        h2 = h1;
+        h1 = h;
+    }
+    sin_a * h1
+}
+
+/// Σ cₖ sin(k·(re + i·im)) by the complex Clenshaw recurrence: (real, imaginary) parts.
+fn clenshaw_complex(c: &[f64; 6], re: f64, im: f64) -> (f64, f64) {
+    let (sin_r, cos_r) = re.sin_cos();
+    // sinh and cosh of `im` from one expm1, without cancellation near 0.
+    let em = im.exp_m1();
+    let e = em + 1.0;
+    let sinh_i = 0.5 * em * (1.0 + 1.0 / e);
+    let cosh_i = 0.5 * (e + 1.0 / e);
+    let (r, i) = (2.0 * cos_r * cosh_i, -2.0 * sin_r * sinh_i);
+    let (mut hr1, mut hr2, mut hi1, mut hi2) = (0.0, 0.0, 0.0, 0.0);
+    for &p in c {
+        let hr = -hr2 + r * hr1 - i * hi1 + p;
+        let hi = -hi2 + i * hr1 + r * hi1;
+        hr2 = hr1;
+        hi2 = hi1;
+        hr1 = hr;
+        hi1 = hi;
+    }
+    let (r, i) = (sin_r * cosh_i, cos_r * sinh_i);
+    (r * hr1 - i * hi1, r * hi1 + i * hr1)
 }
 
 fn make_proj(definition: &str) -> Result<Proj, CrsError> {
@@ -257,6 +387,53 @@ mod tests {
             y: 0.0,
         });
         assert!((k - 1.0 - 1.23e-4).abs() < 3e-6, "{k}");
+    }
+
+    /// The direct forward agrees with proj4rs' `tmerc` within 5e-9 m plus 1e-15 of the
+    /// coordinates (a few units in the last place of the normalised easting and northing,
+    /// times the Earth's radius; a wrong coefficient shows in millimetres), over a wide span (up to 8° from the
+    /// central meridian, every latitude to ±89°), and refuses what it refuses.
+    #[test]
+    fn direct_forward_agrees_with_proj4rs() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for (lon0, lat0) in [
+            (106.5, 29.5),
+            (9.55, 47.15),
+            (-70.0, -33.4),
+            (24.9, 60.2),
+            (0.0, 0.0),
+        ] {
+            let plane = LocalPlane::at(lon0, lat0).unwrap();
+            for _ in 0..20_000 {
+                let lon = lon0 + (next() - 0.5) * 16.0;
+                let lat = (next() - 0.5) * 178.0;
+                let mine = plane.forward(lon, lat).unwrap();
+                let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
+                proj4rs::transform::transform(&plane.geographic, &plane.plane, &mut p).unwrap();
+                let d = (mine.x - p.0).hypot(mine.y - p.1);
+                let tolerance = 5e-9 + 1e-15 * p.0.hypot(p.1);
+                assert!(d < tolerance, "{lon} {lat} at ({lon0}, {lat0}): {d} m");
+            }
+        }
+        let plane = LocalPlane::at(0.0, 0.0).unwrap();
+        assert!(plane.forward(0.0, 91.0).is_err());
+        assert!(plane.forward(700.0, 0.0).is_err());
+        for lon in [60.0, 85.0, 89.9, 90.0, 179.0] {
+            let mut p = (f64::to_radians(lon), 0.0, 0.0);
+            let theirs = proj4rs::transform::transform(&plane.geographic, &plane.plane, &mut p);
+            assert_eq!(plane.forward(lon, 0.0).is_err(), theirs.is_err(), "{lon}");
+        }
+        assert!(
+            plane.forward(89.9, 0.0).is_err(),
+            "beyond the projection's domain"
+        );
+        assert!(plane.forward(f64::NAN, 0.0).is_err());
     }
 
     #[test]

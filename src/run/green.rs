@@ -79,24 +79,30 @@ impl GreenSpaces {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            // Projected, measured and screened for flatness in parallel, in pieces small
+            // enough to share a few thousand polygons between the threads.
             let projected = layer
                 .features
                 .par_iter()
-                .map(|f| plane.project(&f.geometry))
-                .collect::<Result<Vec<_>, _>>()?;
-            for (f, geometry) in layer.features.iter().zip(projected) {
-                let (kind, area) = match &geometry {
-                    Geometry::Polygon(_) | Geometry::MultiPolygon(_) => {
-                        (Kind::Area, geometry.unsigned_area())
-                    }
-                    Geometry::LineString(_) | Geometry::MultiLineString(_) => (Kind::Line, 0.0),
-                    _ => (Kind::Point, 0.0),
-                };
+                .with_max_len(64)
+                .map(|f| {
+                    let geometry = plane.project(&f.geometry)?;
+                    let (kind, area) = match &geometry {
+                        Geometry::Polygon(_) | Geometry::MultiPolygon(_) => {
+                            (Kind::Area, geometry.unsigned_area())
+                        }
+                        Geometry::LineString(_) | Geometry::MultiLineString(_) => (Kind::Line, 0.0),
+                        _ => (Kind::Point, 0.0),
+                    };
+                    let flat = kind == Kind::Area && is_flat(&f.geometry);
+                    Ok((geometry, kind, area, flat))
+                })
+                .collect::<Result<Vec<_>, CrsError>>()?;
+            for (f, (geometry, kind, area, flat)) in layer.features.iter().zip(projected) {
                 let verdict = standard.explain(&f.properties, kind, area);
                 match verdict.class {
                     Classification::Category(category) => {
                         if kind == Kind::Area {
-                            let flat = is_flat(&f.geometry);
                             to_validate.push((out.features.len(), &layer.path, f.index, flat));
                         }
                         out.features.push(GreenFeature {
@@ -128,9 +134,14 @@ impl GreenSpaces {
         }
         out.invalid = to_validate
             .par_iter()
+            .with_max_len(64)
             .filter_map(|&(k, path, index, flat)| {
                 let geometry = &out.features[k].geometry;
-                let crosses = areal(geometry).is_some_and(|mp| has_self_intersection(&mp));
+                let crosses = match geometry {
+                    Geometry::Polygon(p) => has_self_intersection(std::slice::from_ref(p)),
+                    Geometry::MultiPolygon(mp) => has_self_intersection(&mp.0),
+                    g => areal(g).is_some_and(|mp| has_self_intersection(&mp.0)),
+                };
                 if !(crosses || flat) {
                     return None;
                 }

@@ -108,7 +108,7 @@ impl Layer {
         let part = self
             .features
             .par_iter()
-            .with_min_len(4096)
+            .with_max_len(self.coord_piece())
             .fold(LonLatBox::empty, |mut b, f| {
                 match &f.geometry {
                     // Most features of a large layer are points: no iterator for them.
@@ -122,6 +122,15 @@ impl Layer {
                 a
             });
         bbox.union(&part);
+    }
+
+    /// Features per parallel piece of a pass over every coordinate: at most about 4096
+    /// coordinates (estimated from the first features), so that a few thousand polygons are
+    /// shared between threads as a million points are.
+    fn coord_piece(&self) -> usize {
+        let sample = &self.features[..self.features.len().min(64)];
+        let coords: usize = sample.iter().map(|f| f.geometry.coords_count()).sum();
+        (4096 * sample.len() / coords.max(1)).max(1)
     }
 
     /// Number of features in the file.
@@ -411,7 +420,7 @@ pub fn check_lonlat_for(layer: &Layer, crs_flag: &str) -> Result<(), InputError>
     let first = layer
         .features
         .par_iter()
-        .with_min_len(4096)
+        .with_max_len(layer.coord_piece())
         .find_map_first(|f| {
             let problem = match &f.geometry {
                 Geometry::Point(p) => lonlat_problem(p.x(), p.y(), crs_flag),

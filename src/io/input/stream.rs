@@ -33,10 +33,13 @@ pub(super) fn parse(path: &Path, bytes: &[u8], opts: &ReadOptions) -> Option<Lay
     // Collected in place, then checked: an `Option` collect would gather pieces and append
     // them on one thread.
     let parsed: Vec<Option<Parsed>> = if bytes.len() >= PARALLEL_MIN_BYTES {
+        // Pieces of at most about 128 KiB (a thousand points, or a hundred polygons), so that
+        // a thread left idle near the end finds work to take.
+        let per_piece = ((128 << 10) * spans.len() / bytes.len()).max(1);
         spans
             .par_iter()
             .enumerate()
-            .with_min_len(1024)
+            .with_max_len(per_piece)
             .map(one)
             .collect()
     } else {

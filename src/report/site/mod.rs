@@ -334,7 +334,7 @@ fn read_candidates(
             Geometry::Point(p) => (square_site(p.0, lo), true),
             Geometry::Polygon(_) | Geometry::MultiPolygon(_) => {
                 let mp = areal(&g).expect("areal");
-                if has_self_intersection(&mp) {
+                if has_self_intersection(&mp.0) {
                     return Err(bad("invalid polygon: its edges cross or touch"));
                 }
                 let a = g.unsigned_area();
