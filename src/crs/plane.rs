@@ -285,17 +285,9 @@ impl Krueger {
     }
 }
 
-/// Geodetic latitude `b` → Gaussian (conformal sphere) latitude, by Clenshaw's recurrence.
+/// Geodetic latitude `b` → Gaussian (conformal sphere) latitude.
 fn gauss_lat(c: &[f64; 6], b: f64) -> f64 {
-    let (sin_2b, cos_2b) = (2.0 * b).sin_cos();
-    let two_cos = 2.0 * cos_2b;
-    let (mut h1, mut h2) = (0.0, 0.0);
-    for &p in c {
-        let h = -h2 + two_cos * h1 + p;
-        h2 = h1;
-        h1 = h;
-    }
-    b + h1 * sin_2b
+    b + clenshaw(c, 2.0 * b)
 }
 
 /// Σ cₖ sin(k·arg) by Clenshaw's recurrence (`c` highest order first).
