@@ -243,49 +243,36 @@ pub(crate) fn to_wgs84(
                 plausible.then_some(c)
             };
             // Each feature in parallel, in place; the first failure in file order is reported.
-            let failures: Vec<Option<String>> = layer
-                .features
-                .par_iter_mut()
-                .map(|f| {
-                    let converted = f.geometry.try_map_coords(|c| {
-                        let (x, y) = if swap_xy { (c.y, c.x) } else { (c.x, c.y) };
-                        inverse(x, y).ok_or_else(|| {
-                            if inverse(y, x).is_some() {
-                                format!(
-                                    "coordinate [{}, {}] does not fit {name}, but fits it with the axes swapped: \
-                                     the file has northing first; pass --swap-xy",
-                                    c.x, c.y
-                                )
-                            } else {
-                                format!("coordinate [{}, {}] does not fit {name}: is the CRS right?", c.x, c.y)
-                            }
-                        })
-                    });
-                    match converted {
-                        Ok(g) => {
-                            f.geometry = g;
-                            None
+            let path = &layer.path;
+            let first = layer.features.par_iter_mut().find_map_first(|f| {
+                let converted = f.geometry.try_map_coords(|c| {
+                    let (x, y) = if swap_xy { (c.y, c.x) } else { (c.x, c.y) };
+                    inverse(x, y).ok_or_else(|| {
+                        if inverse(y, x).is_some() {
+                            format!(
+                                "coordinate [{}, {}] does not fit {name}, but fits it with the axes swapped: \
+                                 the file has northing first; pass --swap-xy",
+                                c.x, c.y
+                            )
+                        } else {
+                            format!("coordinate [{}, {}] does not fit {name}: is the CRS right?", c.x, c.y)
                         }
-                        Err(problem) => Some(problem),
+                    })
+                });
+                match converted {
+                    Ok(g) => {
+                        f.geometry = g;
+                        None
                     }
-                })
-                .collect();
-            match failures
-                .into_iter()
-                .enumerate()
-                .find_map(|(k, p)| Some((k, p?)))
-            {
-                None => Ok(()),
-                Some((k, problem)) => {
-                    let f = &layer.features[k];
-                    Err(InputError::Feature {
-                        path: layer.path.clone(),
+                    Err(problem) => Some(InputError::Feature {
+                        path: path.clone(),
                         index: f.index,
                         id: f.id.clone(),
                         problem,
-                    })
+                    }),
                 }
-            }
+            });
+            first.map_or(Ok(()), Err)
         }
     }
 }

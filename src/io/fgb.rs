@@ -167,6 +167,7 @@ fn properties(
     while i + 1 < bytes.len() {
         let c = u16::from_le_bytes(take(&mut i, 2)?.try_into().expect("2")) as usize;
         let (name, t) = columns.get(c).ok_or_else(bad)?;
+        let keep = all || name == "id";
         let f = |v: f64| Number::from_f64(v).map_or(Value::Null, Value::Number);
         let v = match *t {
             ColumnType::Byte => Value::from(take(&mut i, 1)?[0] as i8),
@@ -197,7 +198,7 @@ fn properties(
             ColumnType::String | ColumnType::Json | ColumnType::DateTime | ColumnType::Binary => {
                 let n = u32::from_le_bytes(take(&mut i, 4)?.try_into().expect("4")) as usize;
                 let raw = take(&mut i, n)?;
-                if !all && name != "id" {
+                if !keep {
                     continue;
                 }
                 match *t {
@@ -210,7 +211,7 @@ fn properties(
             }
             _ => return Err(bad()),
         };
-        if all || name == "id" {
+        if keep {
             m.insert(name.clone(), v);
         }
     }
