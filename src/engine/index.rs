@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use geo::{Coord, Geometry, LineString, MultiPolygon, Polygon};
+use geo::{BoundingRect, Coord, Geometry, LineString, MultiPolygon, Polygon};
 use rstar::{AABB, PointDistance, RTreeObject};
 
 use crate::engine::lookup::PolygonLookup;
@@ -87,6 +87,21 @@ pub fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
 /// of them ([`TierIndex::shared_segments`]).
 pub struct SharedSegments(Vec<Segment>);
 
+/// A feature's box and its position, to put features in Hilbert order.
+#[derive(Clone, Copy)]
+struct FeatureBox {
+    env: AABB<[f64; 2]>,
+    k: u32,
+}
+
+impl RTreeObject for FeatureBox {
+    type Envelope = AABB<[f64; 2]>;
+
+    fn envelope(&self) -> Self::Envelope {
+        self.env
+    }
+}
+
 /// The nearest eligible feature of a query, in plane units.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlaneHit {
@@ -160,10 +175,16 @@ impl TierIndex {
     pub fn shared_areas<'a>(
         features: impl IntoIterator<Item = (u32, &'a Geometry<f64>)>,
     ) -> Arc<PolygonLookup> {
-        let mut polys: Vec<(u32, MultiPolygon<f64>)> = Vec::new();
-        for (feature, g) in features {
-            collect_areas(feature, g, &mut polys);
-        }
+        use rayon::prelude::*;
+        let features: Vec<(u32, &Geometry<f64>)> = features.into_iter().collect();
+        let polys: Vec<(u32, MultiPolygon<f64>)> = features
+            .into_par_iter()
+            .flat_map_iter(|(feature, g)| {
+                let mut polys = Vec::new();
+                collect_areas(feature, g, &mut polys);
+                polys
+            })
+            .collect();
         Arc::new(PolygonLookup::new(polys))
     }
 
@@ -173,11 +194,32 @@ impl TierIndex {
     pub fn shared_segments<'a>(
         features: impl IntoIterator<Item = (u32, &'a Geometry<f64>)>,
     ) -> SharedSegments {
-        let mut segments = Vec::new();
-        for (feature, g) in features {
-            collect_segments(feature, g, &mut segments);
-        }
-        SharedSegments(crate::engine::packed::hilbert_order(segments))
+        use rayon::prelude::*;
+        // Features in the Hilbert order of their boxes, each one's segments in ring order
+        // (consecutive along a boundary, so neighbours in space): a packing as good for the
+        // searches as sorting every segment, at the cost of sorting the features only.
+        let features: Vec<(u32, &Geometry<f64>)> = features.into_iter().collect();
+        let boxes: Vec<FeatureBox> = features
+            .iter()
+            .enumerate()
+            .map(|(k, (_, g))| FeatureBox {
+                env: g.bounding_rect().map_or_else(
+                    || AABB::from_point([0.0, 0.0]),
+                    |r| AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                ),
+                k: k as u32,
+            })
+            .collect();
+        let segments = crate::engine::packed::hilbert_order(boxes)
+            .into_par_iter()
+            .flat_map_iter(|b| {
+                let (feature, g) = features[b.k as usize];
+                let mut segments = Vec::new();
+                collect_segments(feature, g, &mut segments);
+                segments
+            })
+            .collect();
+        SharedSegments(segments)
     }
 
     /// The index over the features `members` (by number) accepts, taking their areal

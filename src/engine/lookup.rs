@@ -9,6 +9,7 @@ use geo::{BoundingRect, Contains, Coord, Geometry, MultiPolygon, Orient};
 use rayon::prelude::*;
 use rstar::Envelope;
 use rstar::primitives::{GeomWithData, Rectangle};
+use std::sync::OnceLock;
 
 use crate::engine::packed::PackedTree;
 
@@ -17,8 +18,25 @@ type NumberedBox = GeomWithData<Rectangle<[f64; 2]>, u32>;
 /// Numbered polygons indexed for point-in-polygon queries.
 pub struct PolygonLookup {
     boxes: PackedTree<NumberedBox>,
-    /// `(number, polygon)`; a box's data indexes this.
-    polygons: Vec<(u32, IntervalTreeMultiPolygon<f64>)>,
+    /// A box's data indexes this.
+    polygons: Vec<Slot>,
+}
+
+/// One polygon of a lookup: its number, its shape, and its containment index, built when a
+/// point first falls in its box (a grid of a few hundred points meets few of a city's
+/// polygons; a million homes meet them all, and build them in parallel as they go).
+struct Slot {
+    number: u32,
+    shape: MultiPolygon<f64>,
+    index: OnceLock<IntervalTreeMultiPolygon<f64>>,
+}
+
+impl Slot {
+    fn contains(&self, p: &Coord) -> bool {
+        self.index
+            .get_or_init(|| containment_index(&self.shape))
+            .contains(p)
+    }
 }
 
 impl std::fmt::Debug for PolygonLookup {
@@ -32,22 +50,30 @@ impl std::fmt::Debug for PolygonLookup {
 impl PolygonLookup {
     /// Index `(number, polygon)` pairs (plane coordinates); empty polygons are left out.
     pub fn new(polygons: Vec<(u32, MultiPolygon<f64>)>) -> Self {
-        let built: Vec<(u32, [f64; 4], IntervalTreeMultiPolygon<f64>)> = polygons
+        let built: Vec<([f64; 4], Slot)> = polygons
             .into_par_iter()
-            .filter_map(|(number, mp)| {
-                let r = mp.bounding_rect()?;
+            .filter_map(|(number, shape)| {
+                let r = shape.bounding_rect()?;
                 let corners = [r.min().x, r.min().y, r.max().x, r.max().y];
-                Some((number, corners, containment_index(&mp)))
+                let index = OnceLock::new();
+                Some((
+                    corners,
+                    Slot {
+                        number,
+                        shape,
+                        index,
+                    },
+                ))
             })
             .collect();
         let mut boxes = Vec::with_capacity(built.len());
         let mut polygons = Vec::with_capacity(built.len());
-        for (number, [x0, y0, x1, y1], tree) in built {
+        for ([x0, y0, x1, y1], slot) in built {
             boxes.push(NumberedBox::new(
                 Rectangle::from_corners([x0, y0], [x1, y1]),
                 polygons.len() as u32,
             ));
-            polygons.push((number, tree));
+            polygons.push(slot);
         }
         Self {
             boxes: PackedTree::new(boxes),
@@ -94,13 +120,13 @@ impl PolygonLookup {
     }
 
     /// Call `f` with every polygon whose bounding box holds `p`, and its number.
-    fn candidates(&self, p: Coord, mut f: impl FnMut(u32, &IntervalTreeMultiPolygon<f64>)) {
+    fn candidates(&self, p: Coord, mut f: impl FnMut(u32, &Slot)) {
         let q = [p.x, p.y];
         self.boxes.visit(
             |b| b.contains_point(&q),
             |b| {
-                let (number, poly) = &self.polygons[b.data as usize];
-                f(*number, poly);
+                let slot = &self.polygons[b.data as usize];
+                f(slot.number, slot);
                 false
             },
         );

@@ -1,6 +1,7 @@
 //! Reading GeoJSON layers into features with lon/lat geometry, and the errors that names the
 //! file, the feature and the problem.
 
+mod coords_fast;
 mod geometry;
 mod point_fast;
 mod stream;

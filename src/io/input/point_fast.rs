@@ -101,7 +101,7 @@ impl<'a> Scanner<'a> {
 
     /// After a member or an element: `Some(false)` at a comma (more follow), `Some(true)` at
     /// the closing `close`.
-    fn closed_by(&mut self, close: u8) -> Option<bool> {
+    pub(super) fn closed_by(&mut self, close: u8) -> Option<bool> {
         self.ws();
         match self.next()? {
             b',' => Some(false),
@@ -245,6 +245,9 @@ impl<'a> Scanner<'a> {
     /// A coordinate: the value serde_json gives, when this path can compute it exactly the
     /// same way (at most 15 significant digits and a power of ten it holds exactly).
     fn coordinate(&mut self) -> Option<f64> {
+        if let Some(v) = self.plain_coordinate() {
+            return Some(v);
+        }
         let (negative, sig, exponent, _) = self.number()?;
         let f = sig? as f64;
         let f = match exponent {
@@ -252,6 +255,50 @@ impl<'a> Scanner<'a> {
             -22..=-1 => f / POW10[(-exponent) as usize],
             _ => return None,
         };
+        Some(if negative { -f } else { f })
+    }
+
+    /// The commonest coordinate, `-?digits(.digits)?` with at most 15 digits in all, read
+    /// in one tight loop (the same value as [`Scanner::coordinate`]'s general reading);
+    /// `None`, with nothing read, for any other number (or no number).
+    #[inline]
+    fn plain_coordinate(&mut self) -> Option<f64> {
+        let b = self.b;
+        let mut i = self.i;
+        let negative = b.get(i) == Some(&b'-');
+        i += usize::from(negative);
+        let start = i;
+        let mut sig: u64 = 0;
+        let digits = |i: &mut usize, sig: &mut u64| {
+            while let Some(&c) = b.get(*i) {
+                let d = c.wrapping_sub(b'0');
+                if d > 9 {
+                    break;
+                }
+                *sig = sig.wrapping_mul(10).wrapping_add(u64::from(d));
+                *i += 1;
+            }
+        };
+        digits(&mut i, &mut sig);
+        let whole = i - start;
+        if whole == 0 || (whole > 1 && b[start] == b'0') {
+            return None;
+        }
+        let mut fraction = 0;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let from = i;
+            digits(&mut i, &mut sig);
+            fraction = i - from;
+            if fraction == 0 {
+                return None;
+            }
+        }
+        if whole + fraction > 15 || matches!(b.get(i), Some(b'e' | b'E')) {
+            return None;
+        }
+        self.i = i;
+        let f = sig as f64 / POW10[fraction];
         Some(if negative { -f } else { f })
     }
 
@@ -333,7 +380,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// `[x, y, …]`: at least two numbers, the first two kept.
-    fn position(&mut self) -> Option<Coord> {
+    pub(super) fn position(&mut self) -> Option<Coord> {
         self.eat(b'[')?;
         let mut xy = [0.0; 2];
         let mut n = 0;

@@ -13,6 +13,7 @@ use std::path::Path;
 use geo::{Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::{Layer, Properties, RawFeature, ReadOptions, SkipReason, SkippedFeature};
@@ -588,7 +589,7 @@ impl<'de> Visitor<'de> for GeomVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GeomSeed, A::Error> {
         let mut kind: Option<String> = None;
-        let mut coords: Option<Nested> = None;
+        let mut coords: Option<&'de RawValue> = None;
         let mut seen_bbox = false;
         while let Some(key) = map.next_key::<KeyName>()? {
             match key {
@@ -604,7 +605,17 @@ impl<'de> Visitor<'de> for GeomVisitor {
         let (Some(kind), Some(c)) = (kind, coords) else {
             return Err(de::Error::custom("incomplete geometry"));
         };
-        to_geo(&kind, c)
+        // Read straight into coordinates where the text allows, else through the tree of
+        // nested arrays (which decides what the reader accepts).
+        let fast = super::coords_fast::geometry(&kind, c.get().as_bytes());
+        let geometry = match fast {
+            Some(g) => Some(g),
+            None => to_geo(
+                &kind,
+                serde_json::from_str::<Nested>(c.get()).map_err(de::Error::custom)?,
+            ),
+        };
+        geometry
             .map(GeomSeed)
             .ok_or_else(|| de::Error::custom("geometry problem"))
     }
@@ -938,6 +949,31 @@ mod tests {
         })
     }
 
+    /// Numbers as files write them: plain decimals of every length (past the 15 digits the
+    /// direct reading takes), integers, negative zero, exponents, leading zeros.
+    fn number_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (-180.0f64..180.0, 0usize..18).prop_map(|(v, d)| format!("{v:.d$}")),
+            (-1_000_000i64..1_000_000).prop_map(|v| v.to_string()),
+            (0.0f64..1e-3).prop_map(|v| v.to_string()),
+            (-1e5f64..1e5).prop_map(|v| format!("{v:e}")),
+            Just("-0".to_string()),
+            Just("-0.0".to_string()),
+            Just("0.10000000000000001".to_string()),
+            Just("123456789012345".to_string()),
+            Just("1234567890123456".to_string()),
+        ]
+    }
+
+    #[test]
+    fn plain_rings_are_read_directly() {
+        let ring = "[[[106.497561586,29.528148269],[106.49746194,29.528213099],[106.4,29.5],[106.497561586,29.528148269]]]";
+        let g = super::super::coords_fast::geometry("Polygon", ring.as_bytes());
+        let nested = to_geo("Polygon", serde_json::from_str::<Nested>(ring).unwrap());
+        assert_eq!(format!("{g:?}"), format!("{nested:?}"));
+        assert!(g.is_some());
+    }
+
     /// Features whose strings hold what looks like a feature boundary, so that guessed
     /// piece starts fall inside strings.
     fn tricky_feature() -> impl Strategy<Value = String> {
@@ -973,6 +1009,31 @@ mod tests {
                 let mut t = Scanner { b: text.as_bytes(), i: 0 };
                 feature_spans_in(&mut t, usize::MAX, 1);
                 prop_assert_eq!(s.i, t.i, "both stop after the array");
+            }
+        }
+
+        /// Coordinates read straight from the text are those of the tree of nested arrays,
+        /// to the bit, whenever the direct reading takes them; plain rings always are.
+        #[test]
+        fn direct_coordinates_agree_with_the_nested_path(
+            kind in prop::sample::select(vec!["Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"]),
+            numbers in prop::collection::vec(number_text(), 2..12),
+            shape in 0usize..4,
+            ws in prop::sample::select(vec!["", " ", "\n  "]),
+        ) {
+            let pos = |k: usize| format!("[{ws}{},{ws}{}{ws}]", numbers[k % numbers.len()], numbers[(k + 1) % numbers.len()]);
+            let ring: Vec<String> = (0..4).map(pos).chain([pos(0)]).collect();
+            let ring = format!("[{}]", ring.join(&format!(",{ws}")));
+            let coords = match shape {
+                0 => pos(0),
+                1 => format!("[{},{}]", pos(1), pos(2)),
+                2 => format!("[{ring}]"),
+                _ => format!("[[{ring}],[{ring},{ring}]]"),
+            };
+            let nested = serde_json::from_str::<Nested>(&coords).ok().and_then(|n| to_geo(kind, n));
+            let direct = super::super::coords_fast::geometry(kind, coords.as_bytes());
+            if let Some(g) = &direct {
+                prop_assert_eq!(Some(format!("{g:?}")), nested.map(|n| format!("{n:?}")), "{}", coords);
             }
         }
 
