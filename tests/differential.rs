@@ -191,9 +191,9 @@ fn radius_groups(
 }
 
 /// The polygon lookup and boundary segments of every feature, for indexes sharing them.
-type Shared = (
+type Shared<'a> = (
     std::sync::Arc<greenreach::engine::lookup::PolygonLookup>,
-    greenreach::engine::index::SharedSegments,
+    greenreach::engine::index::SharedSegments<'a>,
 );
 
 /// [`radius_groups`], their polygons and boundaries taken from `shared` (built over the same
@@ -201,7 +201,7 @@ type Shared = (
 fn radius_groups_in(
     features: &[(Geometry<f64>, f64)],
     radii: &[f64],
-    shared: Option<&Shared>,
+    shared: Option<&Shared<'_>>,
 ) -> Vec<greenreach::engine::reach::RadiusGroup> {
     radii
         .iter()

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use geo::{BoundingRect, Coord, Geometry, LineString, MultiPolygon, Polygon};
+use geo::{BoundingRect, Coord, CoordsIter, Geometry, LineString, MultiPolygon, Polygon};
 use rstar::{AABB, PointDistance, RTreeObject};
 
 use crate::engine::lookup::PolygonLookup;
@@ -83,9 +83,9 @@ pub fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
     ex * ex + ey * ey
 }
 
-/// The boundary segments of a set of features, laid out once for the indexes over subsets
-/// of them ([`TierIndex::shared_segments`]).
-pub struct SharedSegments(Vec<Segment>);
+/// A set of features in the order the indexes over subsets of them lay out their boundary
+/// segments ([`TierIndex::shared_segments`]).
+pub struct SharedSegments<'a>(Vec<(u32, &'a Geometry<f64>)>);
 
 /// A feature's box and its position, to put features in Hilbert order.
 #[derive(Clone, Copy)]
@@ -188,16 +188,15 @@ impl TierIndex {
         Arc::new(PolygonLookup::new(polys))
     }
 
-    /// The boundary segments of every feature of `features`, in the order the indexes built
-    /// from them keep ([`TierIndex::build_sharing`]): each segment is laid out once, whatever
-    /// the tiers it serves.
+    /// The features of `features` in the order the indexes built over subsets of them lay
+    /// out their boundary segments ([`TierIndex::build_sharing`]): features in the Hilbert
+    /// order of their boxes, each one's segments in ring order (consecutive along a
+    /// boundary, so neighbours in space), a packing as good for the searches as sorting every
+    /// segment, at the cost of sorting the features only. Each index then lays out its own
+    /// members' segments, with nothing laid out for all of them.
     pub fn shared_segments<'a>(
         features: impl IntoIterator<Item = (u32, &'a Geometry<f64>)>,
-    ) -> SharedSegments {
-        use rayon::prelude::*;
-        // Features in the Hilbert order of their boxes, each one's segments in ring order
-        // (consecutive along a boundary, so neighbours in space): a packing as good for the
-        // searches as sorting every segment, at the cost of sorting the features only.
+    ) -> SharedSegments<'a> {
         let features: Vec<(u32, &Geometry<f64>)> = features.into_iter().collect();
         let boxes: Vec<FeatureBox> = features
             .iter()
@@ -210,38 +209,35 @@ impl TierIndex {
                 k: k as u32,
             })
             .collect();
-        let segments = crate::engine::packed::hilbert_order(boxes)
-            .into_par_iter()
-            .flat_map_iter(|b| {
-                let (feature, g) = features[b.k as usize];
-                let mut segments = Vec::new();
-                collect_segments(feature, g, &mut segments);
-                segments
-            })
-            .collect();
-        SharedSegments(segments)
+        SharedSegments(
+            crate::engine::packed::hilbert_order(boxes)
+                .into_iter()
+                .map(|b| features[b.k as usize])
+                .collect(),
+        )
     }
 
     /// The index over the features `members` (by number) accepts, taking their areal
-    /// features from `areas` and their boundaries from `segments`, which must hold them under
-    /// the same numbers ([`TierIndex::shared_areas`] and [`TierIndex::shared_segments`] over a
-    /// superset).
+    /// features from `areas` and their boundaries in the order of `segments`, which must hold
+    /// them under the same numbers ([`TierIndex::shared_areas`] and
+    /// [`TierIndex::shared_segments`] over a superset).
     pub fn build_sharing(
         members: Vec<bool>,
         areas: &Arc<PolygonLookup>,
-        segments: &SharedSegments,
+        segments: &SharedSegments<'_>,
     ) -> Self {
-        use rayon::prelude::*;
         let areas = Areas::Shared {
             lookup: Arc::clone(areas),
             members,
         };
-        let mine: Vec<Segment> = segments
-            .0
-            .par_iter()
-            .filter(|s| areas.has(s.feature))
-            .copied()
-            .collect();
+        // Laid out in one pass into a vector of the right size (the tiers are built side by
+        // side): a parallel collect would lay them out twice.
+        let members = || segments.0.iter().filter(|(feature, _)| areas.has(*feature));
+        let total = members().map(|(_, g)| g.coords_count()).sum();
+        let mut mine: Vec<Segment> = Vec::with_capacity(total);
+        for &(feature, g) in members() {
+            collect_segments(feature, g, &mut mine);
+        }
         Self {
             segments: PackedTree::from_ordered(mine),
             areas,

@@ -330,7 +330,17 @@ impl<'a> Scanner<'a> {
         let b = self.b;
         let mut i = self.i;
         let mut depth = 0usize;
-        while let Some(&c) = b.get(i) {
+        loop {
+            // Eight bytes at a time through the numbers between brackets.
+            if let Some(block) = b.get(i..i + 8)
+                && !may_hold_structural(u64::from_le_bytes(block.try_into().ok()?))
+            {
+                i += 8;
+                continue;
+            }
+            let Some(&c) = b.get(i) else {
+                break;
+            };
             i += 1;
             match c {
                 b'"' => i = after_string(b, i)?,
@@ -352,6 +362,16 @@ impl<'a> Scanner<'a> {
         }
         None
     }
+}
+
+/// Whether any of the eight bytes of `w` may be a quote or a bracket (`[`, `]`, `{`, `}`):
+/// never false when one is (a few other bytes answer true too: `Y`, `_`, `y`, DEL).
+fn may_hold_structural(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    // The four brackets differ only in the bits 0x26: with those set they all read 0x7F.
+    has_zero((w | (ONES * 0x26)) ^ (ONES * 0x7F)) || has_zero(w ^ (ONES * u64::from(b'"')))
 }
 
 /// The offset just after the string whose text starts at `i` (after its opening quote).
@@ -963,6 +983,23 @@ mod tests {
             Just("123456789012345".to_string()),
             Just("1234567890123456".to_string()),
         ]
+    }
+
+    #[test]
+    fn the_block_screen_never_misses_a_quote_or_bracket() {
+        for c in 0..=255u8 {
+            let flagged = (0..8).all(|k| {
+                let mut w = [b'1'; 8];
+                w[k] = c;
+                may_hold_structural(u64::from_le_bytes(w))
+            });
+            if b"\"[]{}".contains(&c) {
+                assert!(flagged, "{}", c as char);
+            } else if !b"Y_y\x7f".contains(&c) {
+                assert!(!may_hold_structural(u64::from_le_bytes([c; 8])), "{c}");
+            }
+        }
+        assert!(!may_hold_structural(u64::from_le_bytes(*b"106.4975")));
     }
 
     #[test]
