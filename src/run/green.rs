@@ -68,6 +68,18 @@ impl GreenSpaces {
         standard: &Standard,
         plane: &LocalPlane,
     ) -> Result<Self, CrsError> {
+        Self::classify_with(layers, standard, plane, |_| ()).map(|(g, ())| g)
+    }
+
+    /// [`Self::classify`], and `alongside` run on the classified spaces while their polygons
+    /// are screened for validity (the two share the threads; e.g. the tier indexes are
+    /// built during the screen).
+    pub fn classify_with<T: Send>(
+        layers: &[Layer],
+        standard: &Standard,
+        plane: &LocalPlane,
+        alongside: impl FnOnce(&GreenSpaces) -> T + Send,
+    ) -> Result<(Self, T), CrsError> {
         let mut out = GreenSpaces::default();
         let mut to_validate = Vec::new();
         let several = layers.len() > 1;
@@ -132,32 +144,36 @@ impl GreenSpaces {
                 }
             }
         }
-        out.invalid = to_validate
-            .par_iter()
-            .with_max_len(64)
-            .filter_map(|&(k, path, index, flat)| {
-                let geometry = &out.features[k].geometry;
-                let crosses = match geometry {
-                    Geometry::Polygon(p) => has_self_intersection(std::slice::from_ref(p)),
-                    Geometry::MultiPolygon(mp) => has_self_intersection(&mp.0),
-                    g => areal(g).is_some_and(|mp| has_self_intersection(&mp.0)),
-                };
-                if !(crosses || flat) {
-                    return None;
-                }
-                // The cheap screen found a problem: geo's validation names it.
-                let reasons = validation_reasons(geometry);
-                let problem = if !reasons.is_empty() {
-                    reasons.join("; ")
-                } else if crosses {
-                    "its edges cross or touch (self-intersection)".to_string()
-                } else {
-                    "it has zero area".to_string()
-                };
-                Some(format!("{}: feature {index}: {problem}", path.display()))
-            })
-            .collect();
-        Ok(out)
+        let screen = || -> Vec<String> {
+            to_validate
+                .par_iter()
+                .with_max_len(64)
+                .filter_map(|&(k, path, index, flat)| {
+                    let geometry = &out.features[k].geometry;
+                    let crosses = match geometry {
+                        Geometry::Polygon(p) => has_self_intersection(std::slice::from_ref(p)),
+                        Geometry::MultiPolygon(mp) => has_self_intersection(&mp.0),
+                        g => areal(g).is_some_and(|mp| has_self_intersection(&mp.0)),
+                    };
+                    if !(crosses || flat) {
+                        return None;
+                    }
+                    // The cheap screen found a problem: geo's validation names it.
+                    let reasons = validation_reasons(geometry);
+                    let problem = if !reasons.is_empty() {
+                        reasons.join("; ")
+                    } else if crosses {
+                        "its edges cross or touch (self-intersection)".to_string()
+                    } else {
+                        "it has zero area".to_string()
+                    };
+                    Some(format!("{}: feature {index}: {problem}", path.display()))
+                })
+                .collect()
+        };
+        let (invalid, beside) = rayon::join(screen, || alongside(&out));
+        out.invalid = invalid;
+        Ok((out, beside))
     }
 
     /// Number of features serving each tier.

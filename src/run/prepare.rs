@@ -160,7 +160,10 @@ fn prepare_layers(
         Some((lon0, lat0)) => LocalPlane::at(lon0, lat0)?,
         None => plane_over(&green_layers, &input, &mut warnings)?,
     };
-    let green = GreenSpaces::classify(&green_layers, &cfg.standard, &plane)?;
+    // The tier indexes are built while the polygons are screened for validity.
+    let (green, groups) = GreenSpaces::classify_with(&green_layers, &cfg.standard, &plane, |g| {
+        g.tier_groups(&cfg.standard)
+    })?;
     warn_green(&green, &cfg.standard, &mut warnings)?;
     let demand_path = input.loaded().map(|l| l.layer.path.clone());
     let (demand, demand_layer) = match input {
@@ -180,7 +183,7 @@ fn prepare_layers(
             (Demand::Grid(spec, mask), None)
         }
     };
-    let reach = StraightLine::new(green.tier_groups(&cfg.standard), plane.scale());
+    let reach = StraightLine::new(groups, plane.scale());
     let prepared = Prepared {
         plane,
         green,
