@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use geo::{BoundingRect, Coord, CoordsIter, Geometry, LineString, MultiPolygon, Polygon};
+use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, PointDistance, RTreeObject};
 
 use crate::engine::lookup::PolygonLookup;
@@ -86,21 +87,6 @@ pub fn segment_distance_2(a: [f64; 2], b: [f64; 2], p: [f64; 2]) -> f64 {
 /// A set of features in the order the indexes over subsets of them lay out their boundary
 /// segments ([`TierIndex::shared_segments`]).
 pub struct SharedSegments<'a>(Vec<(u32, &'a Geometry<f64>)>);
-
-/// A feature's box and its position, to put features in Hilbert order.
-#[derive(Clone, Copy)]
-struct FeatureBox {
-    env: AABB<[f64; 2]>,
-    k: u32,
-}
-
-impl RTreeObject for FeatureBox {
-    type Envelope = AABB<[f64; 2]>;
-
-    fn envelope(&self) -> Self::Envelope {
-        self.env
-    }
-}
 
 /// The nearest eligible feature of a query, in plane units.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -198,21 +184,22 @@ impl TierIndex {
         features: impl IntoIterator<Item = (u32, &'a Geometry<f64>)>,
     ) -> SharedSegments<'a> {
         let features: Vec<(u32, &Geometry<f64>)> = features.into_iter().collect();
-        let boxes: Vec<FeatureBox> = features
+        // Each feature's box, numbered by its position.
+        let boxes: Vec<GeomWithData<Rectangle<[f64; 2]>, u32>> = features
             .iter()
             .enumerate()
-            .map(|(k, (_, g))| FeatureBox {
-                env: g.bounding_rect().map_or_else(
-                    || AABB::from_point([0.0, 0.0]),
-                    |r| AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
-                ),
-                k: k as u32,
+            .map(|(k, (_, g))| {
+                let r = g.bounding_rect().map_or_else(
+                    || Rectangle::from_corners([0.0, 0.0], [0.0, 0.0]),
+                    |r| Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                );
+                GeomWithData::new(r, k as u32)
             })
             .collect();
         SharedSegments(
             crate::engine::packed::hilbert_order(boxes)
                 .into_iter()
-                .map(|b| features[b.k as usize])
+                .map(|b| features[b.data as usize])
                 .collect(),
         )
     }

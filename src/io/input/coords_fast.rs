@@ -20,9 +20,9 @@ pub(super) fn geometry(kind: &str, raw: &[u8]) -> Option<Geometry<f64>> {
             Geometry::MultiPoint(MultiPoint(s.positions()?.into_iter().map(Point).collect()))
         }
         "LineString" => Geometry::LineString(s.line()?),
-        "MultiLineString" => Geometry::MultiLineString(MultiLineString(s.list(Scanner::line)?)),
+        "MultiLineString" => Geometry::MultiLineString(MultiLineString(s.list(1, Scanner::line)?)),
         "Polygon" => Geometry::Polygon(s.polygon()?),
-        "MultiPolygon" => Geometry::MultiPolygon(MultiPolygon(s.list(Scanner::polygon)?)),
+        "MultiPolygon" => Geometry::MultiPolygon(MultiPolygon(s.list(1, Scanner::polygon)?)),
         _ => return None,
     };
     s.ws();
@@ -30,10 +30,15 @@ pub(super) fn geometry(kind: &str, raw: &[u8]) -> Option<Geometry<f64>> {
 }
 
 impl Scanner<'_> {
-    /// `[a, b, …]`: at least one element, each read by `item`.
-    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    /// `[a, b, …]`: at least one element, each read by `item`, into a vector with room
+    /// for `capacity` to start with.
+    fn list<T>(
+        &mut self,
+        capacity: usize,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         self.eat(b'[')?;
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(capacity);
         loop {
             self.ws();
             out.push(item(self)?);
@@ -43,18 +48,10 @@ impl Scanner<'_> {
         }
     }
 
-    /// A non-empty array of positions.
+    /// A non-empty array of positions (a ring of a large polygon holds thousands: room for
+    /// some to start with).
     fn positions(&mut self) -> Option<Vec<Coord>> {
-        // A ring of a large polygon holds thousands of positions: start with room for some.
-        self.eat(b'[')?;
-        let mut out = Vec::with_capacity(16);
-        loop {
-            self.ws();
-            out.push(self.position()?);
-            if self.closed_by(b']')? {
-                return Some(out);
-            }
-        }
+        self.list(16, Scanner::position)
     }
 
     /// A line string: at least two positions.
@@ -65,7 +62,7 @@ impl Scanner<'_> {
 
     /// A polygon: at least one ring, each closed with at least four positions.
     fn polygon(&mut self) -> Option<Polygon> {
-        let mut rings = self.list(|s| {
+        let mut rings = self.list(1, |s| {
             let cs = s.positions()?;
             (cs.len() >= 4 && cs[0] == cs[cs.len() - 1]).then_some(LineString(cs))
         })?;

@@ -627,12 +627,11 @@ impl<'de> Visitor<'de> for GeomVisitor {
         };
         // Read straight into coordinates where the text allows, else through the tree of
         // nested arrays (which decides what the reader accepts).
-        let fast = super::coords_fast::geometry(&kind, c.get().as_bytes());
-        let geometry = match fast {
+        let geometry = match super::coords_fast::geometry(&kind, c.get().as_bytes()) {
             Some(g) => Some(g),
             None => to_geo(
                 &kind,
-                serde_json::from_str::<Nested>(c.get()).map_err(de::Error::custom)?,
+                serde_json::from_str(c.get()).map_err(de::Error::custom)?,
             ),
         };
         geometry
