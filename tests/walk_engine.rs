@@ -469,6 +469,22 @@ proptest! {
     }
 
     #[test]
+    fn straight_flags_beside_the_walk_equal_the_straight_line(city in city()) {
+        // Flags settled by the walk where it is within reach with a margin, measured
+        // elsewhere: the same as measuring every point.
+        let m = metric(&city.ways, &[], &city.green, &city.radii, 150.).unwrap();
+        let (walked, flags) = m.evaluate_beside(&city.homes, Detail::Distances, 5000., true);
+        let flags = flags.unwrap();
+        // (Compared as text: unreached distances are NaN.)
+        let alone = m.evaluate(&city.homes, Detail::Distances, 5000.);
+        prop_assert_eq!(format!("{walked:?}"), format!("{alone:?}"));
+        for (i, &p) in city.homes.iter().enumerate() {
+            prop_assert_eq!(flags.tiers[0].ok[i], m.straight().within(0, p), "{:?}", p);
+        }
+        prop_assert!(m.evaluate_beside(&city.homes, Detail::Flags, 5000., false).1.is_none());
+    }
+
+    #[test]
     fn removing_a_way_never_shortens_and_adding_never_lengthens(
         city in city(),
         drop in any::<prop::sample::Index>(),

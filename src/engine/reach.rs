@@ -153,6 +153,12 @@ impl StraightLine {
 }
 
 impl StraightLine {
+    /// Whether `p` lies inside any polygon of any tier, when all tiers share one polygon
+    /// lookup (`None` otherwise: then ask [`Self::containing`] tier by tier).
+    pub fn inside_any(&self, p: Coord) -> Option<bool> {
+        self.shared.as_ref().map(|l| l.containing(p).is_some())
+    }
+
     /// The polygon of `tier` that has `p` inside and serves the largest radius (the lowest
     /// feature number among equals), at distance 0.
     pub fn containing(&self, tier: usize, p: Coord) -> Option<Hit> {

@@ -112,6 +112,11 @@ pub fn run_check(cfg: &CheckConfig, progress: &dyn Progress) -> Result<CheckRun,
         if let Some(wc) = &cfg.walk {
             // Walking distances are read per point from the searches: a grid is materialised.
             let points = demand.into_points(&prepared)?;
+            // The raw layer is not needed beyond its points: freed now, not held through
+            // the walking stage (a million features: about 150 MB).
+            if let Some(layer) = prepared.demand_layer.take() {
+                drop_aside(layer);
+            }
             let mut warnings = std::mem::take(&mut prepared.warnings);
             let (coverage, walk) = crate::run::walk::check_points(
                 cfg,

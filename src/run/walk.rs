@@ -323,14 +323,24 @@ pub fn on_foot(
     progress: &dyn Progress,
 ) -> Result<OnFoot, Error> {
     let (reach, ways_read) = build_reach(cfg, wc, prepared, warnings)?;
-    let straight = evaluate_points(
-        &prepared.reach,
-        points,
+    // Flags alone are settled beside the walk (most of them by it); distances need the
+    // straight-line evaluation of every point.
+    let (walked, flags) = reach.evaluate_beside(
+        &points.xy,
+        Detail::Distances,
         cfg.max_distance_m,
-        straight,
-        progress,
+        straight == Detail::Flags,
     );
-    let walked: WalkCoverage = reach.evaluate(&points.xy, Detail::Distances, cfg.max_distance_m);
+    let straight = match flags {
+        Some(flags) => flags,
+        None => evaluate_points(
+            &prepared.reach,
+            points,
+            cfg.max_distance_m,
+            straight,
+            progress,
+        ),
+    };
     let no_network = walked.no_network();
     if !points.is_empty() && no_network * 2 > points.len() {
         warnings.warn(format!(

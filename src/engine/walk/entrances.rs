@@ -19,6 +19,7 @@ use rstar::{AABB, PointDistance, RTree, RTreeObject};
 use super::geom::{intersections, project, samples};
 use super::network::{KeptWay, TaggedNode, VKey};
 use super::rules::is_entrance;
+use super::seg_grid::SegmentGrid;
 use crate::crs::PlaneScale;
 
 /// Tagged entrance nodes count for a polygon whose boundary is this close, metres.
@@ -62,28 +63,6 @@ pub(crate) struct EntranceAt {
     pub key: VKey,
     pub offset_m: f64,
     pub kind: EntryKind,
-}
-
-/// A ground-level segment of a kept way, before splitting.
-#[derive(Debug, Clone, Copy)]
-struct WaySeg {
-    a: Coord,
-    b: Coord,
-    way: u32,
-    seg: u32,
-}
-
-impl RTreeObject for WaySeg {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners([self.a.x, self.a.y], [self.b.x, self.b.y])
-    }
-}
-
-impl PointDistance for WaySeg {
-    fn distance_2(&self, p: &[f64; 2]) -> f64 {
-        project(self.a, self.b, Coord { x: p[0], y: p[1] }).1
-    }
 }
 
 /// A boundary segment of a green polygon.
@@ -162,23 +141,24 @@ pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<Entra
     out
 }
 
-/// The segments of the ground-level kept ways.
-fn ground_segments(kept: &[KeptWay]) -> RTree<WaySeg> {
-    let mut segs = Vec::new();
+/// The segments of the ground-level kept ways, indexed, with the (way, segment) of each.
+struct GroundSegments {
+    grid: SegmentGrid,
+    way_seg: Vec<(u32, u32)>,
+}
+
+fn ground_segments(kept: &[KeptWay]) -> GroundSegments {
+    let mut way_seg = Vec::new();
     for (w, way) in kept.iter().enumerate() {
-        if !way.rule.at_ground() {
-            continue;
-        }
-        for s in 0..way.coords.len() - 1 {
-            segs.push(WaySeg {
-                a: way.coords[s],
-                b: way.coords[s + 1],
-                way: w as u32,
-                seg: s as u32,
-            });
+        if way.rule.at_ground() {
+            way_seg.extend((0..way.coords.len() as u32 - 1).map(|s| (w as u32, s)));
         }
     }
-    RTree::bulk_load(segs)
+    let grid = SegmentGrid::new(way_seg.iter().map(|&(w, s)| {
+        let c = &kept[w as usize].coords;
+        (c[s as usize], c[s as usize + 1])
+    }));
+    GroundSegments { grid, way_seg }
 }
 
 /// The boundary segments (outer and inner rings) of the green polygons, and the polygons of
@@ -257,7 +237,7 @@ fn crossing_hits(kept: &[KeptWay], boundary: &RTree<Edge>) -> Vec<Hits> {
 /// The indexes of the search, and the counter of split vertices added to the ways.
 struct Finder<'a> {
     /// Ground-level segments of the kept ways.
-    segs: RTree<WaySeg>,
+    segs: GroundSegments,
     /// Boundary segments of the green polygons.
     boundary: RTree<Edge>,
     polys: FeaturePolygons<'a>,
@@ -276,14 +256,13 @@ impl Finder<'_> {
         snappable_only: bool,
     ) -> Option<(VKey, f64)> {
         let k = self.scale.at(p);
-        let q = [p.x, p.y];
-        let s = self
-            .segs
-            .nearest_neighbor_iter(&q)
-            .take_while(|s| s.distance_2(&q) <= (reach_m * k).powi(2))
-            .find(|s| !snappable_only || kept[s.way as usize].rule.snappable())?;
-        let (t, d2) = project(s.a, s.b, p);
-        let key = kept[s.way as usize].split_at(s.seg, t, &mut self.next_split);
+        let way_seg = &self.segs.way_seg;
+        let near = self.segs.grid.nearest(p, (reach_m * k).powi(2), |i| {
+            !snappable_only || kept[way_seg[i as usize].0 as usize].rule.snappable()
+        })?;
+        let (way, seg) = way_seg[near.at as usize];
+        let (t, d2) = (near.t, near.d2);
+        let key = kept[way as usize].split_at(seg, t, &mut self.next_split);
         Some((key, d2.sqrt() / k))
     }
 

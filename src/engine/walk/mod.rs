@@ -10,9 +10,11 @@
 pub(crate) mod entrances;
 mod geom;
 pub mod network;
+mod numbering;
 pub(crate) mod reach;
 pub(crate) mod rules;
 pub mod search;
+mod seg_grid;
 
 use std::collections::BTreeMap;
 
@@ -92,7 +94,7 @@ pub fn build(input: &NetworkInput<'_>) -> Result<WalkNetwork, WalkError> {
         .filter_map(|e| {
             Some(Entrance {
                 feature: e.feature,
-                node: *node_of.get(&e.key)?,
+                node: node_of.get(&e.key)?,
                 offset_m: e.offset_m,
                 kind: e.kind,
             })

@@ -12,10 +12,12 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use geo::Coord;
-use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
+use super::numbering::NodeMap;
 use super::rules::{WayRule, classify};
+use super::seg_grid::SegmentGrid;
 use crate::crs::PlaneScale;
+use rayon::prelude::*;
 
 /// A way of the input network, in plane metres.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,27 +62,6 @@ pub mod flag {
 /// Pieces of network with fewer edges than this never take a home when a larger piece is
 /// within the snap distance.
 pub const SMALL_PIECE_EDGES: u32 = 20;
-
-/// An edge for spatial queries.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct EdgeRef {
-    pub a: Coord,
-    pub b: Coord,
-    pub edge: u32,
-}
-
-impl RTreeObject for EdgeRef {
-    type Envelope = AABB<[f64; 2]>;
-    fn envelope(&self) -> Self::Envelope {
-        AABB::from_corners([self.a.x, self.a.y], [self.b.x, self.b.y])
-    }
-}
-
-impl PointDistance for EdgeRef {
-    fn distance_2(&self, p: &[f64; 2]) -> f64 {
-        super::geom::project(self.a, self.b, Coord { x: p[0], y: p[1] }).1
-    }
-}
 
 /// What a node is, for the export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,17 +205,60 @@ impl KeptWay {
 
 /// Assemble the graph from kept ways (with their splits). Returns the network and the map
 /// from vertex keys to nodes.
-pub(crate) fn assemble(
-    mut kept: Vec<KeptWay>,
-    scale: PlaneScale,
-) -> (WalkNetwork, HashMap<VKey, u32>) {
-    let vertices: usize = kept.iter().map(|w| w.keys.len() + w.splits.len()).sum();
-    let mut node_of: HashMap<VKey, u32> =
-        HashMap::with_capacity_and_hasher(vertices, Default::default());
-    let mut g = Graph::default();
-    for w in &mut kept {
-        g.add_way(w, &mut node_of, scale);
+pub(crate) fn assemble(mut kept: Vec<KeptWay>, scale: PlaneScale) -> (WalkNetwork, NodeMap) {
+    let (keys, coords, ends) = vertex_sequences(&mut kept);
+    let (node_of, node) = NodeMap::number(&keys);
+    drop(keys);
+    let mut xy: Vec<Coord> = Vec::new();
+    for (&n, &c) in node.iter().zip(&coords) {
+        if n as usize == xy.len() {
+            xy.push(c);
+        }
     }
+    drop(coords);
+    // Edges between consecutive vertices of each way that are different nodes.
+    let per_way: Vec<Vec<(u32, u32)>> = (0..kept.len())
+        .into_par_iter()
+        .map(|w| {
+            let nodes = &node[ends[w]..ends[w + 1]];
+            nodes
+                .windows(2)
+                .filter(|p| p[0] != p[1])
+                .map(|p| (p[0], p[1]))
+                .collect()
+        })
+        .collect();
+    drop(node);
+    let mut g = Graph {
+        xy,
+        ..Graph::default()
+    };
+    let n_edges: usize = per_way.iter().map(Vec::len).sum();
+    g.edge_u.reserve_exact(n_edges);
+    g.edge_v.reserve_exact(n_edges);
+    g.edge_flags.reserve_exact(n_edges);
+    g.edge_way.reserve_exact(n_edges);
+    for (w, edges) in kept.iter().zip(&per_way) {
+        let flags = edge_flags(&w.rule);
+        for &(u, v) in edges {
+            g.edge_u.push(u);
+            g.edge_v.push(v);
+            g.edge_flags.push(flags);
+            g.edge_way.push(w.input);
+        }
+    }
+    drop(per_way);
+    g.edge_len = g
+        .edge_u
+        .par_iter()
+        .zip(&g.edge_v)
+        .map(|(&u, &v)| {
+            let (a, b) = (g.xy[u as usize], g.xy[v as usize]);
+            let mid = (a + b) * 0.5;
+            let plane_len = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+            plane_len / scale.at(mid)
+        })
+        .collect();
     let n_nodes = g.xy.len();
     let (rev_start, rev_from, rev_len) = g.incoming_arcs();
     let (node_piece, piece_edges) = g.pieces();
@@ -258,6 +282,35 @@ pub(crate) fn assemble(
         },
         node_of,
     )
+}
+
+/// The vertex keys and positions of all ways one after the other (each way's splits in
+/// place), and where each way's vertices begin (one more than ways).
+fn vertex_sequences(kept: &mut [KeptWay]) -> (Vec<VKey>, Vec<Coord>, Vec<usize>) {
+    let mut ends = Vec::with_capacity(kept.len() + 1);
+    ends.push(0usize);
+    for w in kept.iter() {
+        ends.push(ends[ends.len() - 1] + w.keys.len() + w.splits.len());
+    }
+    let n = ends[kept.len()];
+    let mut keys = vec![VKey::Split(0); n];
+    let mut coords = vec![Coord { x: 0.0, y: 0.0 }; n];
+    let mut parts = Vec::with_capacity(kept.len());
+    let (mut k, mut c) = (&mut keys[..], &mut coords[..]);
+    for (w, way) in kept.iter_mut().enumerate() {
+        let len = ends[w + 1] - ends[w];
+        let (k0, k1) = std::mem::take(&mut k).split_at_mut(len);
+        let (c0, c1) = std::mem::take(&mut c).split_at_mut(len);
+        parts.push((way, k0, c0));
+        (k, c) = (k1, c1);
+    }
+    parts.into_par_iter().for_each(|(way, k, c)| {
+        for (i, (key, xy)) in vertex_sequence(way).into_iter().enumerate() {
+            k[i] = key;
+            c[i] = xy;
+        }
+    });
+    (keys, coords, ends)
 }
 
 /// The vertices of a way in order, its splits (sorted here) between them.
@@ -310,31 +363,6 @@ struct Graph {
 }
 
 impl Graph {
-    /// Add the nodes and edges of a kept way; `node_of` maps vertex keys to nodes.
-    fn add_way(&mut self, w: &mut KeptWay, node_of: &mut HashMap<VKey, u32>, scale: PlaneScale) {
-        let flags = edge_flags(&w.rule);
-        let mut prev: Option<u32> = None;
-        for (k, c) in vertex_sequence(w) {
-            let n = *node_of.entry(k).or_insert_with(|| {
-                self.xy.push(c);
-                (self.xy.len() - 1) as u32
-            });
-            if let Some(p) = prev
-                && p != n
-            {
-                let (a, b) = (self.xy[p as usize], self.xy[n as usize]);
-                let mid = (a + b) * 0.5;
-                let plane_len = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
-                self.edge_u.push(p);
-                self.edge_v.push(n);
-                self.edge_len.push(plane_len / scale.at(mid));
-                self.edge_flags.push(flags);
-                self.edge_way.push(w.input);
-            }
-            prev = Some(n);
-        }
-    }
-
     /// The incoming arcs of every node in CSR form: (start offsets, tails, lengths).
     fn incoming_arcs(&self) -> (Vec<u32>, Vec<u32>, Vec<f64>) {
         let n_nodes = self.xy.len();
@@ -410,11 +438,14 @@ impl Graph {
     }
 }
 
-/// Snap indexes: every snappable edge, and (when some lie on small pieces) those on pieces
-/// of at least [`SMALL_PIECE_EDGES`] edges.
+/// The snapping index: every snappable edge in a [`SegmentGrid`], in edge order (so ties in
+/// distance go to the lower edge number).
 pub(crate) struct SnapIndex {
-    pub(crate) all: RTree<EdgeRef>,
-    pub(crate) big: Option<RTree<EdgeRef>>,
+    grid: SegmentGrid,
+    /// The edge at each position of the grid.
+    edge_of: Vec<u32>,
+    /// Some snappable edge lies on a piece of fewer than [`SMALL_PIECE_EDGES`] edges.
+    has_small: bool,
 }
 
 /// Where a home joins the network.
@@ -446,26 +477,22 @@ impl WalkNetwork {
     /// [`super::WalkReach::new`] starts it beside the searches).
     pub(crate) fn snap_index(&self) -> &SnapIndex {
         self.snap_index.get_or_init(|| {
-            let on_big_piece = |e: usize| {
-                self.piece_edges[self.node_piece[self.edge_u[e] as usize] as usize]
-                    >= SMALL_PIECE_EDGES
-            };
-            let refs = |big_only: bool| -> Vec<EdgeRef> {
-                (0..self.edge_u.len())
-                    .filter(|&e| self.edge_flags[e] & flag::SNAP != 0)
-                    .filter(|&e| !big_only || on_big_piece(e))
-                    .map(|e| EdgeRef {
-                        a: self.xy[self.edge_u[e] as usize],
-                        b: self.xy[self.edge_v[e] as usize],
-                        edge: e as u32,
-                    })
-                    .collect()
-            };
-            let all = refs(false);
-            let has_small = all.iter().any(|r| !on_big_piece(r.edge as usize));
+            let edge_of: Vec<u32> = (0..self.edge_u.len() as u32)
+                .filter(|&e| self.edge_flags[e as usize] & flag::SNAP != 0)
+                .collect();
+            let has_small = edge_of
+                .iter()
+                .any(|&e| self.edges_in_piece_of(e) < SMALL_PIECE_EDGES);
+            let grid = SegmentGrid::new(edge_of.iter().map(|&e| {
+                (
+                    self.xy[self.edge_u[e as usize] as usize],
+                    self.xy[self.edge_v[e as usize] as usize],
+                )
+            }));
             SnapIndex {
-                big: has_small.then(|| RTree::bulk_load(refs(true))),
-                all: RTree::bulk_load(all),
+                grid,
+                edge_of,
+                has_small,
             }
         })
     }
@@ -478,24 +505,19 @@ impl WalkNetwork {
     /// preferring pieces of at least [`SMALL_PIECE_EDGES`] edges.
     pub fn snap(&self, p: Coord, max_m: f64, scale: PlaneScale) -> Option<Snap> {
         let k = scale.at(p);
-        let q = [p.x, p.y];
         let limit2 = (max_m * k).powi(2);
         let index = self.snap_index();
-        let near = index.all.nearest_neighbor(&q)?;
-        let (mut t, mut d2) = super::geom::project(near.a, near.b, p);
-        if d2 > limit2 {
-            return None;
-        }
-        let mut edge = near.edge;
+        let near = index.grid.nearest(p, limit2, |_| true)?;
+        let (mut t, mut d2) = (near.t, near.d2);
+        let mut edge = index.edge_of[near.at as usize];
         let mut moved = false;
-        if self.edges_in_piece_of(edge) < SMALL_PIECE_EDGES
-            && let Some(big) = &index.big
-            && let Some(b) = big.nearest_neighbor(&q)
+        if index.has_small
+            && self.edges_in_piece_of(edge) < SMALL_PIECE_EDGES
+            && let Some(b) = index.grid.nearest(p, limit2, |i| {
+                self.edges_in_piece_of(index.edge_of[i as usize]) >= SMALL_PIECE_EDGES
+            })
         {
-            let (bt, bd2) = super::geom::project(b.a, b.b, p);
-            if bd2 <= limit2 {
-                (t, d2, edge, moved) = (bt, bd2, b.edge, true);
-            }
+            (t, d2, edge, moved) = (b.t, b.d2, index.edge_of[b.at as usize], true);
         }
         Some(Snap {
             edge,

@@ -156,6 +156,19 @@ impl WalkReach {
         snap: Option<Snap>,
         limit_m: f64,
     ) -> Assessment {
+        self.assess_snapped_where(tier, p, snap, limit_m, true)
+    }
+
+    /// [`Self::assess_snapped`], told whether `p` may lie inside a green polygon (when it
+    /// cannot, no polygon is looked up).
+    fn assess_snapped_where(
+        &self,
+        tier: usize,
+        p: Coord,
+        snap: Option<Snap>,
+        limit_m: f64,
+        may_be_inside: bool,
+    ) -> Assessment {
         let ts = &self.tiers[tier];
         let miss = Assessment {
             ok: false,
@@ -184,7 +197,7 @@ impl WalkReach {
                 ts.labels.feature[v],
             );
         }
-        if let Some(h) = self.straight.containing(tier, p) {
+        if may_be_inside && let Some(h) = self.straight.containing(tier, p) {
             offer(ts.big_r - h.radius_m, h.feature);
         }
         match best {
@@ -208,58 +221,128 @@ impl WalkReach {
     /// the node labels. In parallel, in Z-order (neighbours share index paths and node
     /// labels in cache), results in input order; they do not depend on the number of threads.
     pub fn evaluate(&self, points: &[Coord], detail: Detail, limit_m: f64) -> WalkCoverage {
-        let order = z_order(points);
-        let sorted: Vec<Coord> = order.par_iter().map(|&i| points[i as usize]).collect();
-        let WalkCoverage { coverage, snaps } = self.evaluate_in_order(&sorted, detail, limit_m);
-        let position = positions(&order);
-        WalkCoverage {
-            coverage: unpermute(coverage, &position),
-            snaps: gather(snaps, &position),
-        }
+        self.evaluate_beside(points, detail, limit_m, false).0
     }
 
-    /// [`Self::evaluate`] on points in the order given.
-    fn evaluate_in_order(&self, points: &[Coord], detail: Detail, limit_m: f64) -> WalkCoverage {
-        let snaps: Vec<Option<Snap>> = points.par_iter().map(|&p| self.snap(p)).collect();
+    /// [`Self::evaluate`], and with `straight` the straight-line flags of the same points
+    /// over the same features (as [`StraightLine`]'s `within`), measured only where the walk
+    /// does not already settle them: a point within reach on foot at no more than
+    /// `r (1 − 1e-4) − 1 cm` of its feature's radius `r` is within reach in a straight line,
+    /// since no walk is shorter than the straight line (the plane's scale varies by far less
+    /// than 1e-4 within a radius).
+    pub fn evaluate_beside(
+        &self,
+        points: &[Coord],
+        detail: Detail,
+        limit_m: f64,
+        straight: bool,
+    ) -> (WalkCoverage, Option<Coverage>) {
+        let order = z_order(points);
+        let sorted: Vec<Coord> = order.par_iter().map(|&i| points[i as usize]).collect();
+        let (WalkCoverage { coverage, snaps }, flags) =
+            self.evaluate_in_order(&sorted, detail, limit_m, straight);
+        let position = positions(&order);
+        (
+            WalkCoverage {
+                coverage: unpermute(coverage, &position),
+                snaps: gather(snaps, &position),
+            },
+            flags.map(|f| unpermute(f, &position)),
+        )
+    }
+
+    /// [`Self::evaluate_beside`] on points in the order given.
+    fn evaluate_in_order(
+        &self,
+        points: &[Coord],
+        detail: Detail,
+        limit_m: f64,
+        straight: bool,
+    ) -> (WalkCoverage, Option<Coverage>) {
+        // Each point's snap, and whether it may be inside a polygon of some tier (one lookup
+        // for all tiers when they share it, sparing each tier's own for points outside all).
+        let (snaps, inside): (Vec<Option<Snap>>, Vec<bool>) = points
+            .par_iter()
+            .map(|&p| (self.snap(p), self.straight.inside_any(p).unwrap_or(true)))
+            .unzip();
         let n_tiers = self.tiers.len();
-        let per_tier: Vec<Vec<Assessment>> = (0..n_tiers)
+        // Per tier, the columns straight from each point's assessment (with the straight
+        // flag where asked), no assessment held.
+        type Columns = (Vec<bool>, (Vec<f64>, (Vec<u32>, Vec<bool>)));
+        let per_tier: Vec<Columns> = (0..n_tiers)
             .into_par_iter()
             .map(|t| {
                 points
                     .par_iter()
                     .zip(&snaps)
-                    .map(|(&p, &s)| self.assess_snapped(t, p, s, limit_m))
-                    .collect()
+                    .zip(&inside)
+                    .map(|((&p, &s), &may)| {
+                        let a = self.assess_snapped_where(t, p, s, limit_m, may);
+                        let h = a.nearest;
+                        let flag = straight && (settled_straight(&a) || self.straight.within(t, p));
+                        (
+                            a.ok,
+                            (
+                                h.map_or(f64::NAN, |h| h.distance_m),
+                                (h.map_or(NO_FEATURE, |h| h.feature), flag),
+                            ),
+                        )
+                    })
+                    .unzip()
             })
             .collect();
+        let mut flag_columns = Vec::new();
         let tiers: Vec<TierColumn> = per_tier
-            .iter()
-            .map(|col| TierColumn {
-                ok: col.iter().map(|a| a.ok).collect(),
-                distance_m: match detail {
-                    Detail::Flags => Vec::new(),
-                    Detail::Distances => col
-                        .iter()
-                        .map(|a| a.nearest.map_or(f64::NAN, |h| h.distance_m))
-                        .collect(),
-                },
-                nearest: match detail {
-                    Detail::Flags => Vec::new(),
-                    Detail::Distances => col
-                        .iter()
-                        .map(|a| a.nearest.map_or(NO_FEATURE, |h| h.feature))
-                        .collect(),
-                },
+            .into_iter()
+            .map(|(ok, (distance_m, (nearest, flag)))| {
+                flag_columns.push(TierColumn {
+                    ok: flag,
+                    distance_m: Vec::new(),
+                    nearest: Vec::new(),
+                });
+                match detail {
+                    Detail::Flags => TierColumn {
+                        ok,
+                        distance_m: Vec::new(),
+                        nearest: Vec::new(),
+                    },
+                    Detail::Distances => TierColumn {
+                        ok,
+                        distance_m,
+                        nearest,
+                    },
+                }
             })
             .collect();
-        let all_ok = (0..points.len())
-            .map(|i| tiers.iter().all(|c| c.ok[i]))
-            .collect();
-        WalkCoverage {
-            coverage: Coverage { tiers, all_ok },
-            snaps,
-        }
+        let flags = straight.then(|| {
+            let all_ok = all_tiers(&flag_columns, points.len());
+            Coverage {
+                tiers: flag_columns,
+                all_ok,
+            }
+        });
+        let all_ok = all_tiers(&tiers, points.len());
+        (
+            WalkCoverage {
+                coverage: Coverage { tiers, all_ok },
+                snaps,
+            },
+            flags,
+        )
     }
+}
+
+/// Within reach on foot with a margin that makes it within reach in a straight line (see
+/// [`WalkReach::evaluate_beside`]).
+fn settled_straight(a: &Assessment) -> bool {
+    a.ok && a
+        .nearest
+        .is_some_and(|h| h.distance_m <= h.radius_m * (1.0 - 1e-4) - 0.01)
+}
+
+/// Every tier met, point by point.
+fn all_tiers(tiers: &[TierColumn], n: usize) -> Vec<bool> {
+    (0..n).map(|i| tiers.iter().all(|c| c.ok[i])).collect()
 }
 
 impl Reach for WalkReach {

@@ -1,0 +1,395 @@
+//! A uniform grid over line segments, for "the nearest segment within a distance" queries.
+//!
+//! Every segment is listed in each cell its bounding box overlaps (a counting sort, no tree to
+//! balance), so a query reads the rings of cells around the point, nearest ring first, until
+//! the next ring is farther than the best segment found or the distance limit. Ties in
+//! distance go to the segment given first, so answers do not depend on the grid's layout.
+//!
+//! Two cases would make the rings expensive and are handled apart: segments whose box spans
+//! more than [`MAX_CELLS`] cells are kept in an R-tree of their own and checked on every
+//! query, and a query that has found nothing after [`MAX_RINGS`] rings asks an R-tree over all
+//! segments (built on first use), so a far point costs a tree query, not a sweep of the grid.
+
+use std::sync::OnceLock;
+
+use geo::Coord;
+use rstar::{AABB, PointDistance, RTree, RTreeObject};
+
+use super::geom::project;
+
+/// Segments whose bounding box spans more cells than this are kept apart.
+const MAX_CELLS: usize = 64;
+
+/// Rings searched before a query with nothing found turns to the R-tree.
+const MAX_RINGS: i64 = 12;
+
+/// Target mean number of segments per cell (cell side from the segments' density).
+const PER_CELL: f64 = 2.0;
+
+/// A segment and the position it was given in.
+#[derive(Debug, Clone, Copy)]
+struct Indexed {
+    a: Coord,
+    b: Coord,
+    at: u32,
+}
+
+impl RTreeObject for Indexed {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners([self.a.x, self.a.y], [self.b.x, self.b.y])
+    }
+}
+
+impl PointDistance for Indexed {
+    fn distance_2(&self, p: &[f64; 2]) -> f64 {
+        project(self.a, self.b, Coord { x: p[0], y: p[1] }).1
+    }
+}
+
+/// The nearest segment found: its position in the input, the parameter of the nearest point
+/// along it (0 at `a`, 1 at `b`) and the squared distance.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Nearest {
+    pub at: u32,
+    pub t: f64,
+    pub d2: f64,
+}
+
+impl Nearest {
+    fn better_than(&self, other: &Option<Nearest>) -> bool {
+        other.is_none_or(|o| (self.d2, self.at) < (o.d2, o.at))
+    }
+}
+
+/// The grid.
+pub(crate) struct SegmentGrid {
+    segs: Vec<Indexed>,
+    origin: Coord,
+    cell: f64,
+    nx: i64,
+    ny: i64,
+    /// CSR offsets into `refs`, one per cell (row-major) and one more.
+    start: Vec<u32>,
+    /// Positions (into `segs`) of the segments of each cell, in input order.
+    refs: Vec<u32>,
+    /// Segments spanning more than [`MAX_CELLS`] cells.
+    long: Option<RTree<Indexed>>,
+    /// All segments, for queries that find nothing in [`MAX_RINGS`] rings.
+    all: OnceLock<RTree<Indexed>>,
+}
+
+impl SegmentGrid {
+    /// Index `segs` (their positions are the answers' `at`).
+    pub(crate) fn new(segs: impl IntoIterator<Item = (Coord, Coord)>) -> Self {
+        let segs: Vec<Indexed> = segs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (a, b))| Indexed { a, b, at: i as u32 })
+            .collect();
+        let (mut lo, mut hi) = (
+            Coord {
+                x: f64::INFINITY,
+                y: f64::INFINITY,
+            },
+            Coord {
+                x: f64::NEG_INFINITY,
+                y: f64::NEG_INFINITY,
+            },
+        );
+        for s in &segs {
+            lo.x = lo.x.min(s.a.x).min(s.b.x);
+            lo.y = lo.y.min(s.a.y).min(s.b.y);
+            hi.x = hi.x.max(s.a.x).max(s.b.x);
+            hi.y = hi.y.max(s.a.y).max(s.b.y);
+        }
+        if segs.is_empty() || !(lo.x.is_finite() && lo.y.is_finite()) {
+            lo = Coord { x: 0.0, y: 0.0 };
+            hi = lo;
+        }
+        let (w, h) = (hi.x - lo.x, hi.y - lo.y);
+        let n = segs.len().max(1) as f64;
+        // Side for PER_CELL segments a cell, at most ~4n cells, and never zero.
+        let mut cell = (w * h * PER_CELL / n).sqrt();
+        if !(cell.is_finite() && cell > 0.0) {
+            cell = (w.max(h) / n).max(1.0);
+        }
+        let cap = 4.0 * n + 16.0;
+        while ((w / cell).floor() + 1.0) * ((h / cell).floor() + 1.0) > cap {
+            cell *= 1.5;
+        }
+        let nx = (w / cell).floor() as i64 + 1;
+        let ny = (h / cell).floor() as i64 + 1;
+        let mut grid = SegmentGrid {
+            segs: Vec::new(),
+            origin: lo,
+            cell,
+            nx,
+            ny,
+            start: Vec::new(),
+            refs: Vec::new(),
+            long: None,
+            all: OnceLock::new(),
+        };
+        let ranges: Vec<Option<[i64; 4]>> = segs
+            .iter()
+            .map(|s| {
+                let [x0, y0] = grid.cell_of(Coord {
+                    x: s.a.x.min(s.b.x),
+                    y: s.a.y.min(s.b.y),
+                });
+                let [x1, y1] = grid.cell_of(Coord {
+                    x: s.a.x.max(s.b.x),
+                    y: s.a.y.max(s.b.y),
+                });
+                let cells = ((x1 - x0 + 1) * (y1 - y0 + 1)) as usize;
+                (cells <= MAX_CELLS).then_some([x0, y0, x1, y1])
+            })
+            .collect();
+        let n_cells = (nx * ny) as usize;
+        let mut count = vec![0u32; n_cells + 1];
+        for [x0, y0, x1, y1] in ranges.iter().flatten() {
+            for y in *y0..=*y1 {
+                for x in *x0..=*x1 {
+                    count[(y * nx + x) as usize + 1] += 1;
+                }
+            }
+        }
+        for i in 0..n_cells {
+            count[i + 1] += count[i];
+        }
+        let mut fill = count.clone();
+        let mut refs = vec![0u32; count[n_cells] as usize];
+        let mut long = Vec::new();
+        for (i, r) in ranges.iter().enumerate() {
+            let Some([x0, y0, x1, y1]) = *r else {
+                long.push(segs[i]);
+                continue;
+            };
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    let c = (y * nx + x) as usize;
+                    refs[fill[c] as usize] = i as u32;
+                    fill[c] += 1;
+                }
+            }
+        }
+        grid.start = count;
+        grid.refs = refs;
+        grid.long = (!long.is_empty()).then(|| RTree::bulk_load(long));
+        grid.segs = segs;
+        grid
+    }
+
+    /// The cell holding `p` (outside the grid for points outside it).
+    fn cell_of(&self, p: Coord) -> [i64; 2] {
+        let f = |v: f64, o: f64| ((v - o) / self.cell).floor();
+        let (x, y) = (f(p.x, self.origin.x), f(p.y, self.origin.y));
+        // Far points saturate; they are outside the grid either way.
+        [x.clamp(-1e15, 1e15) as i64, y.clamp(-1e15, 1e15) as i64]
+    }
+
+    /// The nearest segment to `p` among those `keep` accepts, within `limit2` (squared plane
+    /// units); ties go to the segment given first.
+    pub(crate) fn nearest(
+        &self,
+        p: Coord,
+        limit2: f64,
+        keep: impl Fn(u32) -> bool,
+    ) -> Option<Nearest> {
+        let mut best: Option<Nearest> = None;
+        let offer = |s: &Indexed, best: &mut Option<Nearest>| {
+            if !keep(s.at) {
+                return;
+            }
+            let (t, d2) = project(s.a, s.b, p);
+            let n = Nearest { at: s.at, t, d2 };
+            if d2 <= limit2 && n.better_than(best) {
+                *best = Some(n);
+            }
+        };
+        if let Some(long) = &self.long {
+            Self::tree_nearest(long, p, limit2, &keep, &mut best);
+        }
+        let [cx, cy] = self.cell_of(p);
+        // Chebyshev distance, in cells, to the nearest and farthest cells of the grid.
+        let gap = |c: i64, n: i64| (-c).max(c - (n - 1)).max(0);
+        let far = |c: i64, n: i64| c.abs().max((c - (n - 1)).abs());
+        let (r0, r1) = (
+            gap(cx, self.nx).max(gap(cy, self.ny)),
+            far(cx, self.nx).max(far(cy, self.ny)),
+        );
+        let mut r = r0;
+        while r <= r1 {
+            let bound = ((r - 1).max(0) as f64) * self.cell;
+            let reach2 = best.map_or(limit2, |b| b.d2.min(limit2));
+            if bound * bound > reach2 {
+                return best;
+            }
+            if r - r0 >= MAX_RINGS && best.is_none() {
+                let all = self.all.get_or_init(|| RTree::bulk_load(self.segs.clone()));
+                Self::tree_nearest(all, p, limit2, &keep, &mut best);
+                return best;
+            }
+            self.ring(cx, cy, r, |i| offer(&self.segs[i as usize], &mut best));
+            r += 1;
+        }
+        best
+    }
+
+    /// Call `visit` with every segment listed in the cells of ring `r` around `(cx, cy)`.
+    fn ring(&self, cx: i64, cy: i64, r: i64, mut visit: impl FnMut(u32)) {
+        let mut cell = |x: i64, y: i64| {
+            if x < 0 || y < 0 || x >= self.nx || y >= self.ny {
+                return;
+            }
+            let c = (y * self.nx + x) as usize;
+            for &i in &self.refs[self.start[c] as usize..self.start[c + 1] as usize] {
+                visit(i);
+            }
+        };
+        if r == 0 {
+            cell(cx, cy);
+            return;
+        }
+        for x in cx - r..=cx + r {
+            cell(x, cy - r);
+            cell(x, cy + r);
+        }
+        for y in cy - r + 1..cy + r {
+            cell(cx - r, y);
+            cell(cx + r, y);
+        }
+    }
+
+    /// Offer the nearest segments of `tree` (all those at the least distance that `keep`
+    /// accepts) to `best`.
+    fn tree_nearest(
+        tree: &RTree<Indexed>,
+        p: Coord,
+        limit2: f64,
+        keep: &impl Fn(u32) -> bool,
+        best: &mut Option<Nearest>,
+    ) {
+        for (s, d2) in tree.nearest_neighbor_iter_with_distance_2(&[p.x, p.y]) {
+            if d2 > limit2 || best.is_some_and(|b| d2 > b.d2) {
+                break;
+            }
+            if !keep(s.at) {
+                continue;
+            }
+            let (t, d2) = project(s.a, s.b, p);
+            let n = Nearest { at: s.at, t, d2 };
+            if n.better_than(best) {
+                *best = Some(n);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The answer by checking every segment.
+    fn brute(
+        segs: &[(Coord, Coord)],
+        p: Coord,
+        limit2: f64,
+        keep: impl Fn(u32) -> bool,
+    ) -> Option<Nearest> {
+        let mut best: Option<Nearest> = None;
+        for (i, &(a, b)) in segs.iter().enumerate() {
+            if !keep(i as u32) {
+                continue;
+            }
+            let (t, d2) = project(a, b, p);
+            let n = Nearest {
+                at: i as u32,
+                t,
+                d2,
+            };
+            if d2 <= limit2 && n.better_than(&best) {
+                best = Some(n);
+            }
+        }
+        best
+    }
+
+    fn c(x: f64, y: f64) -> Coord {
+        Coord { x, y }
+    }
+
+    #[test]
+    fn ties_go_to_the_first_segment() {
+        // Two segments at the same distance from the point, given in either order.
+        let s = vec![(c(0., 1.), c(10., 1.)), (c(0., -1.), c(10., -1.))];
+        let g = SegmentGrid::new(s.clone());
+        assert_eq!(g.nearest(c(5., 0.), 100.0, |_| true).unwrap().at, 0);
+        let g = SegmentGrid::new(s.into_iter().rev());
+        assert_eq!(g.nearest(c(5., 0.), 100.0, |_| true).unwrap().at, 0);
+    }
+
+    #[test]
+    fn long_segments_far_points_and_an_empty_grid() {
+        let mut s: Vec<(Coord, Coord)> = (0..200)
+            .map(|i| (c(i as f64, 0.), c(i as f64 + 1., 0.)))
+            .collect();
+        // A long diagonal across everything.
+        s.push((c(0., 0.), c(200., 200.)));
+        let g = SegmentGrid::new(s.clone());
+        assert!(g.long.is_some());
+        for p in [
+            c(100., 90.),
+            c(150., 140.5),
+            c(-50., -50.),
+            c(5000., 5000.),
+            c(100., -1e6),
+        ] {
+            for limit2 in [1.0, 1e4, 1e14] {
+                assert_eq!(
+                    g.nearest(p, limit2, |_| true),
+                    brute(&s, p, limit2, |_| true),
+                    "{p:?} {limit2}"
+                );
+            }
+        }
+        let empty = SegmentGrid::new(Vec::<(Coord, Coord)>::new());
+        assert_eq!(empty.nearest(c(1., 1.), 1e9, |_| true), None);
+        let one = SegmentGrid::new(vec![(c(3., 3.), c(3., 3.))]);
+        assert_eq!(one.nearest(c(0., -1.), 1e9, |_| true).unwrap().d2, 25.0);
+    }
+
+    fn coord() -> impl Strategy<Value = Coord> {
+        (-500.0..500.0f64, -500.0..500.0f64).prop_map(|(x, y)| c(x, y))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn agrees_with_every_segment_checked(
+            starts in prop::collection::vec(coord(), 0..120),
+            ends in prop::collection::vec((-60.0..60.0f64, -60.0..60.0f64, 0..8u8), 120),
+            queries in prop::collection::vec(coord(), 1..30),
+            limit in prop_oneof![Just(f64::INFINITY), 0.0..300.0f64],
+        ) {
+            // Short segments, some long ones and some points; every third one filtered out.
+            let segs: Vec<(Coord, Coord)> = starts
+                .iter()
+                .zip(&ends)
+                .map(|(&a, &(dx, dy, k))| {
+                    let m = match k { 0 => 0.0, 1 => 20.0, _ => 1.0 };
+                    (a, c(a.x + dx * m, a.y + dy * m))
+                })
+                .collect();
+            let g = SegmentGrid::new(segs.clone());
+            let keep = |i: u32| i % 3 != 1;
+            for &p in &queries {
+                let limit2 = limit * limit;
+                prop_assert_eq!(g.nearest(p, limit2, |_| true), brute(&segs, p, limit2, |_| true));
+                prop_assert_eq!(g.nearest(p, limit2, keep), brute(&segs, p, limit2, keep));
+            }
+        }
+    }
+}
