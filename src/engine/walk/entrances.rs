@@ -125,9 +125,8 @@ pub(crate) struct EntranceInput<'a> {
 /// Find the entrances of every green feature, adding split vertices to `kept`.
 pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<EntranceAt> {
     let (boundary, polys) = boundary_edges(input.green);
-    // The index of the way segments is built while the crossings are found: neither needs
-    // the other, and both are large on a city network.
-    let (segs, hits) = rayon::join(|| ground_segments(kept), || crossing_hits(kept, &boundary));
+    let segs = ground_segments(kept);
+    let hits = crossing_hits(kept, &segs, &boundary);
     let mut finder = Finder {
         segs,
         boundary,
@@ -210,28 +209,44 @@ type FeaturePolygons<'a> = HashMap<u32, Vec<&'a Polygon<f64>>>;
 /// Where a way crosses polygon boundaries: (segment, parameter along it, feature).
 type Hits = Vec<(u32, f64, u32)>;
 
-/// The crossings of every ground-level way with the `boundary` segments, found for all ways
-/// in parallel.
-fn crossing_hits(kept: &[KeptWay], boundary: &RTree<Edge>) -> Vec<Hits> {
+/// The crossings of every ground-level way with the `boundary` segments, per way in the
+/// order of its segments and along each (then by feature): the boundary segments look up
+/// the way segments whose boxes meet theirs, in parallel.
+fn crossing_hits(kept: &[KeptWay], segs: &GroundSegments, boundary: &RTree<Edge>) -> Vec<Hits> {
     use rayon::prelude::*;
-    kept.par_iter()
-        .map(|way| {
-            if !way.rule.at_ground() {
-                return Vec::new();
-            }
+    let edges: Vec<&Edge> = boundary.iter().collect();
+    let mut found: Vec<(u32, u32, f64, u32)> = edges
+        .par_iter()
+        .flat_map_iter(|e| {
+            let lo = Coord {
+                x: e.a.x.min(e.b.x),
+                y: e.a.y.min(e.b.y),
+            };
+            let hi = Coord {
+                x: e.a.x.max(e.b.x),
+                y: e.a.y.max(e.b.y),
+            };
             let mut hits = Vec::new();
-            for s in 0..way.coords.len() - 1 {
-                let (a, b) = (way.coords[s], way.coords[s + 1]);
-                let env = AABB::from_corners([a.x, a.y], [b.x, b.y]);
-                for e in boundary.locate_in_envelope_intersecting(&env) {
-                    for t in intersections(a, b, e.a, e.b) {
-                        hits.push((s as u32, t, e.feature));
-                    }
+            segs.grid.in_box(lo, hi, |at, a, b| {
+                let (w, s) = segs.way_seg[at as usize];
+                for t in intersections(a, b, e.a, e.b) {
+                    hits.push((w, s, t, e.feature));
                 }
-            }
+            });
             hits
         })
-        .collect()
+        .collect();
+    found.par_sort_unstable_by(|x, y| {
+        (x.0, x.1)
+            .cmp(&(y.0, y.1))
+            .then(x.2.total_cmp(&y.2))
+            .then(x.3.cmp(&y.3))
+    });
+    let mut per_way: Vec<Hits> = vec![Vec::new(); kept.len()];
+    for (w, s, t, f) in found {
+        per_way[w as usize].push((s, t, f));
+    }
+    per_way
 }
 
 /// The indexes of the search, and the counter of split vertices added to the ways.

@@ -237,6 +237,47 @@ impl SegmentGrid {
         best
     }
 
+    /// Call `visit` once with the position and ends of every segment whose bounding box
+    /// meets the box `lo`–`hi` (boundaries included).
+    pub(crate) fn in_box(&self, lo: Coord, hi: Coord, mut visit: impl FnMut(u32, Coord, Coord)) {
+        if let Some(long) = &self.long {
+            let env = AABB::from_corners([lo.x, lo.y], [hi.x, hi.y]);
+            for s in long.locate_in_envelope_intersecting(&env) {
+                visit(s.at, s.a, s.b);
+            }
+        }
+        let [qx0, qy0] = self.cell_of(lo);
+        let [qx1, qy1] = self.cell_of(hi);
+        let (x0, y0) = (qx0.max(0), qy0.max(0));
+        let (x1, y1) = (qx1.min(self.nx - 1), qy1.min(self.ny - 1));
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                let c = (y * self.nx + x) as usize;
+                for &i in &self.refs[self.start[c] as usize..self.start[c + 1] as usize] {
+                    let s = &self.segs[i as usize];
+                    let (smin, smax) = (
+                        Coord {
+                            x: s.a.x.min(s.b.x),
+                            y: s.a.y.min(s.b.y),
+                        },
+                        Coord {
+                            x: s.a.x.max(s.b.x),
+                            y: s.a.y.max(s.b.y),
+                        },
+                    );
+                    // Listed in several cells: visited in the first cell both boxes share.
+                    let [sx0, sy0] = self.cell_of(smin);
+                    if x != sx0.max(x0) || y != sy0.max(y0) {
+                        continue;
+                    }
+                    if smin.x <= hi.x && lo.x <= smax.x && smin.y <= hi.y && lo.y <= smax.y {
+                        visit(s.at, s.a, s.b);
+                    }
+                }
+            }
+        }
+    }
+
     /// Call `visit` with every segment listed in the cells of ring `r` around `(cx, cy)`.
     fn ring(&self, cx: i64, cy: i64, r: i64, mut visit: impl FnMut(u32)) {
         let mut cell = |x: i64, y: i64| {
@@ -359,6 +400,37 @@ mod tests {
         assert_eq!(empty.nearest(c(1., 1.), 1e9, |_| true), None);
         let one = SegmentGrid::new(vec![(c(3., 3.), c(3., 3.))]);
         assert_eq!(one.nearest(c(0., -1.), 1e9, |_| true).unwrap().d2, 25.0);
+    }
+
+    #[test]
+    fn every_segment_meeting_a_box_once() {
+        let mut s: Vec<(Coord, Coord)> = (0..50)
+            .flat_map(|i| {
+                let v = i as f64 * 7.3;
+                [(c(v, 0.), c(v + 9., 4.)), (c(0., v), c(3., v + 11.))]
+            })
+            .collect();
+        s.push((c(-10., -10.), c(400., 390.)));
+        let g = SegmentGrid::new(s.clone());
+        for (lo, hi) in [
+            (c(5., 5.), c(60., 80.)),
+            (c(-100., -100.), c(1000., 1000.)),
+            (c(7.3, 0.), c(7.3, 0.)),
+        ] {
+            let mut got = Vec::new();
+            g.in_box(lo, hi, |i, _, _| got.push(i));
+            got.sort_unstable();
+            let want: Vec<u32> = (0..s.len() as u32)
+                .filter(|&i| {
+                    let (a, b) = s[i as usize];
+                    a.x.min(b.x) <= hi.x
+                        && lo.x <= a.x.max(b.x)
+                        && a.y.min(b.y) <= hi.y
+                        && lo.y <= a.y.max(b.y)
+                })
+                .collect();
+            assert_eq!(got, want, "{lo:?} {hi:?}");
+        }
     }
 
     fn coord() -> impl Strategy<Value = Coord> {
