@@ -2,6 +2,7 @@
 //! plane ([`LocalPlane`]). Used by every other folder; imports only `io` layers (`to_wgs84`).
 
 pub mod china;
+mod krueger;
 mod plane;
 pub(crate) mod source;
 

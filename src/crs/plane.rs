@@ -3,12 +3,14 @@
 //! Every geometry is projected onto one plane before anything is measured. The projection is
 //! the exact (Poder/Engsager, 6th order) transverse Mercator on the WGS84 ellipsoid with scale
 //! 1 on the central meridian, as proj4rs and PROJ define `+proj=tmerc`: the forward direction
-//! is evaluated here with fewer transcendental calls (see [`Krueger`]), the inverse by proj4rs. Its point scale grows as `1 + x²/(2R²)` with the distance `x` from that
+//! is evaluated with fewer transcendental calls (`krueger.rs`), the inverse by proj4rs. Its point scale grows as `1 + x²/(2R²)` with the distance `x` from that
 //! meridian (1e-5 at 28 km, 1.2e-4 at 100 km), so [`PlaneScale::at`] gives the factor that
 //! turns a plane distance into a ground distance.
 
 use geo::{Coord, Geometry, LineString, MapCoords, MultiPolygon, Polygon};
 use proj4rs::proj::Proj;
+
+use super::krueger::Krueger;
 use thiserror::Error;
 
 /// Semi-major axis of the WGS84 ellipsoid, metres.
@@ -224,158 +226,6 @@ impl PlaneScale {
     pub fn at(&self, c: Coord) -> f64 {
         1.0 + c.x * c.x / self.two_r2
     }
-}
-
-/// The forward Poder/Engsager transverse Mercator (Krüger's series to 6th order in the third
-/// flattening n, the coefficients of Engsager & Poder, ICC 2007, as in PROJ's `tmerc`), with
-/// the spherical step in closed form: where PROJ takes two `atan2`, a `hypot`, a `tan` and an
-/// `asinh`, the complementary spherical easting is `atanh(sin λ cos χ)` (exactly equal, as
-/// `hypot` of the other two terms is 1). The trigonometric and hyperbolic functions of the
-/// series' arguments follow algebraically from those already known (double angles, and
-/// e^(2·atanh s) = (1 + s) / (1 − s)): four transcendental calls a point (`sin_cos` of φ and
-/// of λ, `atan2`, `ln_1p`) where PROJ makes thirteen. It agrees with proj4rs to a few
-/// nanometres, rounding (see the tests).
-#[derive(Debug, Clone)]
-struct Krueger {
-    /// Central meridian, radians.
-    lam0: f64,
-    /// Semi-major axis times the normalised meridian quadrant (scale 1), metres.
-    a_qn: f64,
-    /// Northing of the origin latitude on the central meridian, metres (subtracted).
-    north0: f64,
-    /// Geodetic → Gaussian latitude, highest order first (for Clenshaw's recurrence).
-    cbg: [f64; 6],
-    /// Spherical → ellipsoidal normalised northing and easting, highest order first.
-    gtu: [f64; 6],
-}
-
-impl Krueger {
-    #[rustfmt::skip]
-    fn new(lon0: f64, lat0: f64) -> Self {
-        let f = 1.0 / 298.257_223_563;
-        let n = f / (2.0 - f);
-        let n2 = n * n;
-        let mut cbg = [
-            n * (-2. + n*( 2./3.0 + n*( 4./3.0  + n*(-82./45.0 + n*(32./45.0 + n*(4642./4725.0)))))),
-            n2 * (5./3.0 + n*(-16./15.0 + n*(-13./9.0  + n*(904./315.0 + n*(-1522./945.0))))),
-            n2 * n * (-26./15.0 + n*(34./21.0 + n*(8./5.0 + n*(-12686./2835.0)))),
-            n2 * n2 * (1237./630.0 + n*(-12./5.0 + n*(-24832./14175.0))),
-            n2 * n2 * n * (-734./315.0 + n*(109598./31185.0)),
-            n2 * n2 * n2 * (444337./155925.0),
-        ];
-        let mut gtu = [
-            n *( 0.5 + n*(-2./3.0 + n*(5./16.0 + n*(41./180.0 + n*(-127./288.0 + n*(7891./37800.0)))))),
-            n2 * (13./48.0 + n*(-3./5.0 + n*(557./1440.0 + n*(281./630.0 + n*(-1983433./1935360.0))))),
-            n2 * n * (61./240.0 + n*(-103./140.0 + n*(15061./26880.0 + n*(167603./181440.0)))),
-            n2 * n2 * (49561./161280.0 + n*(-179./168.0 + n*(6601661./7257600.0))),
-            n2 * n2 * n * (34729./80640.0 + n*(-3418889./1995840.0)),
-            n2 * n2 * n2 * (212378941./319334400.0),
-        ];
-        cbg.reverse();
-        gtu.reverse();
-        let qn = 1.0 / (1. + n) * (1. + n2 * (1. / 4.0 + n2 * (1. / 64.0 + n2 / 256.0)));
-        let z = gauss_lat(&cbg, lat0.to_radians());
-        let north0 = WGS84_A * qn * (z + clenshaw(&gtu, 2.0 * z));
-        Self { lam0: lon0.to_radians(), a_qn: WGS84_A * qn, north0, cbg, gtu }
-    }
-
-    /// Plane metres of `lam`, `phi` (radians), or why not (as proj4rs words it).
-    fn apply(&self, lam: f64, phi: f64) -> Result<Coord, &'static str> {
-        use std::f64::consts::{FRAC_PI_2, PI, TAU};
-        if phi.abs() - FRAC_PI_2 > 1e-12 || lam.abs() > 10.0 {
-            return Err("Coordinate out of range");
-        }
-        let mut lam = lam - self.lam0;
-        if lam.abs() >= PI + 1e-12 {
-            lam += PI;
-            lam -= TAU * (lam / TAU).floor();
-            lam -= PI;
-        }
-        // Gaussian latitude χ = φ + δ, δ = Σ cₖ sin 2kφ, whose sine and cosine follow from
-        // φ's by the addition formulas (|δ| < 0.0034, so short series give sin δ and cos δ).
-        let (sin_phi, cos_phi) = phi.clamp(-FRAC_PI_2, FRAC_PI_2).sin_cos();
-        let delta = clenshaw_sc(
-            &self.cbg,
-            2.0 * sin_phi * cos_phi,
-            (cos_phi - sin_phi) * (cos_phi + sin_phi),
-        );
-        let (sin_d, cos_d) = small_sin_cos(delta);
-        let sin_chi = sin_phi * cos_d + cos_phi * sin_d;
-        let cos_chi = cos_phi * cos_d - sin_phi * sin_d;
-        let (sin_lam, cos_lam) = lam.sin_cos();
-        // Complementary spherical latitude and the normalised spherical easting.
-        let cy = cos_lam * cos_chi;
-        let cn = sin_chi.atan2(cy);
-        let s = sin_lam * cos_chi;
-        let ce = 0.5 * (2.0 * s / (1.0 - s)).ln_1p();
-        // The series' arguments 2·cn and 2·ce without more transcendental calls: cn is the
-        // angle of (cy, sin χ), and e^(2·ce) = (1 + s) / (1 − s).
-        let h2 = sin_chi * sin_chi + cy * cy;
-        let (sin_2n, cos_2n) = (
-            2.0 * sin_chi * cy / h2,
-            (cy - sin_chi) * (cy + sin_chi) / h2,
-        );
-        let one_s2 = (1.0 - s) * (1.0 + s);
-        let (sinh_2e, cosh_2e) = (2.0 * s / one_s2, (1.0 + s * s) / one_s2);
-        let (dn, de) = clenshaw_complex(&self.gtu, sin_2n, cos_2n, sinh_2e, cosh_2e);
-        let (cn, ce) = (cn + dn, ce + de);
-        if ce.abs() > 2.623_395_162_778 || !ce.is_finite() {
-            return Err("Coordinate outside projection domain");
-        }
-        Ok(Coord {
-            x: self.a_qn * ce,
-            y: self.a_qn * cn - self.north0,
-        })
-    }
-}
-
-/// Geodetic latitude `b` → Gaussian (conformal sphere) latitude.
-fn gauss_lat(c: &[f64; 6], b: f64) -> f64 {
-    b + clenshaw(c, 2.0 * b)
-}
-
-/// Σ cₖ sin(k·arg) by Clenshaw's recurrence (`c` highest order first).
-fn clenshaw(c: &[f64; 6], arg: f64) -> f64 {
-    let (sin_a, cos_a) = arg.sin_cos();
-    clenshaw_sc(c, sin_a, cos_a)
-}
-
-/// [`clenshaw`] given the sine and cosine of the argument.
-fn clenshaw_sc(c: &[f64; 6], sin_a: f64, cos_a: f64) -> f64 {
-    let r = 2.0 * cos_a;
-    let (mut h1, mut h2) = (0.0, 0.0);
-    for &p in c {
-        let h = -h2 + r * h1 + p;
-        h2 = h1;
-        h1 = h;
-    }
-    sin_a * h1
-}
-
-/// sin and cos of a small angle (|d| < 0.01) by their Taylor series, to a unit in the last
-/// place (the first term left out is below 10⁻²⁰ of the result).
-fn small_sin_cos(d: f64) -> (f64, f64) {
-    let d2 = d * d;
-    let sin = d * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0 * (1.0 - d2 / 42.0)));
-    let cos = 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0 * (1.0 - d2 / 30.0 * (1.0 - d2 / 56.0)));
-    (sin, cos)
-}
-
-/// Σ cₖ sin(k·(re + i·im)) by the complex Clenshaw recurrence: (real, imaginary) parts,
-/// given sin and cos of `re` and sinh and cosh of `im`.
-fn clenshaw_complex(c: &[f64; 6], sin_r: f64, cos_r: f64, sinh_i: f64, cosh_i: f64) -> (f64, f64) {
-    let (r, i) = (2.0 * cos_r * cosh_i, -2.0 * sin_r * sinh_i);
-    let (mut hr1, mut hr2, mut hi1, mut hi2) = (0.0, 0.0, 0.0, 0.0);
-    for &p in c {
-        let hr = -hr2 + r * hr1 - i * hi1 + p;
-        let hi = -hi2 + i * hr1 + r * hi1;
-        hr2 = hr1;
-        hi2 = hi1;
-        hr1 = hr;
-        hi1 = hi;
-    }
-    let (r, i) = (sin_r * cosh_i, cos_r * sinh_i);
-    (r * hr1 - i * hi1, r * hi1 + i * hr1)
 }
 
 fn make_proj(definition: &str) -> Result<Proj, CrsError> {

@@ -229,12 +229,22 @@ pub(crate) fn to_wgs84(
                 .expect("static proj string");
             let is_tm = matches!(src.projname(), "tmerc" | "etmerc" | "utm");
             let lon0 = src.longitude_of_origin().to_degrees();
+            // A plain transverse Mercator is inverted here (the same answers, a fraction of
+            // the cost); anything else by proj4rs.
+            let plain = matches!(crs, SourceCrs::Projected { .. })
+                .then(|| super::krueger::PlainTm::parse(proj))
+                .flatten();
             let inverse = |x: f64, y: f64| -> Option<Coord> {
-                let mut p = (x * unit_in, y * unit_in, 0.0);
-                proj4rs::transform::transform(&src, &dst, &mut p).ok()?;
-                let c = Coord {
-                    x: p.0.to_degrees(),
-                    y: p.1.to_degrees(),
+                let c = match &plain {
+                    Some(tm) => tm.to_lonlat(x, y)?,
+                    None => {
+                        let mut p = (x * unit_in, y * unit_in, 0.0);
+                        proj4rs::transform::transform(&src, &dst, &mut p).ok()?;
+                        Coord {
+                            x: p.0.to_degrees(),
+                            y: p.1.to_degrees(),
+                        }
+                    }
                 };
                 let plausible = c.x.is_finite()
                     && c.y.is_finite()
