@@ -21,6 +21,7 @@ use super::network::{KeptWay, TaggedNode, VKey};
 use super::rules::is_entrance;
 use super::seg_grid::SegmentGrid;
 use crate::crs::PlaneScale;
+use rayon::prelude::*;
 
 /// Tagged entrance nodes count for a polygon whose boundary is this close, metres.
 pub(crate) const TAGGED_REACH_M: f64 = 2.0;
@@ -153,10 +154,15 @@ fn ground_segments(kept: &[KeptWay]) -> GroundSegments {
             way_seg.extend((0..way.coords.len() as u32 - 1).map(|s| (w as u32, s)));
         }
     }
-    let grid = SegmentGrid::new(way_seg.iter().map(|&(w, s)| {
-        let c = &kept[w as usize].coords;
-        (c[s as usize], c[s as usize + 1])
-    }));
+    let grid = SegmentGrid::new(
+        way_seg
+            .par_iter()
+            .map(|&(w, s)| {
+                let c = &kept[w as usize].coords;
+                (c[s as usize], c[s as usize + 1])
+            })
+            .collect(),
+    );
     GroundSegments { grid, way_seg }
 }
 

@@ -483,12 +483,17 @@ impl WalkNetwork {
             let has_small = edge_of
                 .iter()
                 .any(|&e| self.edges_in_piece_of(e) < SMALL_PIECE_EDGES);
-            let grid = SegmentGrid::new(edge_of.iter().map(|&e| {
-                (
-                    self.xy[self.edge_u[e as usize] as usize],
-                    self.xy[self.edge_v[e as usize] as usize],
-                )
-            }));
+            let grid = SegmentGrid::new(
+                edge_of
+                    .par_iter()
+                    .map(|&e| {
+                        (
+                            self.xy[self.edge_u[e as usize] as usize],
+                            self.xy[self.edge_v[e as usize] as usize],
+                        )
+                    })
+                    .collect(),
+            );
             SnapIndex {
                 grid,
                 edge_of,

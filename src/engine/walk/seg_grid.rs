@@ -13,6 +13,7 @@
 use std::sync::OnceLock;
 
 use geo::Coord;
+use rayon::prelude::*;
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 use super::geom::project;
@@ -81,28 +82,48 @@ pub(crate) struct SegmentGrid {
 
 impl SegmentGrid {
     /// Index `segs` (their positions are the answers' `at`).
-    pub(crate) fn new(segs: impl IntoIterator<Item = (Coord, Coord)>) -> Self {
+    pub(crate) fn new(segs: Vec<(Coord, Coord)>) -> Self {
         let segs: Vec<Indexed> = segs
-            .into_iter()
+            .into_par_iter()
             .enumerate()
             .map(|(i, (a, b))| Indexed { a, b, at: i as u32 })
             .collect();
-        let (mut lo, mut hi) = (
-            Coord {
-                x: f64::INFINITY,
-                y: f64::INFINITY,
-            },
-            Coord {
-                x: f64::NEG_INFINITY,
-                y: f64::NEG_INFINITY,
-            },
-        );
-        for s in &segs {
-            lo.x = lo.x.min(s.a.x).min(s.b.x);
-            lo.y = lo.y.min(s.a.y).min(s.b.y);
-            hi.x = hi.x.max(s.a.x).max(s.b.x);
-            hi.y = hi.y.max(s.a.y).max(s.b.y);
-        }
+        let inf = Coord {
+            x: f64::INFINITY,
+            y: f64::INFINITY,
+        };
+        let (mut lo, mut hi) = segs
+            .par_iter()
+            .fold(
+                || (inf, -inf),
+                |(lo, hi), s| {
+                    (
+                        Coord {
+                            x: lo.x.min(s.a.x).min(s.b.x),
+                            y: lo.y.min(s.a.y).min(s.b.y),
+                        },
+                        Coord {
+                            x: hi.x.max(s.a.x).max(s.b.x),
+                            y: hi.y.max(s.a.y).max(s.b.y),
+                        },
+                    )
+                },
+            )
+            .reduce(
+                || (inf, -inf),
+                |(l1, h1), (l2, h2)| {
+                    (
+                        Coord {
+                            x: l1.x.min(l2.x),
+                            y: l1.y.min(l2.y),
+                        },
+                        Coord {
+                            x: h1.x.max(h2.x),
+                            y: h1.y.max(h2.y),
+                        },
+                    )
+                },
+            );
         if segs.is_empty() || !(lo.x.is_finite() && lo.y.is_finite()) {
             lo = Coord { x: 0.0, y: 0.0 };
             hi = lo;
@@ -131,8 +152,9 @@ impl SegmentGrid {
             long: None,
             all: OnceLock::new(),
         };
-        let ranges: Vec<Option<[i64; 4]>> = segs
-            .iter()
+        // Each segment's cells (x0, y0, x1, y1), or none: kept apart.
+        let ranges: Vec<Option<[u32; 4]>> = segs
+            .par_iter()
             .map(|s| {
                 let [x0, y0] = grid.cell_of(Coord {
                     x: s.a.x.min(s.b.x),
@@ -143,15 +165,16 @@ impl SegmentGrid {
                     y: s.a.y.max(s.b.y),
                 });
                 let cells = ((x1 - x0 + 1) * (y1 - y0 + 1)) as usize;
-                (cells <= MAX_CELLS).then_some([x0, y0, x1, y1])
+                (cells <= MAX_CELLS).then_some([x0, y0, x1, y1].map(|v| v as u32))
             })
             .collect();
         let n_cells = (nx * ny) as usize;
         let mut count = vec![0u32; n_cells + 1];
+        let nx_cells = nx as usize;
         for [x0, y0, x1, y1] in ranges.iter().flatten() {
-            for y in *y0..=*y1 {
-                for x in *x0..=*x1 {
-                    count[(y * nx + x) as usize + 1] += 1;
+            for y in *y0 as usize..=*y1 as usize {
+                for x in *x0 as usize..=*x1 as usize {
+                    count[y * nx_cells + x + 1] += 1;
                 }
             }
         }
@@ -166,9 +189,9 @@ impl SegmentGrid {
                 long.push(segs[i]);
                 continue;
             };
-            for y in y0..=y1 {
-                for x in x0..=x1 {
-                    let c = (y * nx + x) as usize;
+            for y in y0 as usize..=y1 as usize {
+                for x in x0 as usize..=x1 as usize {
+                    let c = y * nx_cells + x;
                     refs[fill[c] as usize] = i as u32;
                     fill[c] += 1;
                 }
@@ -368,7 +391,7 @@ mod tests {
         let s = vec![(c(0., 1.), c(10., 1.)), (c(0., -1.), c(10., -1.))];
         let g = SegmentGrid::new(s.clone());
         assert_eq!(g.nearest(c(5., 0.), 100.0, |_| true).unwrap().at, 0);
-        let g = SegmentGrid::new(s.into_iter().rev());
+        let g = SegmentGrid::new(s.into_iter().rev().collect());
         assert_eq!(g.nearest(c(5., 0.), 100.0, |_| true).unwrap().at, 0);
     }
 
@@ -396,7 +419,7 @@ mod tests {
                 );
             }
         }
-        let empty = SegmentGrid::new(Vec::<(Coord, Coord)>::new());
+        let empty = SegmentGrid::new(Vec::new());
         assert_eq!(empty.nearest(c(1., 1.), 1e9, |_| true), None);
         let one = SegmentGrid::new(vec![(c(3., 3.), c(3., 3.))]);
         assert_eq!(one.nearest(c(0., -1.), 1e9, |_| true).unwrap().d2, 25.0);
