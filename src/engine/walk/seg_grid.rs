@@ -88,42 +88,7 @@ impl SegmentGrid {
             .enumerate()
             .map(|(i, (a, b))| Indexed { a, b, at: i as u32 })
             .collect();
-        let inf = Coord {
-            x: f64::INFINITY,
-            y: f64::INFINITY,
-        };
-        let (mut lo, mut hi) = segs
-            .par_iter()
-            .fold(
-                || (inf, -inf),
-                |(lo, hi), s| {
-                    (
-                        Coord {
-                            x: lo.x.min(s.a.x).min(s.b.x),
-                            y: lo.y.min(s.a.y).min(s.b.y),
-                        },
-                        Coord {
-                            x: hi.x.max(s.a.x).max(s.b.x),
-                            y: hi.y.max(s.a.y).max(s.b.y),
-                        },
-                    )
-                },
-            )
-            .reduce(
-                || (inf, -inf),
-                |(l1, h1), (l2, h2)| {
-                    (
-                        Coord {
-                            x: l1.x.min(l2.x),
-                            y: l1.y.min(l2.y),
-                        },
-                        Coord {
-                            x: h1.x.max(h2.x),
-                            y: h1.y.max(h2.y),
-                        },
-                    )
-                },
-            );
+        let (mut lo, mut hi) = bounds(&segs);
         if segs.is_empty() || !(lo.x.is_finite() && lo.y.is_finite()) {
             lo = Coord { x: 0.0, y: 0.0 };
             hi = lo;
@@ -349,6 +314,45 @@ impl SegmentGrid {
             }
         }
     }
+}
+
+/// The corners of the box around every segment (infinite for none).
+fn bounds(segs: &[Indexed]) -> (Coord, Coord) {
+    let inf = Coord {
+        x: f64::INFINITY,
+        y: f64::INFINITY,
+    };
+    segs.par_iter()
+        .fold(
+            || (inf, -inf),
+            |(lo, hi), s| {
+                (
+                    Coord {
+                        x: lo.x.min(s.a.x).min(s.b.x),
+                        y: lo.y.min(s.a.y).min(s.b.y),
+                    },
+                    Coord {
+                        x: hi.x.max(s.a.x).max(s.b.x),
+                        y: hi.y.max(s.a.y).max(s.b.y),
+                    },
+                )
+            },
+        )
+        .reduce(
+            || (inf, -inf),
+            |(l1, h1), (l2, h2)| {
+                (
+                    Coord {
+                        x: l1.x.min(l2.x),
+                        y: l1.y.min(l2.y),
+                    },
+                    Coord {
+                        x: h1.x.max(h2.x),
+                        y: h1.y.max(h2.y),
+                    },
+                )
+            },
+        )
 }
 
 #[cfg(test)]
