@@ -219,7 +219,6 @@ type Hits = Vec<(u32, f64, u32)>;
 /// order of its segments and along each (then by feature): the boundary segments look up
 /// the way segments whose boxes meet theirs, in parallel.
 fn crossing_hits(kept: &[KeptWay], segs: &GroundSegments, boundary: &RTree<Edge>) -> Vec<Hits> {
-    use rayon::prelude::*;
     let edges: Vec<&Edge> = boundary.iter().collect();
     let mut found: Vec<(u32, u32, f64, u32)> = edges
         .par_iter()

@@ -291,35 +291,26 @@ impl WalkReach {
                     .unzip()
             })
             .collect();
-        let mut flag_columns = Vec::new();
-        let tiers: Vec<TierColumn> = per_tier
+        let full = detail == Detail::Distances;
+        let (tiers, flag_columns): (Vec<TierColumn>, Vec<TierColumn>) = per_tier
             .into_iter()
             .map(|(ok, (distance_m, (nearest, flag)))| {
-                flag_columns.push(TierColumn {
+                let walked = TierColumn {
+                    ok,
+                    distance_m: if full { distance_m } else { Vec::new() },
+                    nearest: if full { nearest } else { Vec::new() },
+                };
+                let straight = TierColumn {
                     ok: flag,
                     distance_m: Vec::new(),
                     nearest: Vec::new(),
-                });
-                match detail {
-                    Detail::Flags => TierColumn {
-                        ok,
-                        distance_m: Vec::new(),
-                        nearest: Vec::new(),
-                    },
-                    Detail::Distances => TierColumn {
-                        ok,
-                        distance_m,
-                        nearest,
-                    },
-                }
+                };
+                (walked, straight)
             })
-            .collect();
-        let flags = straight.then(|| {
-            let all_ok = all_tiers(&flag_columns, points.len());
-            Coverage {
-                tiers: flag_columns,
-                all_ok,
-            }
+            .unzip();
+        let flags = straight.then(|| Coverage {
+            all_ok: all_tiers(&flag_columns, points.len()),
+            tiers: flag_columns,
         });
         let all_ok = all_tiers(&tiers, points.len());
         (

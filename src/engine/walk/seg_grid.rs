@@ -35,6 +35,22 @@ struct Indexed {
     at: u32,
 }
 
+impl Indexed {
+    /// The lower-left and upper-right corners of the segment's box.
+    fn corners(&self) -> (Coord, Coord) {
+        (
+            Coord {
+                x: self.a.x.min(self.b.x),
+                y: self.a.y.min(self.b.y),
+            },
+            Coord {
+                x: self.a.x.max(self.b.x),
+                y: self.a.y.max(self.b.y),
+            },
+        )
+    }
+}
+
 impl RTreeObject for Indexed {
     type Envelope = AABB<[f64; 2]>;
     fn envelope(&self) -> Self::Envelope {
@@ -121,14 +137,9 @@ impl SegmentGrid {
         let ranges: Vec<Option<[u32; 4]>> = segs
             .par_iter()
             .map(|s| {
-                let [x0, y0] = grid.cell_of(Coord {
-                    x: s.a.x.min(s.b.x),
-                    y: s.a.y.min(s.b.y),
-                });
-                let [x1, y1] = grid.cell_of(Coord {
-                    x: s.a.x.max(s.b.x),
-                    y: s.a.y.max(s.b.y),
-                });
+                let (lo, hi) = s.corners();
+                let [x0, y0] = grid.cell_of(lo);
+                let [x1, y1] = grid.cell_of(hi);
                 let cells = ((x1 - x0 + 1) * (y1 - y0 + 1)) as usize;
                 (cells <= MAX_CELLS).then_some([x0, y0, x1, y1].map(|v| v as u32))
             })
@@ -240,19 +251,9 @@ impl SegmentGrid {
         let (x1, y1) = (qx1.min(self.nx - 1), qy1.min(self.ny - 1));
         for y in y0..=y1 {
             for x in x0..=x1 {
-                let c = (y * self.nx + x) as usize;
-                for &i in &self.refs[self.start[c] as usize..self.start[c + 1] as usize] {
+                for &i in self.cell_refs(x, y) {
                     let s = &self.segs[i as usize];
-                    let (smin, smax) = (
-                        Coord {
-                            x: s.a.x.min(s.b.x),
-                            y: s.a.y.min(s.b.y),
-                        },
-                        Coord {
-                            x: s.a.x.max(s.b.x),
-                            y: s.a.y.max(s.b.y),
-                        },
-                    );
+                    let (smin, smax) = s.corners();
                     // Listed in several cells: visited in the first cell both boxes share.
                     let [sx0, sy0] = self.cell_of(smin);
                     if x != sx0.max(x0) || y != sy0.max(y0) {
@@ -266,14 +267,19 @@ impl SegmentGrid {
         }
     }
 
+    /// The positions of the segments listed in cell `(x, y)` (inside the grid).
+    fn cell_refs(&self, x: i64, y: i64) -> &[u32] {
+        let c = (y * self.nx + x) as usize;
+        &self.refs[self.start[c] as usize..self.start[c + 1] as usize]
+    }
+
     /// Call `visit` with every segment listed in the cells of ring `r` around `(cx, cy)`.
     fn ring(&self, cx: i64, cy: i64, r: i64, mut visit: impl FnMut(u32)) {
         let mut cell = |x: i64, y: i64| {
             if x < 0 || y < 0 || x >= self.nx || y >= self.ny {
                 return;
             }
-            let c = (y * self.nx + x) as usize;
-            for &i in &self.refs[self.start[c] as usize..self.start[c + 1] as usize] {
+            for &i in self.cell_refs(x, y) {
                 visit(i);
             }
         };
