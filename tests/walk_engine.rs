@@ -521,8 +521,8 @@ proptest! {
                 .map(|(f, &c)| Source { node: at[&key(c)], key: 10.0 * f as f64, feature: f as u32 })
                 .collect()
         };
-        let lf = multi_source(&full, &src(&full), 1e9);
-        let ll = multi_source(&less, &src(&less), 1e9);
+        let lf = multi_source(&full.arcs, &src(&full), 1e9);
+        let ll = multi_source(&less.arcs, &src(&less), 1e9);
         for (i, &c) in full.xy.iter().enumerate() {
             if let Some(&j) = in_less.get(&key(c)) {
                 prop_assert!(ll.key[j as usize] >= lf.key[i] - 1e-9,

@@ -12,7 +12,9 @@ use rayon::prelude::*;
 use crate::crs::SourceCrs;
 use crate::engine::coverage::{Coverage, Detail};
 use crate::engine::reach::StraightLine;
-use crate::engine::walk::{self, NetworkInput, NetworkWay, TaggedNode, WalkCoverage, WalkReach};
+use crate::engine::walk::{
+    self, NetworkInput, NetworkWay, TaggedNode, WalkCoverage, WalkNetwork, WalkReach,
+};
 use crate::error::Error;
 use crate::io::network::{read_entrances, read_network};
 use crate::io::output::{self, Format, PointTable};
@@ -167,7 +169,7 @@ impl fmt::Display for WalkSummary {
 }
 
 /// The network read, projected and built, with the walking metric over the run's green
-/// spaces.
+/// spaces; and the number of ways read.
 pub fn build_reach(
     cfg: &CheckConfig,
     wc: &WalkConfig,
@@ -175,8 +177,12 @@ pub fn build_reach(
     warnings: &mut Warnings,
 ) -> Result<(WalkReach, usize), Error> {
     let network = read_projected(cfg, wc, &prepared.plane, warnings)?;
-    let reach = reach_over(cfg, wc, &prepared.plane, &network, &prepared.green)?;
-    Ok((reach, network.ways_read))
+    let net = network_over(wc, &prepared.plane, &network, &prepared.green)?;
+    let ways_read = network.ways_read;
+    // The input ways are not needed by the searches.
+    drop(network);
+    let reach = reach_on(cfg, wc, &prepared.plane, net, &prepared.green);
+    Ok((reach, ways_read))
 }
 
 /// The walking network file (and `--entrances`) read and projected onto the run's plane,
@@ -252,9 +258,19 @@ pub fn reach_over(
     network: &ProjectedNetwork,
     green: &crate::run::green::GreenSpaces,
 ) -> Result<WalkReach, Error> {
+    let net = network_over(wc, plane, network, green)?;
+    Ok(reach_on(cfg, wc, plane, net, green))
+}
+
+/// The walking graph of an already read network, with the green spaces `green` entered.
+pub fn network_over(
+    wc: &WalkConfig,
+    plane: &crate::crs::LocalPlane,
+    network: &ProjectedNetwork,
+    green: &crate::run::green::GreenSpaces,
+) -> Result<WalkNetwork, Error> {
     let (ways, tagged, given) = (&network.ways, &network.tagged, &network.given);
-    let spaces = green;
-    let green: Vec<(u32, &Geometry<f64>)> = spaces
+    let green: Vec<(u32, &Geometry<f64>)> = green
         .features
         .iter()
         .enumerate()
@@ -270,6 +286,18 @@ pub fn reach_over(
         walk_trunk: wc.walk_trunk,
     })
     .map_err(|e| Error::Config(format!("{}: {e}", wc.network.display())))?;
+    Ok(net)
+}
+
+/// The walking metric of the green spaces `spaces` over the graph `net` (its searches run
+/// here).
+pub fn reach_on(
+    cfg: &CheckConfig,
+    wc: &WalkConfig,
+    plane: &crate::crs::LocalPlane,
+    net: WalkNetwork,
+    spaces: &crate::run::green::GreenSpaces,
+) -> WalkReach {
     let radius: Vec<Vec<f64>> = cfg
         .standard
         .tiers
@@ -289,14 +317,14 @@ pub fn reach_over(
         })
         .collect();
     let straight = StraightLine::new(spaces.tier_groups(&cfg.standard), plane.scale());
-    Ok(WalkReach::new(
+    WalkReach::new(
         net,
         straight,
         radius,
         cfg.max_distance_m,
         wc.snap_m,
         plane.scale(),
-    ))
+    )
 }
 
 /// Points measured on foot, with the straight-line results beside them.

@@ -144,6 +144,8 @@ pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<Entra
 /// The segments of the ground-level kept ways, indexed, with the (way, segment) of each.
 struct GroundSegments {
     grid: SegmentGrid,
+    /// The ends of each segment, as the ways were before any split.
+    ends: Vec<(Coord, Coord)>,
     way_seg: Vec<(u32, u32)>,
 }
 
@@ -154,16 +156,19 @@ fn ground_segments(kept: &[KeptWay]) -> GroundSegments {
             way_seg.extend((0..way.coords.len() as u32 - 1).map(|s| (w as u32, s)));
         }
     }
-    let grid = SegmentGrid::new(
-        way_seg
-            .par_iter()
-            .map(|&(w, s)| {
-                let c = &kept[w as usize].coords;
-                (c[s as usize], c[s as usize + 1])
-            })
-            .collect(),
-    );
-    GroundSegments { grid, way_seg }
+    let ends: Vec<(Coord, Coord)> = way_seg
+        .par_iter()
+        .map(|&(w, s)| {
+            let c = &kept[w as usize].coords;
+            (c[s as usize], c[s as usize + 1])
+        })
+        .collect();
+    let grid = SegmentGrid::new(&ends[..]);
+    GroundSegments {
+        grid,
+        ends,
+        way_seg,
+    }
 }
 
 /// The boundary segments (outer and inner rings) of the green polygons, and the polygons of
@@ -232,7 +237,7 @@ fn crossing_hits(kept: &[KeptWay], segs: &GroundSegments, boundary: &RTree<Edge>
                 y: e.a.y.max(e.b.y),
             };
             let mut hits = Vec::new();
-            segs.grid.in_box(lo, hi, |at, a, b| {
+            segs.grid.in_box(&segs.ends[..], lo, hi, |at, a, b| {
                 let (w, s) = segs.way_seg[at as usize];
                 for t in intersections(a, b, e.a, e.b) {
                     hits.push((w, s, t, e.feature));
@@ -277,9 +282,12 @@ impl Finder<'_> {
     ) -> Option<(VKey, f64)> {
         let k = self.scale.at(p);
         let way_seg = &self.segs.way_seg;
-        let near = self.segs.grid.nearest(p, (reach_m * k).powi(2), |i| {
-            !snappable_only || kept[way_seg[i as usize].0 as usize].rule.snappable()
-        })?;
+        let near = self
+            .segs
+            .grid
+            .nearest(&self.segs.ends[..], p, (reach_m * k).powi(2), |i| {
+                !snappable_only || kept[way_seg[i as usize].0 as usize].rule.snappable()
+            })?;
         let (way, seg) = way_seg[near.at as usize];
         let (t, d2) = (near.t, near.d2);
         let key = kept[way as usize].split_at(seg, t, &mut self.next_split);

@@ -22,8 +22,8 @@ use geo::{Coord, Geometry};
 
 use crate::crs::PlaneScale;
 pub use entrances::EntryKind;
-pub use network::{NetworkWay, NodeKind, Snap, TaggedNode, WalkNetwork};
-pub use reach::{WalkCoverage, WalkReach};
+pub use network::{IncomingArcs, NetworkWay, NodeKind, Snap, TaggedNode, WalkNetwork};
+pub use reach::{PlacedPoints, WalkCoverage, WalkReach};
 
 /// What can go wrong building a network.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

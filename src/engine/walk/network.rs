@@ -6,8 +6,8 @@
 //! (`f64`): plane length divided by the plane's point scale at the segment's midpoint.
 //!
 //! The search runs from the green spaces towards the homes, so the graph keeps the *incoming*
-//! arcs of every node in CSR form (`rev_start`, `rev_from`, `rev_len`): an arc `u → v` walkable
-//! in that direction is stored under `v`.
+//! arcs of every node in CSR form ([`IncomingArcs`]): an arc `u → v` walkable in that
+//! direction is stored under `v`.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -15,7 +15,7 @@ use geo::Coord;
 
 use super::numbering::NodeMap;
 use super::rules::{WayRule, classify};
-use super::seg_grid::SegmentGrid;
+use super::seg_grid::{SegmentGrid, Segments};
 use crate::crs::PlaneScale;
 use rayon::prelude::*;
 
@@ -41,6 +41,24 @@ pub struct TaggedNode {
     pub tags: Vec<(String, String)>,
     /// Position, plane metres.
     pub xy: Coord,
+}
+
+/// The incoming arcs of every node in CSR form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IncomingArcs {
+    /// Offsets of each node's arcs, one more than nodes (empty once taken by the searches).
+    pub start: Vec<u32>,
+    /// Tail node of each arc.
+    pub from: Vec<u32>,
+    /// Length of each arc, ground metres.
+    pub len: Vec<f64>,
+}
+
+impl IncomingArcs {
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.start.len().saturating_sub(1)
+    }
 }
 
 /// Bits of an edge's flags.
@@ -88,12 +106,9 @@ pub struct WalkNetwork {
     pub edge_flags: Vec<u8>,
     /// The input way (index into the input) of each edge.
     pub edge_way: Vec<u32>,
-    /// CSR offsets of incoming arcs, one more than nodes.
-    pub rev_start: Vec<u32>,
-    /// Tail node of each incoming arc.
-    pub rev_from: Vec<u32>,
-    /// Length of each incoming arc, ground metres.
-    pub rev_len: Vec<f64>,
+    /// The incoming arcs, for the searches. [`super::WalkReach::new`] takes them for its
+    /// searches and frees them after: the network it keeps has none.
+    pub arcs: IncomingArcs,
     /// Connected piece of each node.
     pub node_piece: Vec<u32>,
     /// Edges per piece.
@@ -260,7 +275,7 @@ pub(crate) fn assemble(mut kept: Vec<KeptWay>, scale: PlaneScale) -> (WalkNetwor
         })
         .collect();
     let n_nodes = g.xy.len();
-    let (rev_start, rev_from, rev_len) = g.incoming_arcs();
+    let arcs = g.incoming_arcs();
     let (node_piece, piece_edges) = g.pieces();
     (
         WalkNetwork {
@@ -271,9 +286,7 @@ pub(crate) fn assemble(mut kept: Vec<KeptWay>, scale: PlaneScale) -> (WalkNetwor
             edge_len: g.edge_len,
             edge_flags: g.edge_flags,
             edge_way: g.edge_way,
-            rev_start,
-            rev_from,
-            rev_len,
+            arcs,
             node_piece,
             piece_edges,
             snap_index: std::sync::OnceLock::new(),
@@ -285,7 +298,8 @@ pub(crate) fn assemble(mut kept: Vec<KeptWay>, scale: PlaneScale) -> (WalkNetwor
 }
 
 /// The vertex keys and positions of all ways one after the other (each way's splits in
-/// place), and where each way's vertices begin (one more than ways).
+/// place), and where each way's vertices begin (one more than ways). The ways' own vertex
+/// lists are freed on the way.
 fn vertex_sequences(kept: &mut [KeptWay]) -> (Vec<VKey>, Vec<Coord>, Vec<usize>) {
     let mut ends = Vec::with_capacity(kept.len() + 1);
     ends.push(0usize);
@@ -304,33 +318,38 @@ fn vertex_sequences(kept: &mut [KeptWay]) -> (Vec<VKey>, Vec<Coord>, Vec<usize>)
         parts.push((way, k0, c0));
         (k, c) = (k1, c1);
     }
-    parts.into_par_iter().for_each(|(way, k, c)| {
-        for (i, (key, xy)) in vertex_sequence(way).into_iter().enumerate() {
-            k[i] = key;
-            c[i] = xy;
-        }
-    });
+    parts
+        .into_par_iter()
+        .for_each(|(way, k, c)| vertex_sequence(way, k, c));
     (keys, coords, ends)
 }
 
-/// The vertices of a way in order, its splits (sorted here) between them.
-fn vertex_sequence(w: &mut KeptWay) -> Vec<(VKey, Coord)> {
+/// Write the vertices of a way in order into `keys` and `coords`, its splits (sorted here)
+/// between them, and free the way's own lists (only its rule and input remain needed).
+fn vertex_sequence(w: &mut KeptWay, keys: &mut [VKey], coords: &mut [Coord]) {
     w.splits
         .sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let mut seq: Vec<(VKey, Coord)> = Vec::with_capacity(w.keys.len() + w.splits.len());
+    let mut out = keys.iter_mut().zip(coords.iter_mut());
+    let mut put = |key: VKey, xy: Coord| {
+        if let Some((k, c)) = out.next() {
+            (*k, *c) = (key, xy);
+        }
+    };
     let mut sp = w.splits.iter().peekable();
     for i in 0..w.keys.len() {
-        seq.push((w.keys[i], w.coords[i]));
+        put(w.keys[i], w.coords[i]);
         while let Some(&&(s, t, k)) = sp.peek() {
             if s as usize != i {
                 break;
             }
             let (a, b) = (w.coords[i], w.coords[i + 1]);
-            seq.push((k, a + (b - a) * t));
+            put(k, a + (b - a) * t);
             sp.next();
         }
     }
-    seq
+    w.keys = Vec::new();
+    w.coords = Vec::new();
+    w.splits = Vec::new();
 }
 
 /// The [`flag`] bits of the edges of a way under `rule`.
@@ -363,8 +382,8 @@ struct Graph {
 }
 
 impl Graph {
-    /// The incoming arcs of every node in CSR form: (start offsets, tails, lengths).
-    fn incoming_arcs(&self) -> (Vec<u32>, Vec<u32>, Vec<f64>) {
+    /// The incoming arcs of every node in CSR form.
+    fn incoming_arcs(&self) -> IncomingArcs {
         let n_nodes = self.xy.len();
         let forward = |e: usize| self.edge_flags[e] & flag::FORWARD != 0;
         let backward = |e: usize| self.edge_flags[e] & flag::BACKWARD != 0;
@@ -400,7 +419,11 @@ impl Graph {
                 push(u, v, l);
             }
         }
-        (rev_start, rev_from, rev_len)
+        IncomingArcs {
+            start: rev_start,
+            from: rev_from,
+            len: rev_len,
+        }
     }
 
     /// Connected pieces, ignoring direction: the piece of each node and the edges per piece.
@@ -438,14 +461,31 @@ impl Graph {
     }
 }
 
-/// The snapping index: every snappable edge in a [`SegmentGrid`], in edge order (so ties in
-/// distance go to the lower edge number).
+/// The snapping index: every snappable edge in a [`SegmentGrid`] at its edge number (so ties
+/// in distance go to the lower edge number), its ends read from the nodes.
 pub(crate) struct SnapIndex {
     grid: SegmentGrid,
-    /// The edge at each position of the grid.
-    edge_of: Vec<u32>,
     /// Some snappable edge lies on a piece of fewer than [`SMALL_PIECE_EDGES`] edges.
     has_small: bool,
+}
+
+/// The snappable edges of a network as segments, by edge number.
+struct SnapEdges<'a>(&'a WalkNetwork);
+
+impl Segments for SnapEdges<'_> {
+    fn count(&self) -> usize {
+        self.0.edge_u.len()
+    }
+    fn ends(&self, e: u32) -> Option<(Coord, Coord)> {
+        let net = self.0;
+        let e = e as usize;
+        (*net.edge_flags.get(e)? & flag::SNAP != 0).then(|| {
+            (
+                net.xy[net.edge_u[e] as usize],
+                net.xy[net.edge_v[e] as usize],
+            )
+        })
+    }
 }
 
 /// Where a home joins the network.
@@ -477,26 +517,12 @@ impl WalkNetwork {
     /// [`super::WalkReach::new`] starts it beside the searches).
     pub(crate) fn snap_index(&self) -> &SnapIndex {
         self.snap_index.get_or_init(|| {
-            let edge_of: Vec<u32> = (0..self.edge_u.len() as u32)
-                .filter(|&e| self.edge_flags[e as usize] & flag::SNAP != 0)
-                .collect();
-            let has_small = edge_of
-                .iter()
-                .any(|&e| self.edges_in_piece_of(e) < SMALL_PIECE_EDGES);
-            let grid = SegmentGrid::new(
-                edge_of
-                    .par_iter()
-                    .map(|&e| {
-                        (
-                            self.xy[self.edge_u[e as usize] as usize],
-                            self.xy[self.edge_v[e as usize] as usize],
-                        )
-                    })
-                    .collect(),
-            );
+            let has_small = (0..self.edge_u.len() as u32).into_par_iter().any(|e| {
+                self.edge_flags[e as usize] & flag::SNAP != 0
+                    && self.edges_in_piece_of(e) < SMALL_PIECE_EDGES
+            });
             SnapIndex {
-                grid,
-                edge_of,
+                grid: SegmentGrid::new(&SnapEdges(self)),
                 has_small,
             }
         })
@@ -512,17 +538,18 @@ impl WalkNetwork {
         let k = scale.at(p);
         let limit2 = (max_m * k).powi(2);
         let index = self.snap_index();
-        let near = index.grid.nearest(p, limit2, |_| true)?;
+        let edges = SnapEdges(self);
+        let near = index.grid.nearest(&edges, p, limit2, |_| true)?;
         let (mut t, mut d2) = (near.t, near.d2);
-        let mut edge = index.edge_of[near.at as usize];
+        let mut edge = near.at;
         let mut moved = false;
         if index.has_small
             && self.edges_in_piece_of(edge) < SMALL_PIECE_EDGES
-            && let Some(b) = index.grid.nearest(p, limit2, |i| {
-                self.edges_in_piece_of(index.edge_of[i as usize]) >= SMALL_PIECE_EDGES
+            && let Some(b) = index.grid.nearest(&edges, p, limit2, |e| {
+                self.edges_in_piece_of(e) >= SMALL_PIECE_EDGES
             })
         {
-            (t, d2, edge, moved) = (b.t, b.d2, index.edge_of[b.at as usize], true);
+            (t, d2, edge, moved) = (b.t, b.d2, b.at, true);
         }
         Some(Snap {
             edge,

@@ -10,7 +10,7 @@
 use geo::Coord;
 use rayon::prelude::*;
 
-use super::network::{Snap, WalkNetwork, flag};
+use super::network::{IncomingArcs, Snap, WalkNetwork, flag};
 use super::search::{Labels, Source, multi_source};
 use crate::crs::PlaneScale;
 use crate::engine::coverage::{
@@ -75,18 +75,21 @@ impl WalkReach {
     /// (NaN when it does not serve it); searches run to `limit_m` beyond the largest radius
     /// (nearest features are reported up to `max(limit_m, radius)`).
     pub fn new(
-        net: WalkNetwork,
+        mut net: WalkNetwork,
         straight: StraightLine,
         radius: Vec<Vec<f64>>,
         limit_m: f64,
         snap_m: f64,
         scale: PlaneScale,
     ) -> Self {
-        // The snapping index is bulk-loaded beside the searches: they do not need it.
+        // The arcs serve the searches only, and are freed after them; the snapping index is
+        // built beside the searches.
+        let arcs = std::mem::take(&mut net.arcs);
         let (tiers, _) = rayon::join(
-            || Self::searches(&net, radius, limit_m),
+            || Self::searches(&net, &arcs, radius, limit_m),
             || net.snap_index(),
         );
+        drop(arcs);
         Self {
             net,
             straight,
@@ -97,7 +100,12 @@ impl WalkReach {
     }
 
     /// One multi-source search per tier, in parallel.
-    fn searches(net: &WalkNetwork, radius: Vec<Vec<f64>>, limit_m: f64) -> Vec<TierSearch> {
+    fn searches(
+        net: &WalkNetwork,
+        arcs: &IncomingArcs,
+        radius: Vec<Vec<f64>>,
+        limit_m: f64,
+    ) -> Vec<TierSearch> {
         radius
             .into_par_iter()
             .map(|radius| {
@@ -116,7 +124,7 @@ impl WalkReach {
                     })
                     .collect();
                 let cutoff = limit_m.max(big_r) + (big_r - small_r);
-                let labels = multi_source(net, &sources, cutoff);
+                let labels = multi_source(arcs, &sources, cutoff);
                 TierSearch {
                     big_r,
                     radius,
@@ -237,11 +245,43 @@ impl WalkReach {
         limit_m: f64,
         straight: bool,
     ) -> (WalkCoverage, Option<Coverage>) {
-        let order = z_order(points);
-        let sorted: Vec<Coord> = order.par_iter().map(|&i| points[i as usize]).collect();
-        let (WalkCoverage { coverage, snaps }, flags) =
-            self.evaluate_in_order(&sorted, detail, limit_m, straight);
+        let placed = self.place(points);
+        self.evaluate_placed(points, placed, detail, limit_m, straight)
+    }
+
+    /// Place `points` on the network: their Z-order (neighbours share index paths and node
+    /// labels in cache) and in that order each point's snap and whether it may lie inside a
+    /// green polygon.
+    pub fn place(&self, points: &[Coord]) -> PlacedPoints {
+        place(&self.net, &self.straight, self.snap_m, self.scale, points)
+    }
+
+    /// [`Self::evaluate_beside`] for points already placed (by [`Self::place`], from the
+    /// same `points`).
+    pub fn evaluate_placed(
+        &self,
+        points: &[Coord],
+        placed: PlacedPoints,
+        detail: Detail,
+        limit_m: f64,
+        straight: bool,
+    ) -> (WalkCoverage, Option<Coverage>) {
+        let PlacedPoints {
+            order,
+            sorted,
+            snaps,
+            inside,
+        } = placed;
+        assert_eq!(
+            order.len(),
+            points.len(),
+            "points placed are not these points"
+        );
+        let (coverage, flags) =
+            self.assess_in_order(&sorted, &snaps, &inside, detail, limit_m, straight);
+        drop((sorted, inside));
         let position = positions(&order);
+        drop(order);
         (
             WalkCoverage {
                 coverage: unpermute(coverage, &position),
@@ -251,20 +291,17 @@ impl WalkReach {
         )
     }
 
-    /// [`Self::evaluate_beside`] on points in the order given.
-    fn evaluate_in_order(
+    /// Every tier of the placed points, in their order (with the straight-line flags where
+    /// asked).
+    fn assess_in_order(
         &self,
         points: &[Coord],
+        snaps: &[Option<Snap>],
+        inside: &[bool],
         detail: Detail,
         limit_m: f64,
         straight: bool,
-    ) -> (WalkCoverage, Option<Coverage>) {
-        // Each point's snap, and whether it may be inside a polygon of some tier (one lookup
-        // for all tiers when they share it, sparing each tier's own for points outside all).
-        let (snaps, inside): (Vec<Option<Snap>>, Vec<bool>) = points
-            .par_iter()
-            .map(|&p| (self.snap(p), self.straight.inside_any(p).unwrap_or(true)))
-            .unzip();
+    ) -> (Coverage, Option<Coverage>) {
         let n_tiers = self.tiers.len();
         // Per tier, the columns straight from each point's assessment (with the straight
         // flag where asked), no assessment held.
@@ -274,8 +311,8 @@ impl WalkReach {
             .map(|t| {
                 points
                     .par_iter()
-                    .zip(&snaps)
-                    .zip(&inside)
+                    .zip(snaps)
+                    .zip(inside)
                     .map(|((&p, &s), &may)| {
                         let a = self.assess_snapped_where(t, p, s, limit_m, may);
                         let h = a.nearest;
@@ -313,13 +350,52 @@ impl WalkReach {
             tiers: flag_columns,
         });
         let all_ok = all_tiers(&tiers, points.len());
-        (
-            WalkCoverage {
-                coverage: Coverage { tiers, all_ok },
-                snaps,
-            },
-            flags,
-        )
+        (Coverage { tiers, all_ok }, flags)
+    }
+}
+
+/// Points placed on a network ([`WalkReach::place`]), ready for
+/// [`WalkReach::evaluate_placed`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedPoints {
+    /// Indices of the points in Z-order.
+    order: Vec<u32>,
+    /// The points in that order.
+    sorted: Vec<Coord>,
+    /// Each one's snap, in that order.
+    snaps: Vec<Option<Snap>>,
+    /// Whether each may lie inside a green polygon of some tier, in that order.
+    inside: Vec<bool>,
+}
+
+/// [`WalkReach::place`].
+fn place(
+    net: &WalkNetwork,
+    straight: &StraightLine,
+    snap_m: f64,
+    scale: PlaneScale,
+    points: &[Coord],
+) -> PlacedPoints {
+    let order = z_order(points);
+    let sorted: Vec<Coord> = order.par_iter().map(|&i| points[i as usize]).collect();
+    // Built before the parallel loop: no worker waits on another's initialisation.
+    net.snap_index();
+    // One containment lookup for all tiers when they share it, sparing each tier's own for
+    // points outside all.
+    let (snaps, inside) = sorted
+        .par_iter()
+        .map(|&p| {
+            (
+                net.snap(p, snap_m, scale),
+                straight.inside_any(p).unwrap_or(true),
+            )
+        })
+        .unzip();
+    PlacedPoints {
+        order,
+        sorted,
+        snaps,
+        inside,
     }
 }
 

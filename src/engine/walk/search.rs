@@ -6,7 +6,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::network::WalkNetwork;
+use super::network::IncomingArcs;
 
 /// A start of the search: `node` begins at `key` metres on behalf of `feature`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,8 +35,8 @@ fn bits(x: f64) -> u64 {
 }
 
 /// Run the search from `sources` over walks towards them, keeping labels up to `cutoff`.
-pub fn multi_source(net: &WalkNetwork, sources: &[Source], cutoff: f64) -> Labels {
-    let n = net.node_count();
+pub fn multi_source(arcs: &IncomingArcs, sources: &[Source], cutoff: f64) -> Labels {
+    let n = arcs.node_count();
     let mut key = vec![f64::INFINITY; n];
     let mut feature = vec![u32::MAX; n];
     let mut heap: BinaryHeap<Reverse<(u64, u32, u32)>> = BinaryHeap::new();
@@ -58,10 +58,10 @@ pub fn multi_source(net: &WalkNetwork, sources: &[Source], cutoff: f64) -> Label
         if kb != bits(key[ui]) || f != feature[ui] {
             continue;
         }
-        let (lo, hi) = (net.rev_start[ui] as usize, net.rev_start[ui + 1] as usize);
+        let (lo, hi) = (arcs.start[ui] as usize, arcs.start[ui + 1] as usize);
         for a in lo..hi {
-            let v = net.rev_from[a];
-            let kv = ku + net.rev_len[a];
+            let v = arcs.from[a];
+            let kv = ku + arcs.len[a];
             if kv > cutoff {
                 continue;
             }

@@ -27,7 +27,25 @@ const MAX_RINGS: i64 = 12;
 /// Target mean number of segments per cell (cell side from the segments' density).
 const PER_CELL: f64 = 2.0;
 
-/// A segment and the position it was given in.
+/// The segments a grid indexes, by position: the grid keeps only positions, so the
+/// coordinates stay where they already are (the network's nodes, say).
+pub(crate) trait Segments: Sync {
+    /// Number of positions.
+    fn count(&self) -> usize;
+    /// The ends of the segment at position `i`, or `None` when that position is not indexed.
+    fn ends(&self, i: u32) -> Option<(Coord, Coord)>;
+}
+
+impl Segments for [(Coord, Coord)] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn ends(&self, i: u32) -> Option<(Coord, Coord)> {
+        self.get(i as usize).copied()
+    }
+}
+
+/// A segment and its position, for the R-trees.
 #[derive(Debug, Clone, Copy)]
 struct Indexed {
     a: Coord,
@@ -35,20 +53,18 @@ struct Indexed {
     at: u32,
 }
 
-impl Indexed {
-    /// The lower-left and upper-right corners of the segment's box.
-    fn corners(&self) -> (Coord, Coord) {
-        (
-            Coord {
-                x: self.a.x.min(self.b.x),
-                y: self.a.y.min(self.b.y),
-            },
-            Coord {
-                x: self.a.x.max(self.b.x),
-                y: self.a.y.max(self.b.y),
-            },
-        )
-    }
+/// The lower-left and upper-right corners of the box of `a`–`b`.
+fn corners(a: Coord, b: Coord) -> (Coord, Coord) {
+    (
+        Coord {
+            x: a.x.min(b.x),
+            y: a.y.min(b.y),
+        },
+        Coord {
+            x: a.x.max(b.x),
+            y: a.y.max(b.y),
+        },
+    )
 }
 
 impl RTreeObject for Indexed {
@@ -62,6 +78,17 @@ impl PointDistance for Indexed {
     fn distance_2(&self, p: &[f64; 2]) -> f64 {
         project(self.a, self.b, Coord { x: p[0], y: p[1] }).1
     }
+}
+
+/// Where a position goes in the grid.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    /// Not indexed.
+    Absent,
+    /// Spans more than [`MAX_CELLS`] cells: in the R-tree of long segments.
+    Long,
+    /// The cells x0, y0, x1, y1 its box overlaps.
+    Cells([usize; 4]),
 }
 
 /// The nearest segment found: its position in the input, the parameter of the nearest point
@@ -79,16 +106,15 @@ impl Nearest {
     }
 }
 
-/// The grid.
+/// The grid (positions only: every query is given the same [`Segments`] as the build).
 pub(crate) struct SegmentGrid {
-    segs: Vec<Indexed>,
     origin: Coord,
     cell: f64,
     nx: i64,
     ny: i64,
     /// CSR offsets into `refs`, one per cell (row-major) and one more.
     start: Vec<u32>,
-    /// Positions (into `segs`) of the segments of each cell, in input order.
+    /// Positions of the segments of each cell, in input order.
     refs: Vec<u32>,
     /// Segments spanning more than [`MAX_CELLS`] cells.
     long: Option<RTree<Indexed>>,
@@ -98,32 +124,27 @@ pub(crate) struct SegmentGrid {
 
 impl SegmentGrid {
     /// Index `segs` (their positions are the answers' `at`).
-    pub(crate) fn new(segs: Vec<(Coord, Coord)>) -> Self {
-        let segs: Vec<Indexed> = segs
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, (a, b))| Indexed { a, b, at: i as u32 })
-            .collect();
-        let (mut lo, mut hi) = bounds(&segs);
-        if segs.is_empty() || !(lo.x.is_finite() && lo.y.is_finite()) {
+    pub(crate) fn new<S: Segments + ?Sized>(segs: &S) -> Self {
+        let n = segs.count();
+        let (mut lo, mut hi) = bounds(segs);
+        if !(lo.x.is_finite() && lo.y.is_finite()) {
             lo = Coord { x: 0.0, y: 0.0 };
             hi = lo;
         }
         let (w, h) = (hi.x - lo.x, hi.y - lo.y);
-        let n = segs.len().max(1) as f64;
+        let n_f = n.max(1) as f64;
         // Side for PER_CELL segments a cell, at most ~4n cells, and never zero.
-        let mut cell = (w * h * PER_CELL / n).sqrt();
+        let mut cell = (w * h * PER_CELL / n_f).sqrt();
         if !(cell.is_finite() && cell > 0.0) {
-            cell = (w.max(h) / n).max(1.0);
+            cell = (w.max(h) / n_f).max(1.0);
         }
-        let cap = 4.0 * n + 16.0;
+        let cap = 4.0 * n_f + 16.0;
         while ((w / cell).floor() + 1.0) * ((h / cell).floor() + 1.0) > cap {
             cell *= 1.5;
         }
         let nx = (w / cell).floor() as i64 + 1;
         let ny = (h / cell).floor() as i64 + 1;
         let mut grid = SegmentGrid {
-            segs: Vec::new(),
             origin: lo,
             cell,
             nx,
@@ -133,50 +154,72 @@ impl SegmentGrid {
             long: None,
             all: OnceLock::new(),
         };
-        // Each segment's cells (x0, y0, x1, y1), or none: kept apart.
-        let ranges: Vec<Option<[u32; 4]>> = segs
-            .par_iter()
-            .map(|s| {
-                let (lo, hi) = s.corners();
-                let [x0, y0] = grid.cell_of(lo);
-                let [x1, y1] = grid.cell_of(hi);
-                let cells = ((x1 - x0 + 1) * (y1 - y0 + 1)) as usize;
-                (cells <= MAX_CELLS).then_some([x0, y0, x1, y1].map(|v| v as u32))
-            })
-            .collect();
-        let n_cells = (nx * ny) as usize;
-        let mut count = vec![0u32; n_cells + 1];
-        let nx_cells = nx as usize;
-        for [x0, y0, x1, y1] in ranges.iter().flatten() {
-            for y in *y0 as usize..=*y1 as usize {
-                for x in *x0 as usize..=*x1 as usize {
-                    count[y * nx_cells + x + 1] += 1;
-                }
+        // Each position's place, worked out twice (to count, then to fill) rather than held.
+        let place = |i: u32| -> Place {
+            let Some((a, b)) = segs.ends(i) else {
+                return Place::Absent;
+            };
+            let (lo, hi) = corners(a, b);
+            let [x0, y0] = grid.cell_of(lo);
+            let [x1, y1] = grid.cell_of(hi);
+            if ((x1 - x0 + 1) * (y1 - y0 + 1)) as usize > MAX_CELLS {
+                return Place::Long;
             }
-        }
+            Place::Cells([x0, y0, x1, y1].map(|v| v as usize))
+        };
+        let n_cells = (nx * ny) as usize;
+        let nx_cells = nx as usize;
+        // Counted in one slice of positions per thread, then summed.
+        let threads = rayon::current_num_threads().max(1);
+        let slice = n.div_ceil(threads).max(1);
+        let counts = (0..threads)
+            .into_par_iter()
+            .map(|k| {
+                let mut count = vec![0u32; n_cells + 1];
+                for i in (k * slice).min(n)..((k + 1) * slice).min(n) {
+                    if let Place::Cells([x0, y0, x1, y1]) = place(i as u32) {
+                        for y in y0..=y1 {
+                            for x in x0..=x1 {
+                                count[y * nx_cells + x + 1] += 1;
+                            }
+                        }
+                    }
+                }
+                count
+            })
+            .reduce_with(|mut a, b| {
+                a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
+                a
+            });
+        let mut count = counts.unwrap_or_else(|| vec![0u32; n_cells + 1]);
         for i in 0..n_cells {
             count[i + 1] += count[i];
         }
         let mut fill = count.clone();
         let mut refs = vec![0u32; count[n_cells] as usize];
         let mut long = Vec::new();
-        for (i, r) in ranges.iter().enumerate() {
-            let Some([x0, y0, x1, y1]) = *r else {
-                long.push(segs[i]);
-                continue;
-            };
-            for y in y0 as usize..=y1 as usize {
-                for x in x0 as usize..=x1 as usize {
-                    let c = y * nx_cells + x;
-                    refs[fill[c] as usize] = i as u32;
-                    fill[c] += 1;
+        for i in 0..n as u32 {
+            match place(i) {
+                Place::Absent => {}
+                Place::Long => {
+                    if let Some((a, b)) = segs.ends(i) {
+                        long.push(Indexed { a, b, at: i });
+                    }
+                }
+                Place::Cells([x0, y0, x1, y1]) => {
+                    for y in y0..=y1 {
+                        for x in x0..=x1 {
+                            let c = y * nx_cells + x;
+                            refs[fill[c] as usize] = i;
+                            fill[c] += 1;
+                        }
+                    }
                 }
             }
         }
         grid.start = count;
         grid.refs = refs;
         grid.long = (!long.is_empty()).then(|| RTree::bulk_load(long));
-        grid.segs = segs;
         grid
     }
 
@@ -190,19 +233,23 @@ impl SegmentGrid {
 
     /// The nearest segment to `p` among those `keep` accepts, within `limit2` (squared plane
     /// units); ties go to the segment given first.
-    pub(crate) fn nearest(
+    pub(crate) fn nearest<S: Segments + ?Sized>(
         &self,
+        segs: &S,
         p: Coord,
         limit2: f64,
         keep: impl Fn(u32) -> bool,
     ) -> Option<Nearest> {
         let mut best: Option<Nearest> = None;
-        let offer = |s: &Indexed, best: &mut Option<Nearest>| {
-            if !keep(s.at) {
+        let offer = |at: u32, best: &mut Option<Nearest>| {
+            if !keep(at) {
                 return;
             }
-            let (t, d2) = project(s.a, s.b, p);
-            let n = Nearest { at: s.at, t, d2 };
+            let Some((a, b)) = segs.ends(at) else {
+                return;
+            };
+            let (t, d2) = project(a, b, p);
+            let n = Nearest { at, t, d2 };
             if d2 <= limit2 && n.better_than(best) {
                 *best = Some(n);
             }
@@ -226,11 +273,26 @@ impl SegmentGrid {
                 return best;
             }
             if r - r0 >= MAX_RINGS && best.is_none() {
-                let all = self.all.get_or_init(|| RTree::bulk_load(self.segs.clone()));
+                let all = self.all.get_or_init(|| {
+                    RTree::bulk_load(
+                        (0..segs.count() as u32)
+                            .filter_map(|at| segs.ends(at).map(|(a, b)| Indexed { a, b, at }))
+                            .collect(),
+                    )
+                });
                 Self::tree_nearest(all, p, limit2, &keep, &mut best);
                 return best;
             }
-            self.ring(cx, cy, r, |i| offer(&self.segs[i as usize], &mut best));
+            self.ring(cx, cy, r, |x, y| {
+                // A cell wholly farther than the best so far cannot hold a better segment.
+                let reach2 = best.map_or(limit2, |b| b.d2.min(limit2));
+                if self.box_distance2(x, y, p) > reach2 {
+                    return;
+                }
+                for &i in self.cell_refs(x, y) {
+                    offer(i, &mut best);
+                }
+            });
             r += 1;
         }
         best
@@ -238,7 +300,13 @@ impl SegmentGrid {
 
     /// Call `visit` once with the position and ends of every segment whose bounding box
     /// meets the box `lo`–`hi` (boundaries included).
-    pub(crate) fn in_box(&self, lo: Coord, hi: Coord, mut visit: impl FnMut(u32, Coord, Coord)) {
+    pub(crate) fn in_box<S: Segments + ?Sized>(
+        &self,
+        segs: &S,
+        lo: Coord,
+        hi: Coord,
+        mut visit: impl FnMut(u32, Coord, Coord),
+    ) {
         if let Some(long) = &self.long {
             let env = AABB::from_corners([lo.x, lo.y], [hi.x, hi.y]);
             for s in long.locate_in_envelope_intersecting(&env) {
@@ -252,15 +320,17 @@ impl SegmentGrid {
         for y in y0..=y1 {
             for x in x0..=x1 {
                 for &i in self.cell_refs(x, y) {
-                    let s = &self.segs[i as usize];
-                    let (smin, smax) = s.corners();
+                    let Some((a, b)) = segs.ends(i) else {
+                        continue;
+                    };
+                    let (smin, smax) = corners(a, b);
                     // Listed in several cells: visited in the first cell both boxes share.
                     let [sx0, sy0] = self.cell_of(smin);
                     if x != sx0.max(x0) || y != sy0.max(y0) {
                         continue;
                     }
                     if smin.x <= hi.x && lo.x <= smax.x && smin.y <= hi.y && lo.y <= smax.y {
-                        visit(s.at, s.a, s.b);
+                        visit(i, a, b);
                     }
                 }
             }
@@ -273,15 +343,24 @@ impl SegmentGrid {
         &self.refs[self.start[c] as usize..self.start[c + 1] as usize]
     }
 
-    /// Call `visit` with every segment listed in the cells of ring `r` around `(cx, cy)`.
-    fn ring(&self, cx: i64, cy: i64, r: i64, mut visit: impl FnMut(u32)) {
+    /// The squared distance from `p` to cell `(x, y)` (0 inside it), less a hair for the
+    /// rounding of [`Self::cell_of`] (so a cell is never judged farther than it is).
+    fn box_distance2(&self, x: i64, y: i64, p: Coord) -> f64 {
+        let gap = |v: f64, o: f64, c: i64| {
+            let lo = o + c as f64 * self.cell;
+            ((lo - v).max(v - (lo + self.cell)) - 1e-9 * self.cell).max(0.0)
+        };
+        let (dx, dy) = (gap(p.x, self.origin.x, x), gap(p.y, self.origin.y, y));
+        dx * dx + dy * dy
+    }
+
+    /// Call `visit` with every cell of ring `r` around `(cx, cy)` inside the grid.
+    fn ring(&self, cx: i64, cy: i64, r: i64, mut visit: impl FnMut(i64, i64)) {
         let mut cell = |x: i64, y: i64| {
             if x < 0 || y < 0 || x >= self.nx || y >= self.ny {
                 return;
             }
-            for &i in self.cell_refs(x, y) {
-                visit(i);
-            }
+            visit(x, y);
         };
         if r == 0 {
             cell(cx, cy);
@@ -322,43 +401,28 @@ impl SegmentGrid {
     }
 }
 
-/// The corners of the box around every segment (infinite for none).
-fn bounds(segs: &[Indexed]) -> (Coord, Coord) {
+/// The corners of the box around every indexed segment (infinite for none).
+fn bounds<S: Segments + ?Sized>(segs: &S) -> (Coord, Coord) {
     let inf = Coord {
         x: f64::INFINITY,
         y: f64::INFINITY,
     };
-    segs.par_iter()
-        .fold(
-            || (inf, -inf),
-            |(lo, hi), s| {
-                (
-                    Coord {
-                        x: lo.x.min(s.a.x).min(s.b.x),
-                        y: lo.y.min(s.a.y).min(s.b.y),
-                    },
-                    Coord {
-                        x: hi.x.max(s.a.x).max(s.b.x),
-                        y: hi.y.max(s.a.y).max(s.b.y),
-                    },
-                )
+    let join = |(l1, h1): (Coord, Coord), (l2, h2): (Coord, Coord)| {
+        (
+            Coord {
+                x: l1.x.min(l2.x),
+                y: l1.y.min(l2.y),
+            },
+            Coord {
+                x: h1.x.max(h2.x),
+                y: h1.y.max(h2.y),
             },
         )
-        .reduce(
-            || (inf, -inf),
-            |(l1, h1), (l2, h2)| {
-                (
-                    Coord {
-                        x: l1.x.min(l2.x),
-                        y: l1.y.min(l2.y),
-                    },
-                    Coord {
-                        x: h1.x.max(h2.x),
-                        y: h1.y.max(h2.y),
-                    },
-                )
-            },
-        )
+    };
+    (0..segs.count() as u32)
+        .into_par_iter()
+        .filter_map(|i| segs.ends(i).map(|(a, b)| corners(a, b)))
+        .reduce(|| (inf, -inf), join)
 }
 
 #[cfg(test)]
@@ -399,10 +463,11 @@ mod tests {
     fn ties_go_to_the_first_segment() {
         // Two segments at the same distance from the point, given in either order.
         let s = vec![(c(0., 1.), c(10., 1.)), (c(0., -1.), c(10., -1.))];
-        let g = SegmentGrid::new(s.clone());
-        assert_eq!(g.nearest(c(5., 0.), 100.0, |_| true).unwrap().at, 0);
-        let g = SegmentGrid::new(s.into_iter().rev().collect());
-        assert_eq!(g.nearest(c(5., 0.), 100.0, |_| true).unwrap().at, 0);
+        let g = SegmentGrid::new(&s[..]);
+        assert_eq!(g.nearest(&s[..], c(5., 0.), 100.0, |_| true).unwrap().at, 0);
+        let r: Vec<(Coord, Coord)> = s.into_iter().rev().collect();
+        let g = SegmentGrid::new(&r[..]);
+        assert_eq!(g.nearest(&r[..], c(5., 0.), 100.0, |_| true).unwrap().at, 0);
     }
 
     #[test]
@@ -412,7 +477,7 @@ mod tests {
             .collect();
         // A long diagonal across everything.
         s.push((c(0., 0.), c(200., 200.)));
-        let g = SegmentGrid::new(s.clone());
+        let g = SegmentGrid::new(&s[..]);
         assert!(g.long.is_some());
         for p in [
             c(100., 90.),
@@ -423,16 +488,21 @@ mod tests {
         ] {
             for limit2 in [1.0, 1e4, 1e14] {
                 assert_eq!(
-                    g.nearest(p, limit2, |_| true),
+                    g.nearest(&s[..], p, limit2, |_| true),
                     brute(&s, p, limit2, |_| true),
                     "{p:?} {limit2}"
                 );
             }
         }
-        let empty = SegmentGrid::new(Vec::new());
-        assert_eq!(empty.nearest(c(1., 1.), 1e9, |_| true), None);
-        let one = SegmentGrid::new(vec![(c(3., 3.), c(3., 3.))]);
-        assert_eq!(one.nearest(c(0., -1.), 1e9, |_| true).unwrap().d2, 25.0);
+        let none: Vec<(Coord, Coord)> = Vec::new();
+        let empty = SegmentGrid::new(&none[..]);
+        assert_eq!(empty.nearest(&none[..], c(1., 1.), 1e9, |_| true), None);
+        let one = [(c(3., 3.), c(3., 3.))];
+        let g1 = SegmentGrid::new(&one[..]);
+        assert_eq!(
+            g1.nearest(&one[..], c(0., -1.), 1e9, |_| true).unwrap().d2,
+            25.0
+        );
     }
 
     #[test]
@@ -444,14 +514,14 @@ mod tests {
             })
             .collect();
         s.push((c(-10., -10.), c(400., 390.)));
-        let g = SegmentGrid::new(s.clone());
+        let g = SegmentGrid::new(&s[..]);
         for (lo, hi) in [
             (c(5., 5.), c(60., 80.)),
             (c(-100., -100.), c(1000., 1000.)),
             (c(7.3, 0.), c(7.3, 0.)),
         ] {
             let mut got = Vec::new();
-            g.in_box(lo, hi, |i, _, _| got.push(i));
+            g.in_box(&s[..], lo, hi, |i, _, _| got.push(i));
             got.sort_unstable();
             let want: Vec<u32> = (0..s.len() as u32)
                 .filter(|&i| {
@@ -463,6 +533,18 @@ mod tests {
                 })
                 .collect();
             assert_eq!(got, want, "{lo:?} {hi:?}");
+        }
+    }
+
+    /// Segments with every fifth position not indexed.
+    struct Holes<'a>(&'a [(Coord, Coord)]);
+
+    impl Segments for Holes<'_> {
+        fn count(&self) -> usize {
+            self.0.len()
+        }
+        fn ends(&self, i: u32) -> Option<(Coord, Coord)> {
+            (i % 5 != 4).then(|| self.0[i as usize])
         }
     }
 
@@ -488,12 +570,18 @@ mod tests {
                     (a, c(a.x + dx * m, a.y + dy * m))
                 })
                 .collect();
-            let g = SegmentGrid::new(segs.clone());
+            let g = SegmentGrid::new(&segs[..]);
             let keep = |i: u32| i % 3 != 1;
             for &p in &queries {
                 let limit2 = limit * limit;
-                prop_assert_eq!(g.nearest(p, limit2, |_| true), brute(&segs, p, limit2, |_| true));
-                prop_assert_eq!(g.nearest(p, limit2, keep), brute(&segs, p, limit2, keep));
+                prop_assert_eq!(g.nearest(&segs[..], p, limit2, |_| true), brute(&segs, p, limit2, |_| true));
+                prop_assert_eq!(g.nearest(&segs[..], p, limit2, keep), brute(&segs, p, limit2, keep));
+                let holes = Holes(&segs);
+                let gh = SegmentGrid::new(&holes);
+                prop_assert_eq!(
+                    gh.nearest(&holes, p, limit2, |_| true),
+                    brute(&segs, p, limit2, |i| i % 5 != 4)
+                );
             }
         }
     }
