@@ -525,7 +525,7 @@ proptest! {
         let ll = multi_source(&less.arcs, &src(&less), 1e9);
         for (i, &c) in full.xy.iter().enumerate() {
             if let Some(&j) = in_less.get(&key(c)) {
-                prop_assert!(ll.key[j as usize] >= lf.key[i] - 1e-9,
+                prop_assert!(ll.key(j as usize) >= lf.key(i) - 1e-9,
                     "removing a way shortened the walk from {c:?}");
             }
         }

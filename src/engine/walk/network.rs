@@ -48,10 +48,19 @@ pub struct TaggedNode {
 pub struct IncomingArcs {
     /// Offsets of each node's arcs, one more than nodes (empty once taken by the searches).
     pub start: Vec<u32>,
-    /// Tail node of each arc.
-    pub from: Vec<u32>,
-    /// Length of each arc, ground metres.
-    pub len: Vec<f64>,
+    /// The arcs, node after node.
+    pub arcs: Vec<Arc>,
+}
+
+/// An incoming arc: its tail and length side by side (12 bytes, unaligned), so that a
+/// search reads one cache line where two arrays would cost two.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C, packed)]
+pub struct Arc {
+    /// Tail node.
+    pub from: u32,
+    /// Length, ground metres.
+    pub len: f64,
 }
 
 impl IncomingArcs {
@@ -402,12 +411,10 @@ impl Graph {
         let rev_start = count.clone();
         let mut fill = count;
         let arcs = rev_start[n_nodes] as usize;
-        let mut rev_from = vec![0u32; arcs];
-        let mut rev_len = vec![0f64; arcs];
+        let mut list = vec![Arc { from: 0, len: 0.0 }; arcs];
         let mut push = |to: u32, from: u32, len: f64| {
             let at = fill[to as usize] as usize;
-            rev_from[at] = from;
-            rev_len[at] = len;
+            list[at] = Arc { from, len };
             fill[to as usize] += 1;
         };
         for e in 0..self.edge_u.len() {
@@ -421,8 +428,7 @@ impl Graph {
         }
         IncomingArcs {
             start: rev_start,
-            from: rev_from,
-            len: rev_len,
+            arcs: list,
         }
     }
 

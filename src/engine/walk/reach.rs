@@ -197,12 +197,12 @@ impl WalkReach {
         let len = self.net.edge_len[e];
         let fl = self.net.edge_flags[e];
         if fl & flag::BACKWARD != 0 {
-            offer(s.gap_m + s.t * len + ts.labels.key[u], ts.labels.feature[u]);
+            offer(s.gap_m + s.t * len + ts.labels.key(u), ts.labels.feature(u));
         }
         if fl & flag::FORWARD != 0 {
             offer(
-                s.gap_m + (1.0 - s.t) * len + ts.labels.key[v],
-                ts.labels.feature[v],
+                s.gap_m + (1.0 - s.t) * len + ts.labels.key(v),
+                ts.labels.feature(v),
             );
         }
         if may_be_inside && let Some(h) = self.straight.containing(tier, p) {

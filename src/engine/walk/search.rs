@@ -6,7 +6,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::network::IncomingArcs;
+use super::network::{Arc, IncomingArcs};
 
 /// A start of the search: `node` begins at `key` metres on behalf of `feature`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -19,14 +19,31 @@ pub struct Source {
     pub feature: u32,
 }
 
-/// The best label of every node: the least key of a walk from the node to some source, and
-/// that source's feature. Unreached nodes (beyond the cutoff) have an infinite key.
+/// The best label of a node: the least key of a walk from the node to some source, and that
+/// source's feature (12 bytes, unaligned: one cache line a node in the searches).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(C, packed)]
+pub struct Label {
+    /// Metres; infinite when unreached (beyond the cutoff).
+    pub key: f64,
+    /// Feature (`u32::MAX` when unreached).
+    pub feature: u32,
+}
+
+/// The best label of every node.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Labels {
-    /// Metres, per node.
-    pub key: Vec<f64>,
-    /// Feature, per node (`u32::MAX` when unreached).
-    pub feature: Vec<u32>,
+pub struct Labels(pub Vec<Label>);
+
+impl Labels {
+    /// Key of node `i`, metres.
+    pub fn key(&self, i: usize) -> f64 {
+        self.0[i].key
+    }
+
+    /// Feature of node `i` (`u32::MAX` when unreached).
+    pub fn feature(&self, i: usize) -> u32 {
+        self.0[i].feature
+    }
 }
 
 /// Non-negative finite floats order like their bit patterns.
@@ -37,8 +54,11 @@ fn bits(x: f64) -> u64 {
 /// Run the search from `sources` over walks towards them, keeping labels up to `cutoff`.
 pub fn multi_source(arcs: &IncomingArcs, sources: &[Source], cutoff: f64) -> Labels {
     let n = arcs.node_count();
-    let mut key = vec![f64::INFINITY; n];
-    let mut feature = vec![u32::MAX; n];
+    let unreached = Label {
+        key: f64::INFINITY,
+        feature: u32::MAX,
+    };
+    let mut label = vec![unreached; n];
     let mut heap: BinaryHeap<Reverse<(u64, u32, u32)>> = BinaryHeap::new();
     for s in sources {
         let k = s.key.max(0.0);
@@ -46,32 +66,39 @@ pub fn multi_source(arcs: &IncomingArcs, sources: &[Source], cutoff: f64) -> Lab
             continue;
         }
         let i = s.node as usize;
-        if (k, s.feature) < (key[i], feature[i]) {
-            key[i] = k;
-            feature[i] = s.feature;
+        let old = label[i];
+        if (k, s.feature) < (old.key, old.feature) {
+            label[i] = Label {
+                key: k,
+                feature: s.feature,
+            };
             heap.push(Reverse((bits(k), s.feature, s.node)));
         }
     }
     while let Some(Reverse((kb, f, u))) = heap.pop() {
         let ku = f64::from_bits(kb);
         let ui = u as usize;
-        if kb != bits(key[ui]) || f != feature[ui] {
+        let lu = label[ui];
+        if kb != bits(lu.key) || f != lu.feature {
             continue;
         }
         let (lo, hi) = (arcs.start[ui] as usize, arcs.start[ui + 1] as usize);
-        for a in lo..hi {
-            let v = arcs.from[a];
-            let kv = ku + arcs.len[a];
+        for a in &arcs.arcs[lo..hi] {
+            let Arc { from: v, len } = *a;
+            let kv = ku + len;
             if kv > cutoff {
                 continue;
             }
             let vi = v as usize;
-            if kv < key[vi] || (kv == key[vi] && f < feature[vi]) {
-                key[vi] = kv;
-                feature[vi] = f;
+            let lv = label[vi];
+            if kv < lv.key || (kv == lv.key && f < lv.feature) {
+                label[vi] = Label {
+                    key: kv,
+                    feature: f,
+                };
                 heap.push(Reverse((bits(kv), f, v)));
             }
         }
     }
-    Labels { key, feature }
+    Labels(label)
 }
