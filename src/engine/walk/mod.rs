@@ -7,6 +7,7 @@
 //! questions for any point: snapped to the nearest walkable edge (not a bridge, tunnel or
 //! steps) within the snap distance, the snap gap counted.
 
+mod buckets;
 pub(crate) mod entrances;
 mod geom;
 pub mod network;

@@ -13,10 +13,12 @@ use rustc_hash::FxHashMap as HashMap;
 
 use geo::Coord;
 
+use super::buckets::group;
 use super::numbering::NodeMap;
 use super::rules::{WayRule, classify};
 use super::seg_grid::{SegmentGrid, Segments};
 use crate::crs::PlaneScale;
+use crate::engine::coverage::z_order;
 use rayon::prelude::*;
 
 /// A way of the input network, in plane metres.
@@ -167,38 +169,35 @@ pub(crate) struct KeptWay {
 
 /// Walkable ways with their vertex keys (consecutive repeats removed).
 pub(crate) fn keep_ways(ways: &[NetworkWay], walk_trunk: bool) -> Vec<KeptWay> {
-    let mut out = Vec::new();
-    for (i, w) in ways.iter().enumerate() {
-        let Some(rule) = classify(w.tags.as_slice(), walk_trunk) else {
-            continue;
-        };
-        let mut coords = Vec::with_capacity(w.coords.len());
-        let mut keys: Vec<VKey> = Vec::with_capacity(w.coords.len());
-        for (j, &c) in w.coords.iter().enumerate() {
-            if !(c.x.is_finite() && c.y.is_finite()) {
-                continue;
+    ways.par_iter()
+        .enumerate()
+        .filter_map(|(i, w)| {
+            let rule = classify(w.tags.as_slice(), walk_trunk)?;
+            let mut coords = Vec::with_capacity(w.coords.len());
+            let mut keys: Vec<VKey> = Vec::with_capacity(w.coords.len());
+            for (j, &c) in w.coords.iter().enumerate() {
+                if !(c.x.is_finite() && c.y.is_finite()) {
+                    continue;
+                }
+                let key = match &w.node_ids {
+                    Some(ids) if j < ids.len() => VKey::Id(ids[j]),
+                    _ => VKey::xy(c),
+                };
+                if keys.last() == Some(&key) {
+                    continue;
+                }
+                keys.push(key);
+                coords.push(c);
             }
-            let key = match &w.node_ids {
-                Some(ids) if j < ids.len() => VKey::Id(ids[j]),
-                _ => VKey::xy(c),
-            };
-            if keys.last() == Some(&key) {
-                continue;
-            }
-            keys.push(key);
-            coords.push(c);
-        }
-        if keys.len() >= 2 {
-            out.push(KeptWay {
+            (keys.len() >= 2).then(|| KeptWay {
                 input: i as u32,
                 rule,
                 coords,
                 keys,
                 splits: Vec::new(),
-            });
-        }
-    }
-    out
+            })
+        })
+        .collect()
 }
 
 impl KeptWay {
@@ -231,7 +230,7 @@ impl KeptWay {
 /// from vertex keys to nodes.
 pub(crate) fn assemble(mut kept: Vec<KeptWay>, scale: PlaneScale) -> (WalkNetwork, NodeMap) {
     let (keys, coords, ends) = vertex_sequences(&mut kept);
-    let (node_of, node) = NodeMap::number(&keys);
+    let (mut node_of, mut node) = NodeMap::number(&keys);
     drop(keys);
     let mut xy: Vec<Coord> = Vec::new();
     for (&n, &c) in node.iter().zip(&coords) {
@@ -240,6 +239,19 @@ pub(crate) fn assemble(mut kept: Vec<KeptWay>, scale: PlaneScale) -> (WalkNetwor
         }
     }
     drop(coords);
+    // Nodes renumbered in Z-order of their positions, so that the nodes of a neighbourhood,
+    // and their labels and arcs in the searches, lie close together in memory.
+    let order = z_order(&xy);
+    let mut new_of_old = vec![0u32; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_of_old[old as usize] = new as u32;
+    }
+    let xy: Vec<Coord> = order.par_iter().map(|&old| xy[old as usize]).collect();
+    drop(order);
+    node.par_iter_mut()
+        .for_each(|n| *n = new_of_old[*n as usize]);
+    node_of.renumber(&new_of_old);
+    drop(new_of_old);
     // Edges between consecutive vertices of each way that are different nodes.
     let per_way: Vec<Vec<(u32, u32)>> = (0..kept.len())
         .into_par_iter()
@@ -393,43 +405,21 @@ struct Graph {
 impl Graph {
     /// The incoming arcs of every node in CSR form.
     fn incoming_arcs(&self) -> IncomingArcs {
-        let n_nodes = self.xy.len();
-        let forward = |e: usize| self.edge_flags[e] & flag::FORWARD != 0;
-        let backward = |e: usize| self.edge_flags[e] & flag::BACKWARD != 0;
-        let mut count = vec![0u32; n_nodes + 1];
-        for e in 0..self.edge_u.len() {
-            if forward(e) {
-                count[self.edge_v[e] as usize + 1] += 1;
-            }
-            if backward(e) {
-                count[self.edge_u[e] as usize + 1] += 1;
-            }
-        }
-        for i in 0..n_nodes {
-            count[i + 1] += count[i];
-        }
-        let rev_start = count.clone();
-        let mut fill = count;
-        let arcs = rev_start[n_nodes] as usize;
-        let mut list = vec![Arc { from: 0, len: 0.0 }; arcs];
-        let mut push = |to: u32, from: u32, len: f64| {
-            let at = fill[to as usize] as usize;
-            list[at] = Arc { from, len };
-            fill[to as usize] += 1;
-        };
-        for e in 0..self.edge_u.len() {
-            let (u, v, l) = (self.edge_u[e], self.edge_v[e], self.edge_len[e]);
-            if forward(e) {
-                push(v, u, l);
-            }
-            if backward(e) {
-                push(u, v, l);
-            }
-        }
-        IncomingArcs {
-            start: rev_start,
-            arcs: list,
-        }
+        let (start, arcs) = group(
+            self.edge_u.len(),
+            self.xy.len(),
+            Arc { from: 0, len: 0.0 },
+            |e| {
+                let (u, v, len) = (self.edge_u[e], self.edge_v[e], self.edge_len[e]);
+                let fl = self.edge_flags[e];
+                let forward =
+                    (fl & flag::FORWARD != 0).then_some((v as usize, Arc { from: u, len }));
+                let backward =
+                    (fl & flag::BACKWARD != 0).then_some((u as usize, Arc { from: v, len }));
+                forward.into_iter().chain(backward)
+            },
+        );
+        IncomingArcs { start, arcs }
     }
 
     /// Connected pieces, ignoring direction: the piece of each node and the edges per piece.

@@ -98,6 +98,15 @@ impl NodeMap {
         (NodeMap { shards }, node)
     }
 
+    /// Give every node a new number: `new_of_old[n]` for node `n`.
+    pub(crate) fn renumber(&mut self, new_of_old: &[u32]) {
+        self.shards.par_iter_mut().for_each(|m| {
+            for v in m.values_mut() {
+                *v = new_of_old[*v as usize];
+            }
+        });
+    }
+
     /// The node of `k`.
     pub(crate) fn get(&self, k: &VKey) -> Option<u32> {
         self.shards[shard_of(k)].get(k).copied()

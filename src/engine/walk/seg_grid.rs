@@ -16,6 +16,7 @@ use geo::Coord;
 use rayon::prelude::*;
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
+use super::buckets::group;
 use super::geom::project;
 
 /// Segments whose bounding box spans more cells than this are kept apart.
@@ -154,7 +155,7 @@ impl SegmentGrid {
             long: None,
             all: OnceLock::new(),
         };
-        // Each position's place, worked out twice (to count, then to fill) rather than held.
+        // Each position's place, worked out where needed rather than held.
         let place = |i: u32| -> Place {
             let Some((a, b)) = segs.ends(i) else {
                 return Place::Absent;
@@ -169,55 +170,19 @@ impl SegmentGrid {
         };
         let n_cells = (nx * ny) as usize;
         let nx_cells = nx as usize;
-        // Counted in one slice of positions per thread, then summed.
-        let threads = rayon::current_num_threads().max(1);
-        let slice = n.div_ceil(threads).max(1);
-        let counts = (0..threads)
+        let (start, refs) = group(n, n_cells, 0u32, |i| {
+            let [x0, y0, x1, y1] = match place(i as u32) {
+                Place::Cells(c) => c,
+                Place::Absent | Place::Long => [1, 1, 0, 0],
+            };
+            (y0..=y1).flat_map(move |y| (x0..=x1).map(move |x| (y * nx_cells + x, i as u32)))
+        });
+        let long: Vec<Indexed> = (0..n as u32)
             .into_par_iter()
-            .map(|k| {
-                let mut count = vec![0u32; n_cells + 1];
-                for i in (k * slice).min(n)..((k + 1) * slice).min(n) {
-                    if let Place::Cells([x0, y0, x1, y1]) = place(i as u32) {
-                        for y in y0..=y1 {
-                            for x in x0..=x1 {
-                                count[y * nx_cells + x + 1] += 1;
-                            }
-                        }
-                    }
-                }
-                count
-            })
-            .reduce_with(|mut a, b| {
-                a.iter_mut().zip(&b).for_each(|(a, b)| *a += b);
-                a
-            });
-        let mut count = counts.unwrap_or_else(|| vec![0u32; n_cells + 1]);
-        for i in 0..n_cells {
-            count[i + 1] += count[i];
-        }
-        let mut fill = count.clone();
-        let mut refs = vec![0u32; count[n_cells] as usize];
-        let mut long = Vec::new();
-        for i in 0..n as u32 {
-            match place(i) {
-                Place::Absent => {}
-                Place::Long => {
-                    if let Some((a, b)) = segs.ends(i) {
-                        long.push(Indexed { a, b, at: i });
-                    }
-                }
-                Place::Cells([x0, y0, x1, y1]) => {
-                    for y in y0..=y1 {
-                        for x in x0..=x1 {
-                            let c = y * nx_cells + x;
-                            refs[fill[c] as usize] = i;
-                            fill[c] += 1;
-                        }
-                    }
-                }
-            }
-        }
-        grid.start = count;
+            .filter(|&i| matches!(place(i), Place::Long))
+            .filter_map(|at| segs.ends(at).map(|(a, b)| Indexed { a, b, at }))
+            .collect();
+        grid.start = start;
         grid.refs = refs;
         grid.long = (!long.is_empty()).then(|| RTree::bulk_load(long));
         grid
