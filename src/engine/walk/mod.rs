@@ -89,13 +89,16 @@ pub fn build(input: &NetworkInput<'_>) -> Result<WalkNetwork, WalkError> {
             scale: input.scale,
         },
     );
-    let (mut net, node_of) = network::assemble(kept, input.scale);
+    let wanted: Vec<_> = found.iter().map(|e| e.key).collect();
+    let (mut net, nodes) = network::assemble(kept, input.scale, &wanted);
+    drop(wanted);
     let mut list: Vec<Entrance> = found
         .into_iter()
-        .filter_map(|e| {
+        .zip(nodes)
+        .filter_map(|(e, node)| {
             Some(Entrance {
                 feature: e.feature,
-                node: node_of.get(&e.key)?,
+                node: node?,
                 offset_m: e.offset_m,
                 kind: e.kind,
             })

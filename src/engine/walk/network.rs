@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap as HashMap;
 use geo::Coord;
 
 use super::buckets::group;
-use super::numbering::NodeMap;
+use super::numbering::number;
 use super::rules::{WayRule, classify};
 use super::seg_grid::{SegmentGrid, Segments};
 use crate::crs::PlaneScale;
@@ -226,11 +226,15 @@ impl KeptWay {
     }
 }
 
-/// Assemble the graph from kept ways (with their splits). Returns the network and the map
-/// from vertex keys to nodes.
-pub(crate) fn assemble(mut kept: Vec<KeptWay>, scale: PlaneScale) -> (WalkNetwork, NodeMap) {
+/// Assemble the graph from kept ways (with their splits). Returns the network and the node of
+/// each of the vertex keys `wanted` (`None` for a key that is no vertex).
+pub(crate) fn assemble(
+    mut kept: Vec<KeptWay>,
+    scale: PlaneScale,
+    wanted: &[VKey],
+) -> (WalkNetwork, Vec<Option<u32>>) {
     let (keys, coords, ends) = vertex_sequences(&mut kept);
-    let (mut node_of, mut node) = NodeMap::number(&keys);
+    let (mut node, mut found) = number(&keys, wanted);
     drop(keys);
     let mut xy: Vec<Coord> = Vec::new();
     for (&n, &c) in node.iter().zip(&coords) {
@@ -250,7 +254,9 @@ pub(crate) fn assemble(mut kept: Vec<KeptWay>, scale: PlaneScale) -> (WalkNetwor
     drop(order);
     node.par_iter_mut()
         .for_each(|n| *n = new_of_old[*n as usize]);
-    node_of.renumber(&new_of_old);
+    for f in found.iter_mut().flatten() {
+        *f = new_of_old[*f as usize];
+    }
     drop(new_of_old);
     // Edges between consecutive vertices of each way that are different nodes.
     let per_way: Vec<Vec<(u32, u32)>> = (0..kept.len())
@@ -314,7 +320,7 @@ pub(crate) fn assemble(mut kept: Vec<KeptWay>, scale: PlaneScale) -> (WalkNetwor
             entrances: Vec::new(),
             walkable_ways: kept.len(),
         },
-        node_of,
+        found,
     )
 }
 
