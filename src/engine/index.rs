@@ -253,10 +253,15 @@ impl TierIndex {
 
     /// Is any feature within plane distance `r` of `p` (`distance² <= r²`, inside counts)?
     pub fn any_within(&self, p: Coord, r: f64) -> bool {
+        self.boundary_within(p, r) || self.containing(p).is_some()
+    }
+
+    /// Whether some boundary segment (or point or line feature) lies within plane distance
+    /// `r` of `p`: [`Self::any_within`] for a point known to be inside no polygon.
+    pub fn boundary_within(&self, p: Coord, r: f64) -> bool {
         let (q, r2) = ([p.x, p.y], r * r);
         self.segments
             .visit(|b| b.distance_2(&q) <= r2, |s| s.distance_2(&q) <= r2)
-            || self.containing(p).is_some()
     }
 
     /// Squared distance from `p` to the nearest boundary segment (ignoring containment);

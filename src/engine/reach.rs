@@ -159,6 +159,18 @@ impl StraightLine {
         self.shared.as_ref().map(|l| l.containing(p).is_some())
     }
 
+    /// [`Reach::within`], told whether `p` may lie inside a polygon (from
+    /// [`Self::inside_any`]): when it cannot, no polygon is looked up.
+    pub fn within_where(&self, tier: usize, p: Coord, may_be_inside: bool) -> bool {
+        if may_be_inside {
+            return self.within(tier, p);
+        }
+        let k = self.scale.at(p);
+        self.tiers[tier]
+            .iter()
+            .any(|g| g.index.boundary_within(p, g.radius_m * k))
+    }
+
     /// The polygon of `tier` that has `p` inside and serves the largest radius (the lowest
     /// feature number among equals), at distance 0.
     pub fn containing(&self, tier: usize, p: Coord) -> Option<Hit> {

@@ -316,7 +316,8 @@ impl WalkReach {
                     .map(|((&p, &s), &may)| {
                         let a = self.assess_snapped_where(t, p, s, limit_m, may);
                         let h = a.nearest;
-                        let flag = straight && (settled_straight(&a) || self.straight.within(t, p));
+                        let flag = straight
+                            && (settled_straight(&a) || self.straight.within_where(t, p, may));
                         (
                             a.ok,
                             (
