@@ -190,10 +190,8 @@ impl SegmentGrid {
 
     /// The cell holding `p` (outside the grid for points outside it).
     fn cell_of(&self, p: Coord) -> [i64; 2] {
-        let f = |v: f64, o: f64| ((v - o) / self.cell).floor();
-        let (x, y) = (f(p.x, self.origin.x), f(p.y, self.origin.y));
-        // Far points saturate; they are outside the grid either way.
-        [x.clamp(-1e15, 1e15) as i64, y.clamp(-1e15, 1e15) as i64]
+        let f = |v: f64, o: f64| floor_i64((v - o) / self.cell);
+        [f(p.x, self.origin.x), f(p.y, self.origin.y)]
     }
 
     /// The nearest segment to `p` among those `keep` accepts, within `limit2` (squared plane
@@ -366,6 +364,14 @@ impl SegmentGrid {
     }
 }
 
+/// ⌊x⌋ as an integer, far values saturated at ±10¹⁵ (outside any grid either way) and NaN at
+/// 0: a truncation and a compare, where `f64::floor` is a library call on baseline x86-64.
+fn floor_i64(x: f64) -> i64 {
+    let c = x.clamp(-1e15, 1e15);
+    let t = c as i64;
+    if (t as f64) > c { t - 1 } else { t }
+}
+
 /// The corners of the box around every indexed segment (infinite for none).
 fn bounds<S: Segments + ?Sized>(segs: &S) -> (Coord, Coord) {
     let inf = Coord {
@@ -499,6 +505,29 @@ mod tests {
                 .collect();
             assert_eq!(got, want, "{lo:?} {hi:?}");
         }
+    }
+
+    #[test]
+    fn floor_as_the_library_does() {
+        for x in [
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            2.999_999,
+            -2.000_001,
+            1e14 + 0.5,
+            -7.0,
+            f64::EPSILON,
+            -f64::EPSILON,
+        ] {
+            assert_eq!(floor_i64(x), x.floor() as i64, "{x}");
+        }
+        assert_eq!(floor_i64(1e300), 1_000_000_000_000_000);
+        assert_eq!(floor_i64(-1e300), -1_000_000_000_000_000);
+        assert_eq!(floor_i64(f64::NAN), 0);
     }
 
     /// Segments with every fifth position not indexed.
