@@ -150,12 +150,12 @@ struct GroundSegments {
 }
 
 fn ground_segments(kept: &[KeptWay]) -> GroundSegments {
-    let mut way_seg = Vec::new();
-    for (w, way) in kept.iter().enumerate() {
-        if way.rule.at_ground() {
-            way_seg.extend((0..way.coords.len() as u32 - 1).map(|s| (w as u32, s)));
-        }
-    }
+    let way_seg: Vec<(u32, u32)> = kept
+        .par_iter()
+        .enumerate()
+        .filter(|(_, way)| way.rule.at_ground())
+        .flat_map_iter(|(w, way)| (0..way.coords.len() as u32 - 1).map(move |s| (w as u32, s)))
+        .collect();
     let ends: Vec<(Coord, Coord)> = way_seg
         .par_iter()
         .map(|&(w, s)| {
