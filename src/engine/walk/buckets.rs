@@ -1,9 +1,12 @@
 //! Items grouped by bucket in CSR form (a counting sort), built in parallel without locks:
-//! the counts over slices of the items, one slice a thread, then the filling over ranges of
-//! buckets, one range a thread, each thread scanning every item and writing only its own
+//! the counts over slices of the items, one slice a thread, then the filling over up to four
+//! ranges of buckets, each scanning every item and writing only its own
 //! part of the output. Within a bucket, items keep their order.
 
 use rayon::prelude::*;
+
+/// Most ranges of buckets filled at once (each scans every item).
+const FILL_PARTS: usize = 4;
 
 /// `emit(i)` lists the `(bucket, value)` pairs of item `i` (any number, buckets below
 /// `n_buckets`); the result is the start of each bucket's values (one more than buckets) and
@@ -42,17 +45,19 @@ where
     }
     let total = start[n_buckets] as usize;
     let mut values = vec![blank; total];
-    // Bucket ranges with about as many values each.
+    // Bucket ranges with about as many values each; at most FILL_PARTS of them, as every
+    // part scans all the items.
+    let parts_n = threads.min(FILL_PARTS);
     let mut cuts = vec![0usize];
-    for k in 1..threads {
-        let want = (total * k / threads) as u32;
+    for k in 1..parts_n {
+        let want = (total * k / parts_n) as u32;
         let b = start.partition_point(|&s| s < want).min(n_buckets);
         cuts.push(b.max(cuts[k - 1]));
     }
     cuts.push(n_buckets);
-    let mut parts = Vec::with_capacity(threads);
+    let mut parts = Vec::with_capacity(parts_n);
     let mut rest = &mut values[..];
-    for k in 0..threads {
+    for k in 0..parts_n {
         let (lo, hi) = (cuts[k], cuts[k + 1]);
         let len = (start[hi] - start[lo]) as usize;
         let (part, tail) = std::mem::take(&mut rest).split_at_mut(len);

@@ -24,7 +24,7 @@ use geo::{Coord, Geometry};
 use crate::crs::PlaneScale;
 pub use entrances::EntryKind;
 pub use network::{IncomingArcs, NetworkWay, NodeKind, Snap, TaggedNode, WalkNetwork};
-pub use reach::{PlacedPoints, WalkCoverage, WalkReach};
+pub use reach::{WalkCoverage, WalkReach};
 
 /// What can go wrong building a network.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

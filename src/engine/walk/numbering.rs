@@ -1,5 +1,6 @@
 //! Node numbers for the vertices of the ways: one node per vertex key, numbered in the order
-//! keys first appear along the ways (ways in order, vertices in order along each).
+//! keys first appear along the ways (ways in order, vertices in order along each). The
+//! network renumbers them afterwards in Z-order of the nodes' positions.
 //!
 //! The keys are spread over [`SHARDS`] hash tables by a hash of the key, each table filled on
 //! its own thread with the key's first appearance (its position in the sequence of all

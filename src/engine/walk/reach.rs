@@ -252,13 +252,13 @@ impl WalkReach {
     /// Place `points` on the network: their Z-order (neighbours share index paths and node
     /// labels in cache) and in that order each point's snap and whether it may lie inside a
     /// green polygon.
-    pub fn place(&self, points: &[Coord]) -> PlacedPoints {
+    fn place(&self, points: &[Coord]) -> PlacedPoints {
         place(&self.net, &self.straight, self.snap_m, self.scale, points)
     }
 
     /// [`Self::evaluate_beside`] for points already placed (by [`Self::place`], from the
     /// same `points`).
-    pub fn evaluate_placed(
+    fn evaluate_placed(
         &self,
         points: &[Coord],
         placed: PlacedPoints,
@@ -355,10 +355,10 @@ impl WalkReach {
     }
 }
 
-/// Points placed on a network ([`WalkReach::place`]), ready for
+/// Points placed on this metric's network ([`WalkReach::place`]), ready for
 /// [`WalkReach::evaluate_placed`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct PlacedPoints {
+struct PlacedPoints {
     /// Indices of the points in Z-order.
     order: Vec<u32>,
     /// The points in that order.

@@ -52,6 +52,8 @@ fn bits(x: f64) -> u64 {
 }
 
 /// Run the search from `sources` over walks towards them, keeping labels up to `cutoff`.
+/// Sources at nodes the arcs do not have are ignored (the arcs of a network are empty once
+/// [`super::WalkReach::new`] has run its searches).
 pub fn multi_source(arcs: &IncomingArcs, sources: &[Source], cutoff: f64) -> Labels {
     let n = arcs.node_count();
     let unreached = Label {
@@ -66,7 +68,9 @@ pub fn multi_source(arcs: &IncomingArcs, sources: &[Source], cutoff: f64) -> Lab
             continue;
         }
         let i = s.node as usize;
-        let old = label[i];
+        let Some(&old) = label.get(i) else {
+            continue;
+        };
         if (k, s.feature) < (old.key, old.feature) {
             label[i] = Label {
                 key: k,
