@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use geo::{Contains, Coord, Geometry, LineString, Point, Polygon};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
-use super::geom::{intersections, project, samples};
+use super::geom::{corners, intersections, project, samples};
 use super::network::{KeptWay, TaggedNode, VKey};
 use super::rules::is_entrance;
 use super::seg_grid::SegmentGrid;
@@ -228,14 +228,7 @@ fn crossing_hits(kept: &[KeptWay], segs: &GroundSegments, boundary: &RTree<Edge>
     let mut found: Vec<(u32, u32, f64, u32)> = edges
         .par_iter()
         .flat_map_iter(|e| {
-            let lo = Coord {
-                x: e.a.x.min(e.b.x),
-                y: e.a.y.min(e.b.y),
-            };
-            let hi = Coord {
-                x: e.a.x.max(e.b.x),
-                y: e.a.y.max(e.b.y),
-            };
+            let (lo, hi) = corners(e.a, e.b);
             let mut hits = Vec::new();
             segs.grid.in_box(&segs.ends[..], lo, hi, |at, a, b| {
                 let (w, s) = segs.way_seg[at as usize];

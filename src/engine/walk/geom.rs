@@ -10,6 +10,20 @@ fn cross(a: Coord, b: Coord) -> f64 {
     a.x * b.y - a.y * b.x
 }
 
+/// The lower-left and upper-right corners of the box of `a`–`b`.
+pub(super) fn corners(a: Coord, b: Coord) -> (Coord, Coord) {
+    (
+        Coord {
+            x: a.x.min(b.x),
+            y: a.y.min(b.y),
+        },
+        Coord {
+            x: a.x.max(b.x),
+            y: a.y.max(b.y),
+        },
+    )
+}
+
 /// Parameters `t` in [0, 1] along `p0`–`p1` where it meets `q0`–`q1` (crossing, touching or,
 /// when collinear, the two ends of the overlap).
 pub(super) fn intersections(p0: Coord, p1: Coord, q0: Coord, q1: Coord) -> Vec<f64> {

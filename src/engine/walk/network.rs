@@ -18,7 +18,7 @@ use super::numbering::number;
 use super::rules::{WayRule, classify};
 use super::seg_grid::{SegmentGrid, Segments};
 use crate::crs::PlaneScale;
-use crate::engine::coverage::z_order;
+use crate::engine::coverage::{positions, z_order};
 use rayon::prelude::*;
 
 /// A way of the input network, in plane metres.
@@ -124,7 +124,7 @@ pub struct WalkNetwork {
     pub node_piece: Vec<u32>,
     /// Edges per piece.
     pub piece_edges: Vec<u32>,
-    /// The snapping indexes, built on first use ([`WalkNetwork::snap_index`]).
+    /// The snapping index, built on first use ([`WalkNetwork::snap_index`]).
     pub(crate) snap_index: std::sync::OnceLock<SnapIndex>,
     /// Entrances of the green features.
     pub entrances: Vec<super::Entrance>,
@@ -246,10 +246,7 @@ pub(crate) fn assemble(
     // Nodes renumbered in Z-order of their positions, so that the nodes of a neighbourhood,
     // and their labels and arcs in the searches, lie close together in memory.
     let order = z_order(&xy);
-    let mut new_of_old = vec![0u32; order.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_of_old[old as usize] = new as u32;
-    }
+    let new_of_old = positions(&order);
     let xy: Vec<Coord> = order.par_iter().map(|&old| xy[old as usize]).collect();
     drop(order);
     node.par_iter_mut()
@@ -515,8 +512,8 @@ impl WalkNetwork {
         self.edge_u.len()
     }
 
-    /// The snapping indexes, built on the first call (a bulk load of every snappable edge:
-    /// [`super::WalkReach::new`] starts it beside the searches).
+    /// The snapping index, built on the first call (a grid over every snappable edge:
+    /// [`super::WalkReach::new`] builds it beside the searches).
     pub(crate) fn snap_index(&self) -> &SnapIndex {
         self.snap_index.get_or_init(|| {
             let has_small = (0..self.edge_u.len() as u32).into_par_iter().any(|e| {

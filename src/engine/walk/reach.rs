@@ -245,38 +245,16 @@ impl WalkReach {
         limit_m: f64,
         straight: bool,
     ) -> (WalkCoverage, Option<Coverage>) {
-        let placed = self.place(points);
-        self.evaluate_placed(points, placed, detail, limit_m, straight)
-    }
-
-    /// Place `points` on the network: their Z-order (neighbours share index paths and node
-    /// labels in cache) and in that order each point's snap and whether it may lie inside a
-    /// green polygon.
-    fn place(&self, points: &[Coord]) -> PlacedPoints {
-        place(&self.net, &self.straight, self.snap_m, self.scale, points)
-    }
-
-    /// [`Self::evaluate_beside`] for points already placed (by [`Self::place`], from the
-    /// same `points`).
-    fn evaluate_placed(
-        &self,
-        points: &[Coord],
-        placed: PlacedPoints,
-        detail: Detail,
-        limit_m: f64,
-        straight: bool,
-    ) -> (WalkCoverage, Option<Coverage>) {
-        let PlacedPoints {
-            order,
-            sorted,
-            snaps,
-            inside,
-        } = placed;
-        assert_eq!(
-            order.len(),
-            points.len(),
-            "points placed are not these points"
-        );
+        let order = z_order(points);
+        let sorted: Vec<Coord> = order.par_iter().map(|&i| points[i as usize]).collect();
+        // Built before the parallel loop: no worker waits on another's initialisation.
+        self.net.snap_index();
+        // Each point's snap, and whether it may lie inside a polygon of some tier (one lookup
+        // for all tiers when they share it, sparing each tier's own for points outside all).
+        let (snaps, inside): (Vec<Option<Snap>>, Vec<bool>) = sorted
+            .par_iter()
+            .map(|&p| (self.snap(p), self.straight.inside_any(p).unwrap_or(true)))
+            .unzip();
         let (coverage, flags) =
             self.assess_in_order(&sorted, &snaps, &inside, detail, limit_m, straight);
         drop((sorted, inside));
@@ -291,8 +269,8 @@ impl WalkReach {
         )
     }
 
-    /// Every tier of the placed points, in their order (with the straight-line flags where
-    /// asked).
+    /// Every tier of `points` (in Z-order) joined at `snaps`, with the straight-line flags
+    /// where asked.
     fn assess_in_order(
         &self,
         points: &[Coord],
@@ -352,51 +330,6 @@ impl WalkReach {
         });
         let all_ok = all_tiers(&tiers, points.len());
         (Coverage { tiers, all_ok }, flags)
-    }
-}
-
-/// Points placed on this metric's network ([`WalkReach::place`]), ready for
-/// [`WalkReach::evaluate_placed`].
-#[derive(Debug, Clone, PartialEq)]
-struct PlacedPoints {
-    /// Indices of the points in Z-order.
-    order: Vec<u32>,
-    /// The points in that order.
-    sorted: Vec<Coord>,
-    /// Each one's snap, in that order.
-    snaps: Vec<Option<Snap>>,
-    /// Whether each may lie inside a green polygon of some tier, in that order.
-    inside: Vec<bool>,
-}
-
-/// [`WalkReach::place`].
-fn place(
-    net: &WalkNetwork,
-    straight: &StraightLine,
-    snap_m: f64,
-    scale: PlaneScale,
-    points: &[Coord],
-) -> PlacedPoints {
-    let order = z_order(points);
-    let sorted: Vec<Coord> = order.par_iter().map(|&i| points[i as usize]).collect();
-    // Built before the parallel loop: no worker waits on another's initialisation.
-    net.snap_index();
-    // One containment lookup for all tiers when they share it, sparing each tier's own for
-    // points outside all.
-    let (snaps, inside) = sorted
-        .par_iter()
-        .map(|&p| {
-            (
-                net.snap(p, snap_m, scale),
-                straight.inside_any(p).unwrap_or(true),
-            )
-        })
-        .unzip();
-    PlacedPoints {
-        order,
-        sorted,
-        snaps,
-        inside,
     }
 }
 

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 use super::buckets::group;
-use super::geom::project;
+use super::geom::{corners, project};
 
 /// Segments whose bounding box spans more cells than this are kept apart.
 const MAX_CELLS: usize = 64;
@@ -52,20 +52,6 @@ struct Indexed {
     a: Coord,
     b: Coord,
     at: u32,
-}
-
-/// The lower-left and upper-right corners of the box of `a`–`b`.
-fn corners(a: Coord, b: Coord) -> (Coord, Coord) {
-    (
-        Coord {
-            x: a.x.min(b.x),
-            y: a.y.min(b.y),
-        },
-        Coord {
-            x: a.x.max(b.x),
-            y: a.y.max(b.y),
-        },
-    )
 }
 
 impl RTreeObject for Indexed {
