@@ -1,6 +1,9 @@
 //! `greenreach` command line: flags → config → library call → exit code.
 
+#![deny(unsafe_code)]
+
 mod cli;
+mod huge_pages;
 mod synth;
 mod synth_streets;
 
@@ -12,6 +15,10 @@ use greenreach::progress::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use cli::{Cli, Command};
+
+/// Large blocks on transparent huge pages (see `huge_pages`).
+#[global_allocator]
+static ALLOCATOR: huge_pages::HugePages = huge_pages::HugePages;
 
 /// An indicatif bar on stderr (hidden when `--quiet` or stderr is not a terminal).
 struct Bar {
