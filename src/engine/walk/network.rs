@@ -52,10 +52,6 @@ pub struct IncomingArcs {
     pub start: Vec<u32>,
     /// The arcs, node after node.
     pub arcs: Vec<Arc>,
-    /// The longest arc, metres (0 without arcs).
-    pub longest: f64,
-    /// The mean length of an arc, metres (0 without arcs).
-    pub mean_len: f64,
 }
 
 /// An incoming arc: its tail and length side by side (12 bytes, unaligned), so that a
@@ -426,21 +422,7 @@ impl Graph {
                 forward.into_iter().chain(backward)
             },
         );
-        let (longest, total) = self
-            .edge_len
-            .iter()
-            .fold((0.0f64, 0.0f64), |(m, t), &l| (m.max(l), t + l));
-        let mean_len = if self.edge_len.is_empty() {
-            0.0
-        } else {
-            total / self.edge_len.len() as f64
-        };
-        IncomingArcs {
-            start,
-            arcs,
-            longest,
-            mean_len,
-        }
+        IncomingArcs { start, arcs }
     }
 
     /// Connected pieces, ignoring direction: the piece of each node and the edges per piece.
