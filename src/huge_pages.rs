@@ -1,11 +1,12 @@
 //! The process's allocator: the system one, with every large block (4 MiB and more) marked
 //! for transparent huge pages on Linux (`madvise(MADV_HUGEPAGE)`, which matters where the
-//! kernel's setting is `madvise`, as on Debian; with `always` the pages are huge anyway). A whole-city run fills a few hundred MiB of fresh
-//! arrays and then reads them in no particular order (node labels, arcs, the snapping grid):
-//! with 2 MiB pages it takes a 512th of the page faults and far fewer TLB misses. On the
-//! synthetic street city (1M homes, 1.2M nodes, walking metric) the whole process takes
-//! 0.90–0.95 of the time with them, at the same peak memory (BENCHMARKS, session 14). Elsewhere, or
-//! where the kernel says `never`, it is the system allocator unchanged.
+//! kernel's setting is `madvise`, as on Debian; with `always` the pages are huge anyway). A
+//! whole-city run fills a few hundred MiB of fresh arrays and then reads them in no
+//! particular order (node labels, arcs, the snapping grid): with 2 MiB pages it takes a 512th
+//! of the page faults and far fewer TLB misses. On the synthetic street city (1M homes, 1.2M
+//! nodes, walking metric) the whole process takes 0.90–0.95 of the time with them, at the
+//! same peak memory (BENCHMARKS, session 14). Elsewhere, or where the kernel says `never`, it
+//! is the system allocator unchanged.
 //!
 //! This is the binary's only unsafe code (the library forbids it): the `GlobalAlloc` impl,
 //! which hands every call to [`System`], and one `madvise` over whole huge pages inside a
