@@ -52,6 +52,10 @@ pub struct IncomingArcs {
     pub start: Vec<u32>,
     /// The arcs, node after node.
     pub arcs: Vec<Arc>,
+    /// The longest arc, metres (0 without arcs).
+    pub longest: f64,
+    /// The mean length of an arc, metres (0 without arcs).
+    pub mean_len: f64,
 }
 
 /// An incoming arc: its tail and length side by side (12 bytes, unaligned), so that a
@@ -422,7 +426,21 @@ impl Graph {
                 forward.into_iter().chain(backward)
             },
         );
-        IncomingArcs { start, arcs }
+        let (longest, total) = self
+            .edge_len
+            .iter()
+            .fold((0.0f64, 0.0f64), |(m, t), &l| (m.max(l), t + l));
+        let mean_len = if self.edge_len.is_empty() {
+            0.0
+        } else {
+            total / self.edge_len.len() as f64
+        };
+        IncomingArcs {
+            start,
+            arcs,
+            longest,
+            mean_len,
+        }
     }
 
     /// Connected pieces, ignoring direction: the piece of each node and the edges per piece.
