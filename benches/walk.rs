@@ -1,7 +1,7 @@
 //! Walking search benchmark: one multi-source search (the per-tier search of `--metric walk`)
 //! over a street grid of 1M nodes, 20 m blocks with lengths varied by up to ±10% (as a
 //! projected city's are), sources at one node in 500 with start values of 0–30 m (entrance
-//! gaps), cut off at 5000 m.
+//! gaps), cut off at 5000 m. `benches/peers/walk_grid.py` times scipy on the same graph.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use greenreach::engine::walk::IncomingArcs;
@@ -74,6 +74,19 @@ fn walk(c: &mut Criterion) {
             feature: f as u32,
         })
         .collect();
+    // The checksum `benches/peers/walk_grid.py` prints for scipy on the same graph.
+    let labels = multi_source(&arcs, &sources, 5000.0);
+    let reached: Vec<f64> = (0..side * side)
+        .map(|i| labels.key(i))
+        .filter(|k| k.is_finite())
+        .collect();
+    eprintln!(
+        "{} sources, {} nodes reached, sum of distances {:.3} m, max {:.3} m",
+        sources.len(),
+        reached.len(),
+        reached.iter().sum::<f64>(),
+        reached.iter().copied().fold(0.0, f64::max)
+    );
     let mut g = c.benchmark_group("walk");
     g.sample_size(20);
     g.throughput(Throughput::Elements((side * side) as u64));

@@ -85,6 +85,60 @@ fn metric(
     ))
 }
 
+/// [`metric`] with two tiers over one polygon lookup shared by both (as the command line
+/// builds them): tier 0 served by every feature at its radius in `radii`, tier 1 by the
+/// features of even number at 300 m; a square over the middle of the city overlaps others,
+/// and a large one 2 km away has no way near it.
+fn metric_shared(city: &City) -> WalkReach {
+    let mut green = city.green.clone();
+    green.push(square(150., 150., 350., 350.));
+    green.push(square(2000., 2000., 4000., 4000.));
+    let mut radii = city.radii.clone();
+    radii.extend([600., 600.]);
+    let numbered: Vec<(u32, &Geometry<f64>)> = green
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (i as u32, g))
+        .collect();
+    let net = build(&NetworkInput {
+        ways: &city.ways,
+        tagged: &[],
+        given_entrances: &[],
+        green: &numbered,
+        scale: PlaneScale::unit(),
+        snap_m: 150.,
+        walk_trunk: false,
+    })
+    .unwrap();
+    let areas = TierIndex::shared_areas(numbered.iter().copied());
+    let segments = TierIndex::shared_segments(numbered.iter().copied());
+    let tier1: Vec<f64> = (0..green.len())
+        .map(|i| if i % 2 == 0 { 300. } else { f64::NAN })
+        .collect();
+    let radius = vec![radii, tier1];
+    let tiers = radius
+        .iter()
+        .map(|per| {
+            let mut distinct: Vec<f64> = per.iter().copied().filter(|r| r.is_finite()).collect();
+            distinct.sort_by(f64::total_cmp);
+            distinct.dedup();
+            distinct
+                .iter()
+                .map(|&r| RadiusGroup {
+                    radius_m: r,
+                    index: TierIndex::build_sharing(
+                        per.iter().map(|&x| x == r).collect(),
+                        &areas,
+                        &segments,
+                    ),
+                })
+                .collect()
+        })
+        .collect();
+    let straight = StraightLine::new(tiers, PlaneScale::unit());
+    WalkReach::new(net, straight, radius, 5000.0, 150., PlaneScale::unit())
+}
+
 fn walk_m(m: &WalkReach, p: Coord) -> Option<f64> {
     m.assess(0, p, 5000.0).nearest.map(|h| h.distance_m)
 }
@@ -482,6 +536,28 @@ proptest! {
             prop_assert_eq!(flags.tiers[0].ok[i], m.straight().within(0, p), "{:?}", p);
         }
         prop_assert!(m.evaluate_beside(&city.homes, Detail::Flags, 5000., false).1.is_none());
+    }
+
+    #[test]
+    fn one_polygon_lookup_for_all_tiers_gives_each_tiers_answers(city in city()) {
+        // The bulk path finds the polygons holding a point once for all tiers; point by
+        // point, each tier looks its own up. Overlapping squares, and features that serve
+        // one tier only.
+        let m = metric_shared(&city);
+        let mut homes = city.homes.clone();
+        homes.extend([c(250., 250.), c(160., 160.), c(340., 200.), c(3000., 3000.)]);
+        let (walked, flags) = m.evaluate_beside(&homes, Detail::Distances, 5000., true);
+        let flags = flags.unwrap();
+        for (i, &p) in homes.iter().enumerate() {
+            for t in 0..2 {
+                let a = m.assess(t, p, 5000.);
+                let col = &walked.coverage.tiers[t];
+                prop_assert_eq!(col.ok[i], a.ok, "tier {} at {:?}", t, p);
+                let got = (col.nearest[i] != u32::MAX).then(|| (col.distance_m[i], col.nearest[i]));
+                prop_assert_eq!(got, a.nearest.map(|h| (h.distance_m, h.feature)), "tier {} at {:?}", t, p);
+                prop_assert_eq!(flags.tiers[t].ok[i], m.straight().within(t, p), "tier {} at {:?}", t, p);
+            }
+        }
     }
 
     #[test]

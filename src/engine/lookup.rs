@@ -47,6 +47,17 @@ impl std::fmt::Debug for PolygonLookup {
     }
 }
 
+/// The polygons of a lookup that hold a point ([`PolygonLookup::containing_which`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Containing {
+    /// None.
+    None,
+    /// Exactly this one.
+    One(u32),
+    /// Two or more.
+    Several,
+}
+
 impl PolygonLookup {
     /// Index `(number, polygon)` pairs (plane coordinates); empty polygons are left out.
     pub fn new(polygons: Vec<(u32, MultiPolygon<f64>)>) -> Self {
@@ -94,6 +105,20 @@ impl PolygonLookup {
     /// The lowest-numbered polygon that has `p` in its interior.
     pub fn containing(&self, p: Coord) -> Option<u32> {
         self.containing_where(p, |_| true)
+    }
+
+    /// Which polygons have `p` in their interior: none, exactly one (its number), or several.
+    pub fn containing_which(&self, p: Coord) -> Containing {
+        let mut found = Containing::None;
+        self.candidates(p, |number, poly| {
+            if found != Containing::Several && poly.contains(&p) {
+                found = match found {
+                    Containing::None => Containing::One(number),
+                    _ => Containing::Several,
+                };
+            }
+        });
+        found
     }
 
     /// The lowest-numbered polygon that has `p` in its interior among the numbers `keep`
@@ -188,6 +213,31 @@ mod tests {
         assert_eq!(lookup.containing(coord! { x: 15.0, y: 5.0 }), Some(7));
         assert_eq!(lookup.containing(coord! { x: 100.5, y: 0.5 }), Some(5));
         assert_eq!(lookup.containing(coord! { x: 50.0, y: 5.0 }), None);
+    }
+
+    #[test]
+    fn which_polygons_hold_a_point() {
+        let lookup = PolygonLookup::new(vec![
+            (7, square(0.0, 20.0)),
+            (3, square(5.0, 5.0)),
+            (5, square(100.0, 1.0)),
+        ]);
+        assert_eq!(
+            lookup.containing_which(coord! { x: 1.0, y: 1.0 }),
+            Containing::One(7)
+        );
+        assert_eq!(
+            lookup.containing_which(coord! { x: 6.0, y: 1.0 }),
+            Containing::Several
+        );
+        assert_eq!(
+            lookup.containing_which(coord! { x: 100.5, y: 0.5 }),
+            Containing::One(5)
+        );
+        assert_eq!(
+            lookup.containing_which(coord! { x: 50.0, y: 5.0 }),
+            Containing::None
+        );
     }
 
     #[test]

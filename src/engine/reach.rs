@@ -15,7 +15,7 @@ use geo::Coord;
 
 use crate::crs::PlaneScale;
 use crate::engine::index::{PlaneHit, TierIndex};
-use crate::engine::lookup::PolygonLookup;
+use crate::engine::lookup::{Containing, PolygonLookup};
 
 /// The feature that serves (or comes closest to serving) a point in a tier.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -153,10 +153,12 @@ impl StraightLine {
 }
 
 impl StraightLine {
-    /// Whether `p` lies inside any polygon of any tier, when all tiers share one polygon
-    /// lookup (`None` otherwise: then ask [`Self::containing`] tier by tier).
-    pub fn inside_any(&self, p: Coord) -> Option<bool> {
-        self.shared.as_ref().map(|l| l.containing(p).is_some())
+    /// Which polygons of all tiers hold `p`, when all tiers share one polygon lookup (`None`
+    /// otherwise: then ask [`Self::containing`] tier by tier). With exactly one, polygon `n`,
+    /// [`Self::containing`] of a tier is `n` at the radius `n` serves in that tier, or none
+    /// when `n` does not serve it.
+    pub fn inside_which(&self, p: Coord) -> Option<Containing> {
+        self.shared.as_ref().map(|l| l.containing_which(p))
     }
 
     /// [`Reach::within`], told whether `p` may lie inside a polygon (from

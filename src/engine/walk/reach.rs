@@ -16,6 +16,7 @@ use crate::crs::PlaneScale;
 use crate::engine::coverage::{
     Coverage, Detail, NO_FEATURE, TierColumn, gather, positions, unpermute, z_order,
 };
+use crate::engine::lookup::Containing;
 use crate::engine::reach::{Assessment, Hit, Reach, StraightLine};
 
 /// One tier's search.
@@ -164,18 +165,18 @@ impl WalkReach {
         snap: Option<Snap>,
         limit_m: f64,
     ) -> Assessment {
-        self.assess_snapped_where(tier, p, snap, limit_m, true)
+        self.assess_snapped_where(tier, p, snap, limit_m, ASK)
     }
 
-    /// [`Self::assess_snapped`], told whether `p` may lie inside a green polygon (when it
-    /// cannot, no polygon is looked up).
+    /// [`Self::assess_snapped`], told which green polygons hold `p` (an [`inside_code`]):
+    /// none or one is answered without a lookup.
     fn assess_snapped_where(
         &self,
         tier: usize,
         p: Coord,
         snap: Option<Snap>,
         limit_m: f64,
-        may_be_inside: bool,
+        inside: u32,
     ) -> Assessment {
         let ts = &self.tiers[tier];
         let miss = Assessment {
@@ -205,8 +206,19 @@ impl WalkReach {
                 ts.labels.feature(v),
             );
         }
-        if may_be_inside && let Some(h) = self.straight.containing(tier, p) {
-            offer(ts.big_r - h.radius_m, h.feature);
+        match inside {
+            OUTSIDE => {}
+            ASK => {
+                if let Some(h) = self.straight.containing(tier, p) {
+                    offer(ts.big_r - h.radius_m, h.feature);
+                }
+            }
+            n => {
+                let r = ts.radius.get(n as usize).copied().unwrap_or(f64::NAN);
+                if r.is_finite() {
+                    offer(ts.big_r - r, n);
+                }
+            }
         }
         match best {
             None => miss,
@@ -249,11 +261,11 @@ impl WalkReach {
         let sorted: Vec<Coord> = order.par_iter().map(|&i| points[i as usize]).collect();
         // Built before the parallel loop: no worker waits on another's initialisation.
         self.net.snap_index();
-        // Each point's snap, and whether it may lie inside a polygon of some tier (one lookup
-        // for all tiers when they share it, sparing each tier's own for points outside all).
-        let (snaps, inside): (Vec<Option<Snap>>, Vec<bool>) = sorted
+        // Each point's snap, and which polygons hold it (one lookup for all tiers when they
+        // share it: a point inside none or one needs no lookup of its own per tier).
+        let (snaps, inside): (Vec<Option<Snap>>, Vec<u32>) = sorted
             .par_iter()
-            .map(|&p| (self.snap(p), self.straight.inside_any(p).unwrap_or(true)))
+            .map(|&p| (self.snap(p), inside_code(self.straight.inside_which(p))))
             .unzip();
         let (coverage, flags) =
             self.assess_in_order(&sorted, &snaps, &inside, detail, limit_m, straight);
@@ -269,13 +281,30 @@ impl WalkReach {
         )
     }
 
+    /// The straight-line flag of `p` in `tier` ([`StraightLine`]'s `within`), told which
+    /// polygons hold it (an [`inside_code`]): inside the one polygon, when it serves the
+    /// tier, is within reach.
+    fn straight_within(&self, tier: usize, p: Coord, inside: u32) -> bool {
+        match inside {
+            ASK => self.straight.within_where(tier, p, true),
+            OUTSIDE => self.straight.within_where(tier, p, false),
+            n => {
+                let serves = self.tiers[tier]
+                    .radius
+                    .get(n as usize)
+                    .is_some_and(|r| r.is_finite());
+                serves || self.straight.within_where(tier, p, false)
+            }
+        }
+    }
+
     /// Every tier of `points` (in Z-order) joined at `snaps`, with the straight-line flags
     /// where asked.
     fn assess_in_order(
         &self,
         points: &[Coord],
         snaps: &[Option<Snap>],
-        inside: &[bool],
+        inside: &[u32],
         detail: Detail,
         limit_m: f64,
         straight: bool,
@@ -291,11 +320,11 @@ impl WalkReach {
                     .par_iter()
                     .zip(snaps)
                     .zip(inside)
-                    .map(|((&p, &s), &may)| {
-                        let a = self.assess_snapped_where(t, p, s, limit_m, may);
+                    .map(|((&p, &s), &inside)| {
+                        let a = self.assess_snapped_where(t, p, s, limit_m, inside);
                         let h = a.nearest;
                         let flag = straight
-                            && (settled_straight(&a) || self.straight.within_where(t, p, may));
+                            && (settled_straight(&a) || self.straight_within(t, p, inside));
                         (
                             a.ok,
                             (
@@ -330,6 +359,21 @@ impl WalkReach {
         });
         let all_ok = all_tiers(&tiers, points.len());
         (Coverage { tiers, all_ok }, flags)
+    }
+}
+
+/// [`WalkReach`]'s code of the polygons that hold a point: outside all of them.
+const OUTSIDE: u32 = u32::MAX;
+/// Inside several, or not known: look the tier's polygons up.
+const ASK: u32 = u32::MAX - 1;
+
+/// The code of [`StraightLine::inside_which`]: [`OUTSIDE`], [`ASK`], or the one polygon's
+/// number.
+fn inside_code(c: Option<Containing>) -> u32 {
+    match c {
+        Some(Containing::None) => OUTSIDE,
+        Some(Containing::One(n)) if n < ASK => n,
+        _ => ASK,
     }
 }
 
