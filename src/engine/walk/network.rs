@@ -52,9 +52,10 @@ pub struct IncomingArcs {
     pub start: Vec<u32>,
     /// The arcs, node after node.
     pub arcs: Vec<Arc>,
-    /// The longest arc, metres (0 without arcs).
+    /// The longest arc, metres (0 without arcs). The searches size their ring of buckets by
+    /// it: it must be at least the longest arc's length, or nodes are lost.
     pub longest: f64,
-    /// The mean length of an arc, metres (0 without arcs).
+    /// The mean length of an edge, metres (0 without arcs): the searches' bucket width.
     pub mean_len: f64,
 }
 

@@ -3,9 +3,9 @@
 //! rather than node by node from a heap, which lets the memory loads of a bucket's nodes
 //! overlap (the searches wait on memory, not on arithmetic).
 //!
-//! Labels are `(key, feature)` pairs: the least key of a walk to a source, and among the
-//! sources reached at exactly that key (after rounding) the lowest feature number, whatever
-//! the order of work.
+//! Labels are `(key, feature)` pairs: the least key of a walk to a source (in `f64`), and
+//! the feature that Dijkstra's order by key, then feature, gives (the lowest over the walks
+//! whose every step is tight, see `multi_source_by`), whatever the order of work.
 
 use super::network::{Arc, IncomingArcs};
 
@@ -49,8 +49,9 @@ impl Labels {
 
 /// Run the search from `sources` over walks towards them, keeping labels up to `cutoff`.
 /// Sources at nodes the arcs do not have are ignored (the arcs of a network are empty once
-/// [`super::WalkReach::new`] has run its searches). Buckets are as wide as the mean arc
-/// (1–50 m); the labels do not depend on it (see `multi_source_by`).
+/// [`super::WalkReach::new`] has run its searches). Buckets are as wide as the mean edge
+/// (1–50 m); the labels do not depend on it (see `multi_source_by`). Keys are finite: a
+/// cutoff above `f64::MAX` is taken as `f64::MAX`, and a NaN cutoff reaches nothing.
 pub fn multi_source(arcs: &IncomingArcs, sources: &[Source], cutoff: f64) -> Labels {
     multi_source_by(arcs, sources, cutoff, arcs.mean_len.clamp(1.0, 50.0))
 }
@@ -83,6 +84,10 @@ fn multi_source_by(arcs: &IncomingArcs, sources: &[Source], cutoff: f64, step: f
         feature: u32::MAX,
     };
     let mut label = vec![unreached; n];
+    if cutoff.is_nan() {
+        return Labels(label);
+    }
+    let cutoff = cutoff.min(f64::MAX);
     let mut first_keys = 0.0f64;
     for s in sources {
         let k = s.key.max(0.0);
@@ -291,7 +296,14 @@ mod tests {
     use proptest::prelude::*;
 
     /// Dijkstra's order with a binary heap of (key, feature, node): the reference.
+    /// Keys are finite: the cutoff is at most `f64::MAX` (a NaN one reaches nothing, as no
+    /// key compares below it).
     fn by_heap(arcs: &IncomingArcs, sources: &[Source], cutoff: f64) -> Vec<(f64, u32)> {
+        let cutoff = if cutoff.is_nan() {
+            cutoff
+        } else {
+            cutoff.min(f64::MAX)
+        };
         let mut label = vec![(f64::INFINITY, u32::MAX); arcs.node_count()];
         let mut heap = BinaryHeap::new();
         for s in sources {
@@ -370,6 +382,32 @@ mod tests {
                 assert_eq!((got.key(i), got.feature(i)), *w, "node {i}, step {step}");
             }
         }
+    }
+
+    /// An infinite cutoff keeps keys finite (a sum that overflows is unreached), and a NaN
+    /// cutoff reaches nothing, as in the heap's order.
+    #[test]
+    fn non_finite_cutoffs() {
+        let arcs = csr(3, &[(1, 0, 1e308), (2, 1, 1e308)]);
+        let sources = [Source {
+            node: 0,
+            key: 1e308,
+            feature: 0,
+        }];
+        for cutoff in [f64::INFINITY, f64::NAN, 1e308] {
+            let want = by_heap(&arcs, &sources, cutoff);
+            let got = multi_source(&arcs, &sources, cutoff);
+            for (i, w) in want.iter().enumerate() {
+                assert_eq!(
+                    (got.key(i), got.feature(i)),
+                    *w,
+                    "node {i}, cutoff {cutoff}"
+                );
+            }
+        }
+        let got = multi_source(&arcs, &sources, f64::INFINITY);
+        assert_eq!((got.key(2), got.feature(2)), (f64::INFINITY, u32::MAX));
+        assert_eq!(multi_source(&arcs, &sources, f64::NAN).feature(0), u32::MAX);
     }
 
     /// Arcs of length 0 pass a lower feature among nodes of equal key, in any order.
