@@ -37,6 +37,33 @@ fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> Geometry<f64> {
 const FOOT: &[(&str, &str)] = &[("highway", "footway")];
 const STREET: &[(&str, &str)] = &[("highway", "residential")];
 
+/// The green features numbered by position.
+fn numbered(green: &[Geometry<f64>]) -> Vec<(u32, &Geometry<f64>)> {
+    green
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (i as u32, g))
+        .collect()
+}
+
+/// The walking graph of `ways` on the unit plane, `numbered` entered.
+fn network(
+    ways: &[NetworkWay],
+    tagged: &[TaggedNode],
+    numbered: &[(u32, &Geometry<f64>)],
+    snap_m: f64,
+) -> Result<WalkNetwork, WalkError> {
+    build(&NetworkInput {
+        ways,
+        tagged,
+        given_entrances: &[],
+        green: numbered,
+        scale: PlaneScale::unit(),
+        snap_m,
+        walk_trunk: false,
+    })
+}
+
 /// A one-tier walking metric: feature `i` of `green` serves `radii[i]`.
 fn metric(
     ways: &[NetworkWay],
@@ -45,20 +72,8 @@ fn metric(
     radii: &[f64],
     snap_m: f64,
 ) -> Result<WalkReach, WalkError> {
-    let numbered: Vec<(u32, &Geometry<f64>)> = green
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (i as u32, g))
-        .collect();
-    let net = build(&NetworkInput {
-        ways,
-        tagged,
-        given_entrances: &[],
-        green: &numbered,
-        scale: PlaneScale::unit(),
-        snap_m,
-        walk_trunk: false,
-    })?;
+    let numbered = numbered(green);
+    let net = network(ways, tagged, &numbered, snap_m)?;
     let mut distinct: Vec<f64> = radii.to_vec();
     distinct.sort_by(f64::total_cmp);
     distinct.dedup();
@@ -95,21 +110,8 @@ fn metric_shared(city: &City) -> WalkReach {
     green.push(square(2000., 2000., 4000., 4000.));
     let mut radii = city.radii.clone();
     radii.extend([600., 600.]);
-    let numbered: Vec<(u32, &Geometry<f64>)> = green
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (i as u32, g))
-        .collect();
-    let net = build(&NetworkInput {
-        ways: &city.ways,
-        tagged: &[],
-        given_entrances: &[],
-        green: &numbered,
-        scale: PlaneScale::unit(),
-        snap_m: 150.,
-        walk_trunk: false,
-    })
-    .unwrap();
+    let numbered = numbered(&green);
+    let net = network(&city.ways, &[], &numbered, 150.).unwrap();
     let areas = TierIndex::shared_areas(numbered.iter().copied());
     let segments = TierIndex::shared_segments(numbered.iter().copied());
     let tier1: Vec<f64> = (0..green.len())
