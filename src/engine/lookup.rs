@@ -222,22 +222,14 @@ mod tests {
             (3, square(5.0, 5.0)),
             (5, square(100.0, 1.0)),
         ]);
-        assert_eq!(
-            lookup.containing_which(coord! { x: 1.0, y: 1.0 }),
-            Containing::One(7)
-        );
-        assert_eq!(
-            lookup.containing_which(coord! { x: 6.0, y: 1.0 }),
-            Containing::Several
-        );
-        assert_eq!(
-            lookup.containing_which(coord! { x: 100.5, y: 0.5 }),
-            Containing::One(5)
-        );
-        assert_eq!(
-            lookup.containing_which(coord! { x: 50.0, y: 5.0 }),
-            Containing::None
-        );
+        for (x, y, want) in [
+            (1.0, 1.0, Containing::One(7)),
+            (6.0, 1.0, Containing::Several),
+            (100.5, 0.5, Containing::One(5)),
+            (50.0, 5.0, Containing::None),
+        ] {
+            assert_eq!(lookup.containing_which(coord! { x: x, y: y }), want);
+        }
     }
 
     #[test]

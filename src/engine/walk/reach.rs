@@ -29,12 +29,23 @@ struct TierSearch {
     labels: Labels,
 }
 
+impl TierSearch {
+    /// The radius feature `f` serves in this tier, if it serves it.
+    fn serves(&self, f: u32) -> Option<f64> {
+        served(&self.radius, f)
+    }
+}
+
 /// The value a tier's search starts entrance `e` at: its offset plus the size-class offset
 /// `R − r` (`radius` per feature, `big_r` the largest), or `None` when its feature does not
 /// serve the tier.
 fn start_key(radius: &[f64], big_r: f64, e: &super::Entrance) -> Option<f64> {
-    let r = *radius.get(e.feature as usize)?;
-    r.is_finite().then_some(e.offset_m + (big_r - r))
+    served(radius, e.feature).map(|r| e.offset_m + (big_r - r))
+}
+
+/// The radius feature `f` serves (`radius` per feature, NaN for those that do not serve).
+fn served(radius: &[f64], f: u32) -> Option<f64> {
+    radius.get(f as usize).copied().filter(|r| r.is_finite())
 }
 
 /// The walking metric.
@@ -214,8 +225,7 @@ impl WalkReach {
                 }
             }
             n => {
-                let r = ts.radius.get(n as usize).copied().unwrap_or(f64::NAN);
-                if r.is_finite() {
+                if let Some(r) = ts.serves(n) {
                     offer(ts.big_r - r, n);
                 }
             }
@@ -288,13 +298,7 @@ impl WalkReach {
         match inside {
             ASK => self.straight.within_where(tier, p, true),
             OUTSIDE => self.straight.within_where(tier, p, false),
-            n => {
-                let serves = self.tiers[tier]
-                    .radius
-                    .get(n as usize)
-                    .is_some_and(|r| r.is_finite());
-                serves || self.straight.within_where(tier, p, false)
-            }
+            n => self.tiers[tier].serves(n).is_some() || self.straight.within_where(tier, p, false),
         }
     }
 
