@@ -330,6 +330,65 @@ fn a_home_never_snaps_to_a_small_piece_when_a_large_one_is_near() {
     assert!(close(s.gap_m, 20.));
 }
 
+/// A playground point 5 m from a one-edge path and 65 m from the street snaps to the street,
+/// as a home would: the home beside the street reaches it on foot.
+#[test]
+fn a_point_feature_never_snaps_to_a_small_piece_when_a_large_one_is_near() {
+    let pts: Vec<(f64, f64)> = (0..=25).map(|i| (20. * i as f64, 0.)).collect();
+    let ways = vec![
+        way("street", STREET, &pts),
+        way("island", FOOT, &[(180., 60.), (230., 60.)]),
+    ];
+    let playground = Geometry::Point(Point::new(205., 65.));
+    let m = metric(&ways, &[], &[playground], &[300.], 150.).unwrap();
+    let d = walk_m(&m, c(205., -10.)).unwrap();
+    assert!(close(d, 10. + 65.), "{d}");
+    assert!(m.assess(0, c(205., -10.), 5000.).ok);
+    // With no large piece within reach, it stays on the small one.
+    let far: Vec<(f64, f64)> = (0..=25).map(|i| (20. * i as f64, -200.)).collect();
+    let ways = vec![
+        way("street", STREET, &far),
+        way("island", FOOT, &[(180., 60.), (230., 60.)]),
+    ];
+    let playground = Geometry::Point(Point::new(205., 65.));
+    let m = metric(&ways, &[], &[playground], &[300.], 150.).unwrap();
+    assert!(walk_m(&m, c(205., 55.)).is_some_and(|d| close(d, 5. + 5.)));
+    assert!(!m.assess(0, c(205., -210.), 5000.).ok);
+}
+
+/// `--entrances` points: one 5 m outside a park with no way into it enters it there; one
+/// 40 m from every boundary and one with no way within 30 m enter nothing, and are listed.
+#[test]
+fn given_entrances_enter_a_park_or_are_listed_as_unused() {
+    let ways = vec![
+        way("street", STREET, &[(0., 0.), (400., 0.)]),
+        way("far", STREET, &[(0., 500.), (400., 500.)]),
+    ];
+    let park = square(100., 20., 200., 100.);
+    let meadow = square(100., 200., 200., 400.);
+    let given = [c(150., 15.), c(150., 140.), c(150., 405.)];
+    let green = [park, meadow];
+    let numbered = numbered(&green);
+    let net = build(&NetworkInput {
+        ways: &ways,
+        tagged: &[],
+        given_entrances: &given,
+        green: &numbered,
+        scale: PlaneScale::unit(),
+        snap_m: 150.,
+        walk_trunk: false,
+    })
+    .unwrap();
+    // Point 2 lies 5 m from the meadow, but the nearest way is 95 m away.
+    assert_eq!(net.given_unused, vec![1, 2]);
+    let (kinds, none) = net.entry_summary(2);
+    // The park by its given gate; the meadow has no way within 30 m of its boundary.
+    assert_eq!(kinds.into_iter().collect::<Vec<_>>(), vec![("gate", 1)]);
+    assert_eq!(none, 1);
+    let gate = net.entrances.iter().find(|e| e.feature == 0).unwrap();
+    assert!(close(gate.offset_m, 15. + 5.), "{}", gate.offset_m);
+}
+
 #[test]
 fn no_walkable_way_is_an_error() {
     let ways = vec![

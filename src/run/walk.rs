@@ -379,6 +379,13 @@ pub fn on_foot(
         ))?;
     }
     let net = reach.network();
+    if let (Some(path), Some(first)) = (&wc.entrances, net.given_unused.first()) {
+        warnings.warn(format!(
+            "{}: {} entrance point(s) entered no green space (first: point {first}, in file order): no green boundary within 10 m, or no walkable way within 30 m",
+            path.display(),
+            net.given_unused.len()
+        ))?;
+    }
     let tiers = cfg
         .standard
         .tiers

@@ -17,7 +17,7 @@ use geo::{Contains, Coord, Geometry, LineString, Point, Polygon};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 use super::geom::{corners, intersections, project, samples};
-use super::network::{KeptWay, TaggedNode, VKey};
+use super::network::{KeptWay, SMALL_PIECE_EDGES, TaggedNode, VKey};
 use super::rules::is_entrance;
 use super::seg_grid::SegmentGrid;
 use crate::crs::PlaneScale;
@@ -123,8 +123,9 @@ pub(crate) struct EntranceInput<'a> {
     pub scale: PlaneScale,
 }
 
-/// Find the entrances of every green feature, adding split vertices to `kept`.
-pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<EntranceAt> {
+/// Find the entrances of every green feature, adding split vertices to `kept`; also the given
+/// entrance points that gave none (by their number in `input.given`).
+pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> (Vec<EntranceAt>, Vec<u32>) {
     let (boundary, polys) = boundary_edges(input.green);
     let segs = ground_segments(kept);
     let hits = crossing_hits(kept, &segs, &boundary);
@@ -135,10 +136,10 @@ pub(crate) fn find(kept: &mut [KeptWay], input: &EntranceInput<'_>) -> Vec<Entra
         scale: input.scale,
         next_split: 0,
     };
-    let mut out = finder.gates(kept, input.tagged, input.given);
+    let (mut out, given_unused) = finder.gates(kept, input.tagged, input.given);
     finder.crossings(kept, hits, &mut out);
     finder.pseudo_and_snapped(kept, input.green, input.snap_m, &mut out);
-    out
+    (out, given_unused)
 }
 
 /// The segments of the ground-level kept ways, indexed, with the (way, segment) of each.
@@ -252,6 +253,40 @@ fn crossing_hits(kept: &[KeptWay], segs: &GroundSegments, boundary: &RTree<Edge>
     per_way
 }
 
+/// The number of edges on the piece of network each kept way lies on: ways sharing a
+/// vertex are on one piece, whatever their direction (as the homes' pieces are counted). An
+/// edge is a segment between two vertices, split vertices included.
+fn piece_edges(kept: &[KeptWay]) -> Vec<u32> {
+    fn root(parent: &mut [u32], mut i: u32) -> u32 {
+        while parent[i as usize] != i {
+            let up = parent[parent[i as usize] as usize];
+            parent[i as usize] = up;
+            i = up;
+        }
+        i
+    }
+    let mut parent: Vec<u32> = (0..kept.len() as u32).collect();
+    let mut first: HashMap<VKey, u32> = HashMap::new();
+    for (w, way) in kept.iter().enumerate() {
+        let keys = way.keys.iter().chain(way.splits.iter().map(|s| &s.2));
+        for &key in keys {
+            let other = *first.entry(key).or_insert(w as u32);
+            let (a, b) = (root(&mut parent, other), root(&mut parent, w as u32));
+            if a != b {
+                parent[a.max(b) as usize] = a.min(b);
+            }
+        }
+    }
+    let mut edges = vec![0u32; kept.len()];
+    for (w, way) in kept.iter().enumerate() {
+        let r = root(&mut parent, w as u32) as usize;
+        edges[r] += (way.keys.len().saturating_sub(1) + way.splits.len()) as u32;
+    }
+    (0..kept.len() as u32)
+        .map(|w| edges[root(&mut parent, w) as usize])
+        .collect()
+}
+
 /// The indexes of the search, and the counter of split vertices added to the ways.
 struct Finder<'a> {
     /// Ground-level segments of the kept ways.
@@ -273,14 +308,36 @@ impl Finder<'_> {
         reach_m: f64,
         snappable_only: bool,
     ) -> Option<(VKey, f64)> {
+        self.join_on(kept, p, reach_m, snappable_only, None)
+    }
+
+    /// [`Finder::join`], and with `piece_edges` (the edges of each way's piece, see
+    /// [`piece_edges`]) a way on a piece of at least [`SMALL_PIECE_EDGES`] edges within
+    /// `reach_m` is taken over a nearer one on a smaller piece, as for homes.
+    fn join_on(
+        &mut self,
+        kept: &mut [KeptWay],
+        p: Coord,
+        reach_m: f64,
+        snappable_only: bool,
+        piece_edges: Option<&[u32]>,
+    ) -> Option<(VKey, f64)> {
         let k = self.scale.at(p);
         let way_seg = &self.segs.way_seg;
-        let near = self
-            .segs
-            .grid
-            .nearest(&self.segs.ends[..], p, (reach_m * k).powi(2), |i| {
-                !snappable_only || kept[way_seg[i as usize].0 as usize].rule.snappable()
-            })?;
+        let r2 = (reach_m * k).powi(2);
+        let usable =
+            |i: u32| !snappable_only || kept[way_seg[i as usize].0 as usize].rule.snappable();
+        let mut near = self.segs.grid.nearest(&self.segs.ends[..], p, r2, usable)?;
+        if let Some(pieces) = piece_edges {
+            let large = |i: u32| pieces[way_seg[i as usize].0 as usize] >= SMALL_PIECE_EDGES;
+            if !large(near.at) {
+                let on_large = self
+                    .segs
+                    .grid
+                    .nearest(&self.segs.ends[..], p, r2, |i| usable(i) && large(i));
+                near = on_large.unwrap_or(near);
+            }
+        }
         let (way, seg) = way_seg[near.at as usize];
         let (t, d2) = (near.t, near.d2);
         let key = kept[way as usize].split_at(seg, t, &mut self.next_split);
@@ -293,26 +350,31 @@ impl Finder<'_> {
         kept: &mut [KeptWay],
         tagged: &[TaggedNode],
         given: &[Coord],
-    ) -> Vec<EntranceAt> {
-        let points: Vec<(Coord, Option<i64>, f64)> = tagged
+    ) -> (Vec<EntranceAt>, Vec<u32>) {
+        let tagged: Vec<&TaggedNode> = tagged
             .iter()
             .filter(|n| is_entrance(n.tags.as_slice()))
-            .map(|n| (n.xy, n.id, TAGGED_REACH_M))
-            .chain(given.iter().map(|&c| (c, None, GIVEN_REACH_M)))
             .collect();
         let mut out = Vec::new();
-        if points.is_empty() {
-            return out;
+        let mut unused = Vec::new();
+        if tagged.is_empty() && given.is_empty() {
+            return (out, unused);
         }
         let vertex_keys: HashSet<VKey> = kept.iter().flat_map(|w| w.keys.iter().copied()).collect();
-        for (p, id, reach) in points {
-            self.gate(kept, &vertex_keys, p, id, reach, &mut out);
+        for n in tagged {
+            self.gate(kept, &vertex_keys, n.xy, n.id, TAGGED_REACH_M, &mut out);
         }
-        out
+        for (i, &p) in given.iter().enumerate() {
+            if !self.gate(kept, &vertex_keys, p, None, GIVEN_REACH_M, &mut out) {
+                unused.push(i as u32);
+            }
+        }
+        (out, unused)
     }
 
     /// The entrances of the entrance point `p` (OSM node `id`, if any) to every polygon whose
-    /// boundary lies within `reach` metres.
+    /// boundary lies within `reach` metres; false when it gives none (no such polygon, or no
+    /// way within [`PSEUDO_REACH_M`]).
     fn gate(
         &mut self,
         kept: &mut [KeptWay],
@@ -321,7 +383,7 @@ impl Finder<'_> {
         id: Option<i64>,
         reach: f64,
         out: &mut Vec<EntranceAt>,
-    ) {
+    ) -> bool {
         let k = self.scale.at(p);
         let q = [p.x, p.y];
         // Boundary segments within reach: (feature, squared plane distance).
@@ -334,7 +396,7 @@ impl Finder<'_> {
         features.sort_unstable();
         features.dedup();
         if features.is_empty() {
-            return;
+            return false;
         }
         let on_network = id
             .map(VKey::Id)
@@ -344,7 +406,7 @@ impl Finder<'_> {
             .map(|key| (key, 0.0))
             .or_else(|| self.join(kept, p, PSEUDO_REACH_M, false))
         else {
-            return;
+            return false;
         };
         for f in features {
             let inside = self.polys[&f].iter().any(|poly| poly.contains(&Point(p)));
@@ -365,6 +427,7 @@ impl Finder<'_> {
                 kind: EntryKind::Gate,
             });
         }
+        true
     }
 
     /// (b) Crossings of ground-level ways with polygon boundaries ([`crossing_hits`]),
@@ -394,6 +457,7 @@ impl Finder<'_> {
         out: &mut Vec<EntranceAt>,
     ) {
         let entered: HashSet<u32> = out.iter().map(|e| e.feature).collect();
+        let mut pieces: Option<Vec<u32>> = None;
         for &(feature, g) in green {
             let ps = polygons(g);
             let (points, reach_m, snappable_only, kind) = if ps.is_empty() {
@@ -405,8 +469,14 @@ impl Finder<'_> {
                 let points = ring_samples(&ps, self.scale);
                 (points, PSEUDO_REACH_M, false, EntryKind::Pseudo)
             };
+            // Points and lines snap like homes: off small pieces when a larger one is near.
+            if kind == EntryKind::Snapped && pieces.is_none() {
+                pieces = Some(piece_edges(kept));
+            }
+            let prefer = pieces.as_deref().filter(|_| kind == EntryKind::Snapped);
             for p in points {
-                if let Some((key, gap)) = self.join(kept, p, reach_m, snappable_only) {
+                let joined = self.join_on(kept, p, reach_m, snappable_only, prefer);
+                if let Some((key, gap)) = joined {
                     out.push(EntranceAt {
                         feature,
                         key,

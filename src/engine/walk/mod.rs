@@ -79,7 +79,7 @@ pub fn build(input: &NetworkInput<'_>) -> Result<WalkNetwork, WalkError> {
             ways: input.ways.len(),
         });
     }
-    let found = entrances::find(
+    let (found, given_unused) = entrances::find(
         &mut kept,
         &entrances::EntranceInput {
             green: input.green,
@@ -114,6 +114,7 @@ pub fn build(input: &NetworkInput<'_>) -> Result<WalkNetwork, WalkError> {
         net.kind[e.node as usize] = NodeKind::Entrance;
     }
     net.entrances = list;
+    net.given_unused = given_unused;
     Ok(net)
 }
 

@@ -135,6 +135,9 @@ pub struct WalkNetwork {
     pub entrances: Vec<super::Entrance>,
     /// Input ways that are walkable.
     pub walkable_ways: usize,
+    /// The given entrance points (`--entrances`, by number) that entered no green space: no
+    /// boundary within 10 m, or no way within 30 m.
+    pub given_unused: Vec<u32>,
 }
 
 impl std::fmt::Debug for WalkNetwork {
@@ -321,6 +324,7 @@ pub(crate) fn assemble(
             snap_index: std::sync::OnceLock::new(),
             entrances: Vec::new(),
             walkable_ways: kept.len(),
+            given_unused: Vec::new(),
         },
         found,
     )
