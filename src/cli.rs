@@ -198,7 +198,9 @@ pub struct CheckArgs {
     /// Inputs and run options.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Per-point output file: .csv, .geojson or .fgb (FlatGeobuf); missing folders are created.
+    /// Per-point output file: .csv, .geojson, .fgb (FlatGeobuf), .gpkg (GeoPackage) or .parquet
+    /// (GeoParquet build); under --metric walk .csv, .geojson or .gpkg; missing folders are
+    /// created.
     #[arg(long, value_name = "FILE", default_value = "greenreach-check.csv")]
     pub out: PathBuf,
     /// Print the summary only; write no per-point file (flags only: fastest).

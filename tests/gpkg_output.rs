@@ -98,9 +98,9 @@ fn geopackage_rows_equal_the_csv_rows() {
 }
 
 #[test]
-fn walking_runs_refuse_geopackage_output() {
+fn walking_runs_refuse_flatgeobuf_output() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("w.gpkg");
+    let out = dir.path().join("w.fgb");
     let o = greenreach(&[
         "check",
         "--green",
@@ -116,7 +116,7 @@ fn walking_runs_refuse_geopackage_output() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        text(&o.stderr).contains("GeoPackage"),
+        text(&o.stderr).contains("FlatGeobuf"),
         "{}",
         text(&o.stderr)
     );

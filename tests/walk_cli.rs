@@ -428,3 +428,60 @@ fn osm_supplies_the_network_and_bad_pbf_networks_are_clear_errors() {
         "{err}"
     );
 }
+
+/// `--out FILE.gpkg` under `--metric walk`: the table `points` holds the CSV's rows and
+/// columns, typed (distances to the centimetre, 0/1 flags, NULL for empty cells).
+#[test]
+fn walking_geopackage_equals_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, gpkg) = (dir.path().join("walk.csv"), dir.path().join("walk.gpkg"));
+    for out in [&csv, &gpkg] {
+        let o = li_check(out, &["--metric", "walk", "--network", NETWORK]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    let rows = read_csv(&csv);
+    let db = rusqlite::Connection::open(&gpkg).unwrap();
+    let mut cols: Vec<String> = vec!["id".into()];
+    for t in TIERS {
+        cols.extend(["m", "ok", "straight_m"].map(|c| format!("{t}_{c}")));
+    }
+    cols.extend(["all_ok", "snap_m", "status"].map(String::from));
+    let quoted: Vec<String> = cols.iter().map(|c| format!("\"{c}\"")).collect();
+    let mut stmt = db
+        .prepare(&format!(
+            "SELECT {}, geom IS NULL FROM points ORDER BY fid",
+            quoted.join(", ")
+        ))
+        .unwrap();
+    let got: Vec<Vec<rusqlite::types::Value>> = stmt
+        .query_map([], |r| (0..=cols.len()).map(|k| r.get(k)).collect())
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(got.len(), rows.len());
+    let mut no_network = 0;
+    for (row, cells) in rows.iter().zip(&got) {
+        use rusqlite::types::Value::*;
+        for (c, v) in cols.iter().zip(cells) {
+            let want = &row[c];
+            let same = match v {
+                Null => want.is_empty(),
+                Integer(b) => want == if *b == 1 { "true" } else { "false" },
+                Real(x) => (x - want.parse::<f64>().unwrap()).abs() < 1e-9,
+                Text(s) => s == want,
+                Blob(_) => false,
+            };
+            assert!(same, "row {}, {c}: {v:?} against {want:?}", row["id"]);
+        }
+        let skipped = row["status"].starts_with("skipped");
+        assert_eq!(cells[cols.len()], Integer(i64::from(skipped)));
+        no_network += usize::from(row["status"] == "no_network");
+    }
+    assert!(no_network > 0);
+    let o = li_check(
+        &dir.path().join("walk.fgb"),
+        &["--metric", "walk", "--network", NETWORK],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains(".gpkg"), "{}", text(&o.stderr));
+}

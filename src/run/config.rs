@@ -130,10 +130,10 @@ impl CheckConfig {
             w.validate()?;
             if matches!(
                 self.out.as_deref().and_then(Format::from_path),
-                Some(Format::FlatGeobuf | Format::GeoPackage | Format::GeoParquet)
+                Some(Format::FlatGeobuf | Format::GeoParquet)
             ) {
                 return Err(Error::Config(
-                    "--metric walk writes .csv or .geojson per-point files, not FlatGeobuf, GeoPackage or GeoParquet".into(),
+                    "--metric walk writes .csv, .geojson or .gpkg per-point files, not FlatGeobuf or GeoParquet".into(),
                 ));
             }
         }

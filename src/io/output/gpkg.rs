@@ -42,6 +42,26 @@ pub(crate) fn columns(standard: &Standard) -> Vec<(String, &'static str)> {
     c
 }
 
+/// The columns of the per-point file under `--metric walk`: `id`, `lon`, `lat`, per tier
+/// `<t>_m`, `<t>_ok`, `<t>_nearest`, `<t>_straight_m`, then `all_ok`, `snap_m`, `status`.
+pub(crate) fn walk_columns(standard: &Standard) -> Vec<(String, &'static str)> {
+    let mut c = vec![
+        ("id".to_string(), "TEXT"),
+        ("lon".into(), "REAL"),
+        ("lat".into(), "REAL"),
+    ];
+    for t in &standard.tiers {
+        c.push((format!("{}_m", t.name), "REAL"));
+        c.push((format!("{}_ok", t.name), "BOOLEAN"));
+        c.push((format!("{}_nearest", t.name), "TEXT"));
+        c.push((format!("{}_straight_m", t.name), "REAL"));
+    }
+    c.push(("all_ok".into(), "BOOLEAN"));
+    c.push(("snap_m".into(), "REAL"));
+    c.push(("status".into(), "TEXT"));
+    c
+}
+
 /// A GeoPackage point geometry: the `GP` header (version 0, little endian, no envelope,
 /// srs 4326) and a little-endian WKB point.
 pub(crate) fn point_blob(lon: f64, lat: f64) -> Vec<u8> {
@@ -65,8 +85,15 @@ impl GpkgOut {
     /// Create the metadata tables and the empty `points` table in the (empty) file at `path`,
     /// and open the transaction rows go into.
     pub(crate) fn create(path: &std::path::Path, standard: &Standard) -> io::Result<Self> {
+        Self::create_with(path, &columns(standard))
+    }
+
+    /// [`GpkgOut::create`] with the columns `cols` (name, SQL type) after the geometry.
+    pub(crate) fn create_with(
+        path: &std::path::Path,
+        cols: &[(String, &'static str)],
+    ) -> io::Result<Self> {
         let conn = Connection::open(path).map_err(err)?;
-        let cols = columns(standard);
         let defs: Vec<String> = cols
             .iter()
             .map(|(n, t)| format!("{} {t}", ident(n)))

@@ -376,7 +376,7 @@ fn typed_rows(
 }
 
 /// A row's WGS84 point (`None` when skipped) and its cells.
-type TypedRow = (Option<(f64, f64)>, Vec<Cell>);
+pub(crate) type TypedRow = (Option<(f64, f64)>, Vec<Cell>);
 
 /// One row of [`typed_rows`].
 fn typed_row(table: &PointTable<'_>, row: &Row<'_>) -> io::Result<TypedRow> {

@@ -1,12 +1,14 @@
 //! The per-point file under `--metric walk`: the walking columns (`<tier>_m`, `<tier>_ok`,
 //! `<tier>_nearest`, `all_ok`), each tier's `<tier>_straight_m`, `snap_m` (home to the
-//! network) and `status` (`ok`, `no_network`, or `skipped: ...`). CSV or GeoJSON.
+//! network) and `status` (`ok`, `no_network`, or `skipped: ...`). CSV, GeoJSON or
+//! GeoPackage (typed columns, distances to the centimetre).
 
 use std::io::{self, Write};
 use std::path::Path;
 
 use super::csv_out::CsvOut;
-use super::{Format, PointTable, Row, label, lonlat, rows};
+use super::gpkg::{GpkgOut, walk_columns};
+use super::{Cell, Format, PointTable, Row, TypedRow, label, lonlat, rows};
 use crate::engine::coverage::{Coverage, NO_FEATURE};
 use crate::engine::walk::Snap;
 use crate::io::atomic::AtomicFile;
@@ -31,13 +33,70 @@ pub(crate) fn write(
     match format {
         Format::Csv => write_csv(&mut w, table, straight, snaps)?,
         Format::GeoJson => write_geojson(&mut w, table, straight, snaps)?,
-        Format::FlatGeobuf | Format::GeoPackage | Format::GeoParquet => {
+        Format::GeoPackage => {
+            let mut g = GpkgOut::create_with(w.temp_path(), &walk_columns(table.standard))?;
+            for row in rows(table) {
+                let (point, cells) = walk_cells(table, straight, snaps, &row)?;
+                g.row(point, cells)?;
+            }
+            g.finish()?;
+        }
+        Format::FlatGeobuf | Format::GeoParquet => {
             return Err(io::Error::other(
-                "FlatGeobuf, GeoPackage and GeoParquet output are not available with --metric walk; use .csv or .geojson",
+                "FlatGeobuf and GeoParquet output are not available with --metric walk; use .csv, .geojson or .gpkg",
             ));
         }
     }
     w.commit()
+}
+
+/// A distance to the centimetre, or NULL.
+fn cm(d: f64) -> Cell {
+    if d.is_nan() {
+        Cell::Null
+    } else {
+        Cell::Real((d * 100.0).round() / 100.0)
+    }
+}
+
+/// A row's WGS84 point (`None` when skipped) and its cells in [`walk_columns`] order.
+fn walk_cells(
+    table: &PointTable<'_>,
+    straight: &Coverage,
+    snaps: &[Option<Snap>],
+    row: &Row<'_>,
+) -> io::Result<TypedRow> {
+    let text = |s: &str| Cell::Text(s.to_string());
+    let width = 4 * table.standard.tiers.len() + 6;
+    let i = match *row {
+        Row::Point(i) => i,
+        Row::Skipped(s) => {
+            let mut cells = vec![Cell::Null; width];
+            cells[0] = text(&s.id);
+            cells[width - 1] = text(&format!("skipped: {}", s.reason));
+            return Ok((None, cells));
+        }
+    };
+    let (lon, lat) = lonlat(table, i)?;
+    let mut cells = Vec::with_capacity(width);
+    cells.extend([
+        text(&table.demand.ids.text(i)),
+        Cell::Real(lon),
+        Cell::Real(lat),
+    ]);
+    for (col, st) in table.coverage.tiers.iter().zip(&straight.tiers) {
+        cells.push(cm(col.distance_m[i]));
+        cells.push(Cell::Flag(col.ok[i]));
+        cells.push(match col.nearest[i] {
+            NO_FEATURE => Cell::Null,
+            f => text(label(table, f)),
+        });
+        cells.push(cm(st.distance_m[i]));
+    }
+    cells.push(Cell::Flag(table.coverage.all_ok[i]));
+    cells.push(snaps[i].map_or(Cell::Null, |s| cm(s.gap_m)));
+    cells.push(text(status(&snaps[i])));
+    Ok((Some((lon, lat)), cells))
 }
 
 fn status(snap: &Option<Snap>) -> &'static str {
