@@ -239,6 +239,10 @@ pub struct WalkArgs {
     /// CRS of --network and --entrances (overrides --crs).
     #[arg(long, value_name = "CRS", value_parser = parse_crs)]
     pub network_crs: Option<SourceCrs>,
+    /// CRS of --entrances (overrides --network-crs and --crs; e.g. projected entrances beside
+    /// an .osm.pbf network, which is always WGS84).
+    #[arg(long, value_name = "CRS", value_parser = parse_crs)]
+    pub entrances_crs: Option<SourceCrs>,
     /// A home farther than this from any walkable way has status no_network, metres.
     #[arg(long, value_name = "M", default_value_t = greenreach::run::walk::DEFAULT_SNAP_M)]
     pub snap: f64,
@@ -272,6 +276,7 @@ impl WalkArgs {
                 (self.entrances.is_some(), "--entrances"),
                 (self.export_network.is_some(), "--export-network"),
                 (self.network_crs.is_some(), "--network-crs"),
+                (self.entrances_crs.is_some(), "--entrances-crs"),
                 (self.walk_trunk, "--walk-trunk"),
             ];
             if let Some((_, flag)) = stray.iter().find(|(on, _)| *on) {
@@ -289,6 +294,7 @@ impl WalkArgs {
         let mut wc = WalkConfig::new(network.clone());
         wc.network_crs = self.network_crs.clone();
         wc.entrances = self.entrances.clone();
+        wc.entrances_crs = self.entrances_crs.clone();
         wc.snap_m = self.snap;
         wc.walk_trunk = self.walk_trunk;
         wc.export = self.export_network.clone();

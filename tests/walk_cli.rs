@@ -485,3 +485,37 @@ fn walking_geopackage_equals_the_csv() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains(".gpkg"), "{}", text(&o.stderr));
 }
+
+/// Entrances in UTM beside a PBF network (always WGS84): `--entrances-crs` gives their CRS;
+/// without it the error names the file and the flag. A point that enters no green space is
+/// counted in a warning naming the file.
+#[test]
+fn projected_entrances_beside_a_pbf_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("walk.csv");
+    let entrances = dir.path().join("gates_utm32n.geojson");
+    std::fs::write(
+        &entrances,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[758500,5223000]}}]}"#,
+    )
+    .unwrap();
+    let pbf = "geodata/liechtenstein/liechtenstein-latest.osm.pbf";
+    let e = entrances.to_str().unwrap();
+    let base = ["--metric", "walk", "--network", pbf, "--entrances", e];
+    let o = li_check(&out, &base);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("gates_utm32n.geojson") && err.contains("--entrances-crs"),
+        "{err}"
+    );
+    let mut args = base.to_vec();
+    args.extend(["--entrances-crs", "EPSG:32632"]);
+    let o = li_check(&out, &args);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("gates_utm32n.geojson: 1 entrance point(s) entered no green space"),
+        "{err}"
+    );
+}

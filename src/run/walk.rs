@@ -37,6 +37,8 @@ pub struct WalkConfig {
     pub network_crs: Option<SourceCrs>,
     /// `--entrances`: points that are entrances of green spaces.
     pub entrances: Option<PathBuf>,
+    /// `--entrances-crs` (over `--network-crs` for the entrances).
+    pub entrances_crs: Option<SourceCrs>,
     /// A home farther than this from any walkable way has no network, metres.
     pub snap_m: f64,
     /// Trunk roads are walkable.
@@ -52,6 +54,7 @@ impl WalkConfig {
             network,
             network_crs: None,
             entrances: None,
+            entrances_crs: None,
             snap_m: DEFAULT_SNAP_M,
             walk_trunk: false,
             export: None,
@@ -212,7 +215,10 @@ pub fn read_projected(
         &mut notes,
     )?;
     let given = match &wc.entrances {
-        Some(p) => read_entrances(p, wc.network_crs.as_ref(), &cfg.crs, opts, &mut notes)?.1,
+        Some(p) => {
+            let flag = wc.entrances_crs.as_ref().or(wc.network_crs.as_ref());
+            read_entrances(p, flag, "--entrances-crs", &cfg.crs, opts, &mut notes)?.1
+        }
         None => Vec::new(),
     };
     for n in notes {

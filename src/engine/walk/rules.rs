@@ -3,7 +3,7 @@
 //! Walkable: `highway` in footway, path, pedestrian, steps, living_street, residential, service,
 //! unclassified, road, tertiary(_link), secondary(_link), primary(_link), track, corridor,
 //! crossing, bridleway; cycleway only with `foot=yes|designated|permissive`; trunk(_link) only
-//! with `--walk-trunk` or a `sidewalk=both|left|right|yes` tag. Never: motorway(_link),
+//! with `--walk-trunk` or a `sidewalk=both|left|right|yes` or `sidewalk:both|left|right=yes` tag. Never: motorway(_link),
 //! `motorroad=yes`, `foot=no|private|use_sidepath`, `access=no|private` without
 //! `foot=yes|designated|permissive`, construction, proposed, abandoned, platforms.
 //! `oneway` is for vehicles and ignored; `oneway:foot=yes|-1` is honoured.
@@ -91,6 +91,9 @@ pub(crate) fn classify<T: TagLookup + ?Sized>(tags: &T, walk_trunk: bool) -> Opt
                     tags.tag("sidewalk"),
                     Some("both" | "left" | "right" | "yes")
                 )
+                || ["sidewalk:both", "sidewalk:left", "sidewalk:right"]
+                    .iter()
+                    .any(|k| tags.tag(k) == Some("yes"))
         }
         _ => false,
     };
@@ -168,6 +171,8 @@ mod tests {
         assert!(rule(&[("highway", "trunk")]).is_none());
         assert!(rule(&[("highway", "trunk"), ("sidewalk", "both")]).is_some());
         assert!(rule(&[("highway", "trunk"), ("sidewalk", "separate")]).is_none());
+        assert!(rule(&[("highway", "trunk"), ("sidewalk:left", "yes")]).is_some());
+        assert!(rule(&[("highway", "trunk"), ("sidewalk:both", "separate")]).is_none());
         assert!(classify(tags(&[("highway", "trunk")]).as_slice(), true).is_some());
     }
 
