@@ -177,12 +177,11 @@ fn read_pbf_network(
 pub(crate) fn read_entrances(
     path: &Path,
     flag: Option<&SourceCrs>,
-    flag_name: &str,
     crs: &CrsOptions,
     opts: ReadOptions,
     notes: &mut Vec<String>,
 ) -> Result<(LoadedLayer, Vec<Coord>), Error> {
-    let loaded = load_layer(path, flag, flag_name, crs, opts, notes)?;
+    let loaded = load_layer(path, flag, "--entrances-crs", crs, opts, notes)?;
     let mut pts = Vec::new();
     for f in &loaded.layer.features {
         match &f.geometry {

@@ -217,7 +217,7 @@ pub fn read_projected(
     let given = match &wc.entrances {
         Some(p) => {
             let flag = wc.entrances_crs.as_ref().or(wc.network_crs.as_ref());
-            read_entrances(p, flag, "--entrances-crs", &cfg.crs, opts, &mut notes)?.1
+            read_entrances(p, flag, &cfg.crs, opts, &mut notes)?.1
         }
         None => Vec::new(),
     };
@@ -387,9 +387,11 @@ pub fn on_foot(
     let net = reach.network();
     if let (Some(path), Some(first)) = (&wc.entrances, net.given_unused.first()) {
         warnings.warn(format!(
-            "{}: {} entrance point(s) entered no green space (first: point {first}, in file order): no green boundary within 10 m, or no walkable way within 30 m",
+            "{}: {} entrance point(s) entered no green space (first: point {first}, in file order): no green boundary within {} m, or no walkable way within {} m",
             path.display(),
-            net.given_unused.len()
+            net.given_unused.len(),
+            crate::engine::walk::entrances::GIVEN_REACH_M,
+            crate::engine::walk::entrances::PSEUDO_REACH_M
         ))?;
     }
     let tiers = cfg

@@ -17,7 +17,7 @@ use geo::{Contains, Coord, Geometry, LineString, Point, Polygon};
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 use super::geom::{corners, intersections, project, samples};
-use super::network::{KeptWay, SMALL_PIECE_EDGES, TaggedNode, VKey};
+use super::network::{KeptWay, SMALL_PIECE_EDGES, TaggedNode, VKey, set_root, unite};
 use super::rules::is_entrance;
 use super::seg_grid::SegmentGrid;
 use crate::crs::PlaneScale;
@@ -257,33 +257,22 @@ fn crossing_hits(kept: &[KeptWay], segs: &GroundSegments, boundary: &RTree<Edge>
 /// vertex are on one piece, whatever their direction (as the homes' pieces are counted). An
 /// edge is a segment between two vertices, split vertices included.
 fn piece_edges(kept: &[KeptWay]) -> Vec<u32> {
-    fn root(parent: &mut [u32], mut i: u32) -> u32 {
-        while parent[i as usize] != i {
-            let up = parent[parent[i as usize] as usize];
-            parent[i as usize] = up;
-            i = up;
-        }
-        i
-    }
     let mut parent: Vec<u32> = (0..kept.len() as u32).collect();
     let mut first: HashMap<VKey, u32> = HashMap::new();
     for (w, way) in kept.iter().enumerate() {
         let keys = way.keys.iter().chain(way.splits.iter().map(|s| &s.2));
         for &key in keys {
             let other = *first.entry(key).or_insert(w as u32);
-            let (a, b) = (root(&mut parent, other), root(&mut parent, w as u32));
-            if a != b {
-                parent[a.max(b) as usize] = a.min(b);
-            }
+            unite(&mut parent, other, w as u32);
         }
     }
     let mut edges = vec![0u32; kept.len()];
     for (w, way) in kept.iter().enumerate() {
-        let r = root(&mut parent, w as u32) as usize;
+        let r = set_root(&mut parent, w as u32) as usize;
         edges[r] += (way.keys.len().saturating_sub(1) + way.splits.len()) as u32;
     }
     (0..kept.len() as u32)
-        .map(|w| edges[root(&mut parent, w) as usize])
+        .map(|w| edges[set_root(&mut parent, w) as usize])
         .collect()
 }
 

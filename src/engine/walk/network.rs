@@ -452,26 +452,13 @@ impl Graph {
     fn pieces(&self) -> (Vec<u32>, Vec<u32>) {
         let n_nodes = self.xy.len();
         let mut parent: Vec<u32> = (0..n_nodes as u32).collect();
-        fn find(parent: &mut [u32], mut x: u32) -> u32 {
-            while parent[x as usize] != x {
-                parent[x as usize] = parent[parent[x as usize] as usize];
-                x = parent[x as usize];
-            }
-            x
-        }
         for e in 0..self.edge_u.len() {
-            let (a, b) = (
-                find(&mut parent, self.edge_u[e]),
-                find(&mut parent, self.edge_v[e]),
-            );
-            if a != b {
-                parent[a.max(b) as usize] = a.min(b);
-            }
+            unite(&mut parent, self.edge_u[e], self.edge_v[e]);
         }
         let mut piece_of_root: HashMap<u32, u32> = HashMap::default();
         let mut node_piece = vec![0u32; n_nodes];
         for n in 0..n_nodes as u32 {
-            let r = find(&mut parent, n);
+            let r = set_root(&mut parent, n);
             let next = piece_of_root.len() as u32;
             node_piece[n as usize] = *piece_of_root.entry(r).or_insert(next);
         }
@@ -480,6 +467,23 @@ impl Graph {
             piece_edges[node_piece[u as usize] as usize] += 1;
         }
         (node_piece, piece_edges)
+    }
+}
+
+/// The root of `x`'s set in the union-find forest `parent` (halving the path on the way).
+pub(crate) fn set_root(parent: &mut [u32], mut x: u32) -> u32 {
+    while parent[x as usize] != x {
+        parent[x as usize] = parent[parent[x as usize] as usize];
+        x = parent[x as usize];
+    }
+    x
+}
+
+/// Join the sets of `a` and `b` in `parent` (the lower root becomes the root).
+pub(crate) fn unite(parent: &mut [u32], a: u32, b: u32) {
+    let (a, b) = (set_root(parent, a), set_root(parent, b));
+    if a != b {
+        parent[a.max(b) as usize] = a.min(b);
     }
 }
 

@@ -3,9 +3,10 @@
 //! Walkable: `highway` in footway, path, pedestrian, steps, living_street, residential, service,
 //! unclassified, road, tertiary(_link), secondary(_link), primary(_link), track, corridor,
 //! crossing, bridleway; cycleway only with `foot=yes|designated|permissive`; trunk(_link) only
-//! with `--walk-trunk` or a `sidewalk=both|left|right|yes` or `sidewalk:both|left|right=yes` tag. Never: motorway(_link),
-//! `motorroad=yes`, `foot=no|private|use_sidepath`, `access=no|private` without
-//! `foot=yes|designated|permissive`, construction, proposed, abandoned, platforms.
+//! with `--walk-trunk` or a `sidewalk=both|left|right|yes` or `sidewalk:both|left|right=yes`
+//! tag. Never: motorway(_link), `motorroad=yes`, `foot=no|private|use_sidepath`,
+//! `access=no|private` without `foot=yes|designated|permissive`, construction, proposed,
+//! abandoned, platforms.
 //! `oneway` is for vehicles and ignored; `oneway:foot=yes|-1` is honoured.
 
 /// The tags of one way, looked up by key.

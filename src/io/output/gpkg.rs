@@ -27,38 +27,51 @@ fn ident(name: &str) -> String {
 /// The columns after the geometry: `id`, `lon`, `lat`, per tier `<t>_m`, `<t>_ok`,
 /// `<t>_nearest`, then `all_ok`, `status`, with their SQL types.
 pub(crate) fn columns(standard: &Standard) -> Vec<(String, &'static str)> {
-    let mut c = vec![
-        ("id".to_string(), "TEXT"),
-        ("lon".into(), "REAL"),
-        ("lat".into(), "REAL"),
-    ];
-    for t in &standard.tiers {
-        c.push((format!("{}_m", t.name), "REAL"));
-        c.push((format!("{}_ok", t.name), "BOOLEAN"));
-        c.push((format!("{}_nearest", t.name), "TEXT"));
-    }
-    c.push(("all_ok".into(), "BOOLEAN"));
-    c.push(("status".into(), "TEXT"));
-    c
+    layout(
+        standard,
+        &[("m", "REAL"), ("ok", "BOOLEAN"), ("nearest", "TEXT")],
+        &[("all_ok", "BOOLEAN"), ("status", "TEXT")],
+    )
 }
 
 /// The columns of the per-point file under `--metric walk`: `id`, `lon`, `lat`, per tier
 /// `<t>_m`, `<t>_ok`, `<t>_nearest`, `<t>_straight_m`, then `all_ok`, `snap_m`, `status`.
 pub(crate) fn walk_columns(standard: &Standard) -> Vec<(String, &'static str)> {
+    layout(
+        standard,
+        &[
+            ("m", "REAL"),
+            ("ok", "BOOLEAN"),
+            ("nearest", "TEXT"),
+            ("straight_m", "REAL"),
+        ],
+        &[
+            ("all_ok", "BOOLEAN"),
+            ("snap_m", "REAL"),
+            ("status", "TEXT"),
+        ],
+    )
+}
+
+/// `id`, `lon`, `lat`, then `<tier>_<name>` for each tier and each of `per_tier`, then `tail`.
+fn layout(
+    standard: &Standard,
+    per_tier: &[(&str, &'static str)],
+    tail: &[(&str, &'static str)],
+) -> Vec<(String, &'static str)> {
     let mut c = vec![
         ("id".to_string(), "TEXT"),
         ("lon".into(), "REAL"),
         ("lat".into(), "REAL"),
     ];
     for t in &standard.tiers {
-        c.push((format!("{}_m", t.name), "REAL"));
-        c.push((format!("{}_ok", t.name), "BOOLEAN"));
-        c.push((format!("{}_nearest", t.name), "TEXT"));
-        c.push((format!("{}_straight_m", t.name), "REAL"));
+        c.extend(
+            per_tier
+                .iter()
+                .map(|(n, ty)| (format!("{}_{n}", t.name), *ty)),
+        );
     }
-    c.push(("all_ok".into(), "BOOLEAN"));
-    c.push(("snap_m".into(), "REAL"));
-    c.push(("status".into(), "TEXT"));
+    c.extend(tail.iter().map(|(n, ty)| (n.to_string(), *ty)));
     c
 }
 

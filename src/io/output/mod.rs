@@ -378,6 +378,24 @@ fn typed_rows(
 /// A row's WGS84 point (`None` when skipped) and its cells.
 pub(crate) type TypedRow = (Option<(f64, f64)>, Vec<Cell>);
 
+/// A distance to the centimetre, or NULL (NaN: none).
+fn cm_cell(d: f64) -> Cell {
+    if d.is_nan() {
+        Cell::Null
+    } else {
+        Cell::Real((d * 100.0).round() / 100.0)
+    }
+}
+
+/// The label of the nearest feature, or NULL (none).
+fn nearest_cell(table: &PointTable<'_>, feature: u32) -> Cell {
+    if feature == NO_FEATURE {
+        Cell::Null
+    } else {
+        Cell::Text(label(table, feature).to_string())
+    }
+}
+
 /// One row of [`typed_rows`].
 fn typed_row(table: &PointTable<'_>, row: &Row<'_>) -> io::Result<TypedRow> {
     let text = |s: &str| Cell::Text(s.to_string());
@@ -399,18 +417,9 @@ fn typed_row(table: &PointTable<'_>, row: &Row<'_>) -> io::Result<TypedRow> {
         Cell::Real(lat),
     ]);
     for col in &table.coverage.tiers {
-        let d = col.distance_m[i];
-        cells.push(if d.is_nan() {
-            Cell::Null
-        } else {
-            Cell::Real((d * 100.0).round() / 100.0)
-        });
+        cells.push(cm_cell(col.distance_m[i]));
         cells.push(Cell::Flag(col.ok[i]));
-        cells.push(if col.nearest[i] == NO_FEATURE {
-            Cell::Null
-        } else {
-            text(label(table, col.nearest[i]))
-        });
+        cells.push(nearest_cell(table, col.nearest[i]));
     }
     cells.push(Cell::Flag(table.coverage.all_ok[i]));
     cells.push(text("ok"));

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::csv_out::CsvOut;
 use super::gpkg::{GpkgOut, walk_columns};
-use super::{Cell, Format, PointTable, Row, TypedRow, label, lonlat, rows};
+use super::{Cell, Format, PointTable, Row, TypedRow, cm_cell, label, lonlat, nearest_cell, rows};
 use crate::engine::coverage::{Coverage, NO_FEATURE};
 use crate::engine::walk::Snap;
 use crate::io::atomic::AtomicFile;
@@ -50,15 +50,6 @@ pub(crate) fn write(
     w.commit()
 }
 
-/// A distance to the centimetre, or NULL.
-fn cm(d: f64) -> Cell {
-    if d.is_nan() {
-        Cell::Null
-    } else {
-        Cell::Real((d * 100.0).round() / 100.0)
-    }
-}
-
 /// A row's WGS84 point (`None` when skipped) and its cells in [`walk_columns`] order.
 fn walk_cells(
     table: &PointTable<'_>,
@@ -85,16 +76,13 @@ fn walk_cells(
         Cell::Real(lat),
     ]);
     for (col, st) in table.coverage.tiers.iter().zip(&straight.tiers) {
-        cells.push(cm(col.distance_m[i]));
+        cells.push(cm_cell(col.distance_m[i]));
         cells.push(Cell::Flag(col.ok[i]));
-        cells.push(match col.nearest[i] {
-            NO_FEATURE => Cell::Null,
-            f => text(label(table, f)),
-        });
-        cells.push(cm(st.distance_m[i]));
+        cells.push(nearest_cell(table, col.nearest[i]));
+        cells.push(cm_cell(st.distance_m[i]));
     }
     cells.push(Cell::Flag(table.coverage.all_ok[i]));
-    cells.push(snaps[i].map_or(Cell::Null, |s| cm(s.gap_m)));
+    cells.push(snaps[i].map_or(Cell::Null, |s| cm_cell(s.gap_m)));
     cells.push(text(status(&snaps[i])));
     Ok((Some((lon, lat)), cells))
 }
